@@ -1,0 +1,136 @@
+//! PUBLISH (section 3.3): an application message, in either direction.
+
+use bytes::{BufMut, Bytes, BytesMut};
+use bytestring::ByteString;
+
+use super::{
+    ProtocolVersion, QoS, check_packet_id, properties_len, read_packet_id, write_properties,
+};
+use crate::proto::codec::properties::read_properties;
+use crate::proto::codec::reader::Result;
+use crate::proto::codec::{CodecError, Properties, PropertyContext, Reader, Trace, writer};
+use crate::proto::{PacketType, topic};
+
+/// A PUBLISH packet. The topic and payload share the received buffer (no copy).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Publish {
+    /// DUP: this is a re-delivery of an earlier attempt.
+    pub dup: bool,
+    /// The QoS of this delivery.
+    pub qos: QoS,
+    /// RETAIN.
+    pub retain: bool,
+    /// Topic Name; empty when a Topic Alias stands for it (MQTT 5).
+    pub topic: ByteString,
+    /// Packet Identifier: non-zero for QoS 1 and 2, 0 for QoS 0 (absent on the wire).
+    pub packet_id: u16,
+    /// PUBLISH properties (MQTT 5).
+    pub properties: Properties,
+    /// The application message.
+    pub payload: Bytes,
+}
+
+impl Publish {
+    /// A QoS 0 PUBLISH without properties.
+    pub fn new(topic: impl Into<ByteString>, payload: impl Into<Bytes>) -> Publish {
+        Publish {
+            dup: false,
+            qos: QoS::AtMostOnce,
+            retain: false,
+            topic: topic.into(),
+            packet_id: 0,
+            properties: Properties::new(),
+            payload: payload.into(),
+        }
+    }
+
+    pub(super) fn flags(&self) -> u8 {
+        (u8::from(self.dup) << 3) | (self.qos.to_u8() << 1) | u8::from(self.retain)
+    }
+
+    pub(super) fn decode<T: Trace>(
+        r: &mut Reader<'_, T>,
+        flags: u8,
+        version: ProtocolVersion,
+    ) -> Result<Publish> {
+        // The fixed header flags were checked by the caller ([MQTT-3.3.1-4]).
+        let qos = QoS::from_u8((flags >> 1) & 0b11).unwrap_or_default();
+        let topic_start = r.position();
+        let topic = r.string("Topic Name")?;
+        let packet_id = if qos == QoS::AtMostOnce {
+            0
+        } else {
+            read_packet_id(r, PacketType::Publish)?
+        };
+        let properties = match version {
+            ProtocolVersion::V5 => {
+                read_properties(r, PropertyContext::Packet(PacketType::Publish))?
+            }
+            ProtocolVersion::V311 => Properties::new(),
+        };
+        if let Err(error) = check_topic(&topic, &properties, version) {
+            return Err(r.fail_at(topic_start, error));
+        }
+        let payload = r.rest("Payload");
+        Ok(Publish {
+            dup: flags & 0b1000 != 0,
+            qos,
+            retain: flags & 1 != 0,
+            topic,
+            packet_id,
+            properties,
+            payload,
+        })
+    }
+
+    pub(super) fn body_len(&self, version: ProtocolVersion) -> Result<usize> {
+        if self.qos == QoS::AtMostOnce {
+            if self.dup {
+                return Err(CodecError::DupWithQos0);
+            }
+            if self.packet_id != 0 {
+                return Err(CodecError::PacketIdentifierWithQos0 {
+                    packet_id: self.packet_id,
+                });
+            }
+        } else {
+            check_packet_id(self.packet_id, PacketType::Publish)?;
+        }
+        writer::check_len("Topic Name", self.topic.len())?;
+        check_topic(&self.topic, &self.properties, version)?;
+        let mut len = 2 + self.topic.len();
+        if self.qos != QoS::AtMostOnce {
+            len += 2;
+        }
+        len += properties_len(
+            &self.properties,
+            PropertyContext::Packet(PacketType::Publish),
+            version,
+        )?;
+        Ok(len + self.payload.len())
+    }
+
+    pub(super) fn write_body(&self, version: ProtocolVersion, out: &mut BytesMut) {
+        writer::put_binary(out, self.topic.as_bytes());
+        if self.qos != QoS::AtMostOnce {
+            out.put_u16(self.packet_id);
+        }
+        write_properties(&self.properties, version, out);
+        out.put_slice(&self.payload);
+    }
+}
+
+/// A topic name is valid [MQTT-3.3.2-2] [MQTT-4.7.3-1], or empty with a Topic
+/// Alias in MQTT 5.
+fn check_topic(topic: &str, properties: &Properties, version: ProtocolVersion) -> Result<()> {
+    if topic.is_empty() && version == ProtocolVersion::V5 {
+        return match properties.topic_alias() {
+            Some(_) => Ok(()),
+            None => Err(CodecError::EmptyTopicWithoutAlias),
+        };
+    }
+    topic::validate_topic_name(topic).map_err(|error| CodecError::Topic {
+        field: "Topic Name",
+        error,
+    })
+}
