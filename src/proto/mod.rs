@@ -3,6 +3,7 @@
 
 pub mod codec;
 pub mod decoder;
+pub mod inspect;
 pub mod packet;
 pub mod packet_type;
 pub mod reason;

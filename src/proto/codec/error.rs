@@ -226,6 +226,10 @@ impl CodecError {
     pub fn reason_code(&self) -> ReasonCode {
         use CodecError::*;
         match self {
+            InvalidPropertyValue {
+                property: PropertyId::TopicAlias,
+                ..
+            } => ReasonCode::TopicAliasInvalid,
             PacketTooLarge { .. } | VariableByteIntegerTooLarge { .. } => {
                 ReasonCode::PacketTooLarge
             }
