@@ -7,6 +7,7 @@ pub mod inspect;
 pub mod packet;
 pub mod packet_type;
 pub mod reason;
+pub mod session;
 pub mod topic;
 
 pub use codec::{CodecError, Properties, Property, PropertyId};
