@@ -67,10 +67,12 @@ enum State {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Stage {
-    AwaitPubAck,
-    AwaitPubRec,
-    AwaitPubComp,
+/// The acknowledgment an outgoing QoS 1/2 PUBLISH waits for.
+#[allow(clippy::enum_variant_names)] // named after the packets awaited
+enum Awaiting {
+    PubAck,
+    PubRec,
+    PubComp,
 }
 
 #[derive(Debug)]
@@ -78,7 +80,7 @@ struct InFlight {
     id: u64,
     seq: u64,
     publish: Publish,
-    stage: Stage,
+    stage: Awaiting,
 }
 
 #[derive(Debug)]
@@ -599,9 +601,9 @@ impl Session {
                 continue;
             }
             let stage = if publish.qos == QoS::AtLeastOnce {
-                Stage::AwaitPubAck
+                Awaiting::PubAck
             } else {
-                Stage::AwaitPubRec
+                Awaiting::PubRec
             };
             let seq = self.next_seq;
             self.next_seq += 1;
@@ -734,8 +736,8 @@ impl Session {
                 continue;
             };
             let packet = match flight.stage {
-                Stage::AwaitPubComp => Packet::PubRel(PubResponse::new(packet_id)),
-                Stage::AwaitPubAck | Stage::AwaitPubRec => {
+                Awaiting::PubComp => Packet::PubRel(PubResponse::new(packet_id)),
+                Awaiting::PubAck | Awaiting::PubRec => {
                     // [MQTT-3.3.1-1] DUP is set on a re-delivery.
                     flight.publish.dup = true;
                     // A topic alias from the last connection means nothing now.
@@ -866,7 +868,7 @@ impl Session {
         if self
             .in_flight
             .get(&ack.packet_id)
-            .is_some_and(|f| f.stage == Stage::AwaitPubAck)
+            .is_some_and(|f| f.stage == Awaiting::PubAck)
         {
             self.complete(ack.packet_id, ack.reason_code, &ack.properties);
         }
@@ -875,13 +877,13 @@ impl Session {
     fn handle_pubrec(&mut self, now: Instant, rec: PubResponse) {
         let stage = self.in_flight.get(&rec.packet_id).map(|f| f.stage);
         match stage {
-            Some(Stage::AwaitPubRec) if rec.reason_code.is_error() => {
+            Some(Awaiting::PubRec) if rec.reason_code.is_error() => {
                 // 4.3.3: a PUBREC with an error code ends the flow; no PUBREL follows.
                 self.complete(rec.packet_id, rec.reason_code, &rec.properties);
             }
-            Some(Stage::AwaitPubRec) | Some(Stage::AwaitPubComp) => {
+            Some(Awaiting::PubRec) | Some(Awaiting::PubComp) => {
                 if let Some(flight) = self.in_flight.get_mut(&rec.packet_id) {
-                    flight.stage = Stage::AwaitPubComp;
+                    flight.stage = Awaiting::PubComp;
                 }
                 // [MQTT-4.3.3-3] answer PUBREC with PUBREL.
                 self.send(now, &Packet::PubRel(PubResponse::new(rec.packet_id)));
@@ -910,7 +912,7 @@ impl Session {
         if self
             .in_flight
             .get(&comp.packet_id)
-            .is_some_and(|f| f.stage == Stage::AwaitPubComp)
+            .is_some_and(|f| f.stage == Awaiting::PubComp)
         {
             self.complete(comp.packet_id, comp.reason_code, &comp.properties);
         }
