@@ -3,4 +3,5 @@
 //! The library holds everything the binary uses; [`proto`] is the sans-IO MQTT
 //! codec that every other part builds on.
 
+pub mod net;
 pub mod proto;

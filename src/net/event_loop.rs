@@ -1,0 +1,489 @@
+//! The loop of the network thread: mio readiness, commands, session timers,
+//! reconnects.
+
+use std::collections::HashMap;
+use std::net::{SocketAddr, ToSocketAddrs};
+use std::time::{Instant, SystemTime};
+
+use crossbeam_channel::{Receiver, Sender, TryRecvError};
+use mio::{Events, Poll, Token};
+
+use super::error::ConnectError;
+use super::transport::{Progress, Transport};
+use super::{Command, ConnectionConfig, Event, Repaint, tls};
+use crate::proto::ReasonCode;
+use crate::proto::session::{CloseReason, Session, SessionEvent};
+
+/// The waker's token.
+pub const WAKER: Token = Token(0);
+const SOCKET: Token = Token(1);
+
+/// What the link to the broker is doing.
+enum Link {
+    /// Waiting until `retry_at` (or for nothing, when not reconnecting).
+    Down { retry_at: Option<Instant> },
+    /// A transport exists (connecting, handshaking or carrying MQTT).
+    Up {
+        transport: Box<Transport>,
+        deadline: Option<Instant>,
+        remaining_addresses: Vec<SocketAddr>,
+    },
+}
+
+struct Loop {
+    config: ConnectionConfig,
+    poll: Poll,
+    session: Session,
+    events_out: Sender<Event>,
+    repaint: Option<Repaint>,
+    link: Link,
+    attempt: u32,
+    stop_requested: bool,
+    tags: HashMap<u64, u64>,
+    sent_any: bool,
+}
+
+/// Run the network thread until a disconnect is requested, the handle is
+/// dropped, or the connection ends without reconnecting.
+pub fn run(
+    config: ConnectionConfig,
+    poll: Poll,
+    commands: Receiver<Command>,
+    events_out: Sender<Event>,
+    repaint: Option<Repaint>,
+) {
+    let mut session = Session::new(config.connect.clone(), config.session.clone());
+    session.set_packet_log(config.packet_log);
+    let mut this = Loop {
+        config,
+        poll,
+        session,
+        events_out,
+        repaint,
+        link: Link::Down {
+            retry_at: Some(Instant::now()),
+        },
+        attempt: 0,
+        stop_requested: false,
+        tags: HashMap::new(),
+        sent_any: false,
+    };
+    this.main(&commands);
+    this.emit(Event::Stopped);
+    this.notify();
+}
+
+impl Loop {
+    fn main(&mut self, commands: &Receiver<Command>) {
+        let mut events = Events::with_capacity(64);
+        loop {
+            let now = Instant::now();
+            if let Link::Down { retry_at: Some(at) } = self.link
+                && now >= at
+            {
+                self.start_attempt(now);
+            }
+            if let Link::Down { retry_at: None } = self.link
+                && (self.stop_requested || !self.config.reconnect.enabled)
+            {
+                return;
+            }
+            let timeout = self
+                .next_deadline()
+                .map(|at| at.saturating_duration_since(Instant::now()));
+            if let Err(error) = self.poll.poll(&mut events, timeout)
+                && error.kind() != std::io::ErrorKind::Interrupted
+            {
+                self.emit(Event::ConnectFailed(ConnectError::Network {
+                    address: self.config.address.to_string(),
+                    detail: format!("the network event loop failed: {error}"),
+                }));
+                return;
+            }
+            let now = Instant::now();
+            let socket_ready = events.iter().any(|e| e.token() == SOCKET);
+            // Commands first, so a Disconnect is handled at once.
+            loop {
+                match commands.try_recv() {
+                    Ok(command) => self.handle_command(now, command),
+                    Err(TryRecvError::Empty) => break,
+                    Err(TryRecvError::Disconnected) => {
+                        if !self.stop_requested {
+                            self.handle_command(
+                                now,
+                                Command::Disconnect {
+                                    reason_code: ReasonCode::Success,
+                                    properties: Default::default(),
+                                },
+                            );
+                        }
+                        break;
+                    }
+                }
+            }
+            if socket_ready {
+                self.on_socket(now);
+            }
+            self.on_timers(now);
+            self.pump(now);
+            self.notify();
+        }
+    }
+
+    fn next_deadline(&self) -> Option<Instant> {
+        match &self.link {
+            Link::Down { retry_at } => *retry_at,
+            Link::Up { deadline, .. } => {
+                let session = if self.session.is_closed() {
+                    None
+                } else {
+                    self.session.poll_timeout()
+                };
+                match (*deadline, session) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                }
+            }
+        }
+    }
+
+    fn emit(&mut self, event: Event) {
+        let _ = self.events_out.send(event);
+        self.sent_any = true;
+    }
+
+    fn notify(&mut self) {
+        if self.sent_any {
+            self.sent_any = false;
+            if let Some(repaint) = &self.repaint {
+                repaint();
+            }
+        }
+    }
+
+    fn start_attempt(&mut self, now: Instant) {
+        self.attempt += 1;
+        let address = self.config.address.clone();
+        self.emit(Event::Connecting {
+            address: address.to_string(),
+            attempt: self.attempt,
+        });
+        let resolved: Result<Vec<SocketAddr>, ConnectError> = (address.host.as_str(), address.port)
+            .to_socket_addrs()
+            .map(|addrs| addrs.collect())
+            .map_err(|e| ConnectError::Resolve {
+                host: address.host.clone(),
+                detail: e.to_string(),
+            });
+        match resolved {
+            Ok(addrs) if !addrs.is_empty() => {
+                let deadline = now + self.config.session.connect_timeout;
+                self.try_addresses(addrs, deadline);
+            }
+            Ok(_) => self.failed(
+                now,
+                ConnectError::Resolve {
+                    host: address.host,
+                    detail: "no addresses".to_owned(),
+                },
+            ),
+            Err(error) => self.failed(now, error),
+        }
+    }
+
+    /// Start connecting to the first address that accepts a socket.
+    fn try_addresses(&mut self, mut addrs: Vec<SocketAddr>, deadline: Instant) {
+        let tls = if self.config.address.transport.is_tls() {
+            match tls::client_config(&self.config.tls).and_then(|c| {
+                Ok((
+                    c,
+                    tls::server_name(&self.config.address.host, &self.config.tls)?,
+                ))
+            }) {
+                Ok(pair) => Some(pair),
+                Err(error) => {
+                    self.failed(Instant::now(), error.into());
+                    return;
+                }
+            }
+        } else {
+            None
+        };
+        let mut last_error = None;
+        while !addrs.is_empty() {
+            let peer = addrs.remove(0);
+            match Transport::connect(peer, &self.config.address, tls.clone()) {
+                Ok(mut transport) => {
+                    let interest = transport.interest();
+                    if let Err(e) =
+                        self.poll
+                            .registry()
+                            .register(transport.socket_mut(), SOCKET, interest)
+                    {
+                        last_error = Some(super::transport::classify(&e, peer));
+                        continue;
+                    }
+                    self.link = Link::Up {
+                        transport: Box::new(transport),
+                        deadline: Some(deadline),
+                        remaining_addresses: addrs,
+                    };
+                    return;
+                }
+                Err(error) => last_error = Some(error),
+            }
+        }
+        if let Some(error) = last_error {
+            self.failed(Instant::now(), error);
+        }
+    }
+
+    /// The transport could not be established: report and maybe retry.
+    fn failed(&mut self, now: Instant, error: ConnectError) {
+        self.teardown();
+        self.emit(Event::ConnectFailed(error));
+        self.schedule_retry(now);
+    }
+
+    fn schedule_retry(&mut self, now: Instant) {
+        if self.stop_requested || !self.config.reconnect.enabled {
+            self.link = Link::Down { retry_at: None };
+            return;
+        }
+        let delay = self
+            .config
+            .reconnect
+            .delay(self.attempt.max(1), fastrand::f64());
+        self.emit(Event::Reconnecting {
+            delay,
+            attempt: self.attempt + 1,
+        });
+        self.link = Link::Down {
+            retry_at: Some(now + delay),
+        };
+    }
+
+    fn teardown(&mut self) {
+        if let Link::Up { transport, .. } = &mut self.link {
+            transport.close();
+            let _ = self.poll.registry().deregister(transport.socket_mut());
+        }
+        self.link = Link::Down { retry_at: None };
+    }
+
+    fn on_socket(&mut self, now: Instant) {
+        let Link::Up { transport, .. } = &mut self.link else {
+            return;
+        };
+        let result = transport.on_ready(self.session.read_buffer());
+        match result {
+            Ok(Progress::Pending) => self.session.handle_buffered(now),
+            Ok(Progress::Ready) => {
+                if let Link::Up { deadline, .. } = &mut self.link {
+                    // From here the session's CONNACK timeout applies.
+                    *deadline = None;
+                }
+                if let Err(error) = self.session.connect(now) {
+                    self.emit(Event::ConnectFailed(ConnectError::Network {
+                        address: self.config.address.to_string(),
+                        detail: format!("the CONNECT packet cannot be sent: {error}"),
+                    }));
+                    self.stop_requested = true;
+                    self.teardown();
+                    return;
+                }
+                self.session.handle_buffered(now);
+            }
+            Ok(Progress::Closed(detail)) => {
+                self.session.handle_buffered(now);
+                self.session.connection_lost(detail);
+            }
+            Err(error) => {
+                // Try the next address of the name, if any.
+                let next = match &mut self.link {
+                    Link::Up {
+                        remaining_addresses,
+                        deadline,
+                        ..
+                    } if !remaining_addresses.is_empty() => {
+                        Some((std::mem::take(remaining_addresses), deadline.unwrap_or(now)))
+                    }
+                    _ => None,
+                };
+                match next {
+                    Some((addrs, deadline))
+                        if matches!(
+                            error,
+                            ConnectError::Refused { .. } | ConnectError::Network { .. }
+                        ) =>
+                    {
+                        self.teardown();
+                        self.try_addresses(addrs, deadline);
+                    }
+                    _ => self.failed(now, error),
+                }
+            }
+        }
+    }
+
+    fn on_timers(&mut self, now: Instant) {
+        if let Link::Up {
+            deadline: Some(deadline),
+            transport,
+            ..
+        } = &self.link
+            && now >= *deadline
+        {
+            let error = ConnectError::Timeout {
+                address: transport.peer().to_string(),
+                secs: self.config.session.connect_timeout.as_secs(),
+            };
+            self.failed(now, error);
+            return;
+        }
+        if matches!(self.link, Link::Up { .. }) && !self.session.is_closed() {
+            if let Some(at) = self.session.poll_timeout()
+                && now >= at
+            {
+                self.session.handle_timeout(now);
+            }
+        }
+    }
+
+    fn handle_command(&mut self, now: Instant, command: Command) {
+        match command {
+            Command::Publish { tag, publish } => match self.session.publish(now, publish) {
+                Ok(id) => {
+                    self.tags.insert(id, tag);
+                }
+                Err(error) => self.emit(Event::PublishFailed {
+                    tag,
+                    error: error.to_string(),
+                }),
+            },
+            Command::Subscribe {
+                tag,
+                filters,
+                properties,
+            } => match self.session.subscribe(now, filters, properties) {
+                Ok(id) => {
+                    self.tags.insert(id, tag);
+                }
+                Err(error) => self.emit(Event::RequestFailed {
+                    tag,
+                    error: error.to_string(),
+                }),
+            },
+            Command::Unsubscribe {
+                tag,
+                filters,
+                properties,
+            } => match self.session.unsubscribe(now, filters, properties) {
+                Ok(id) => {
+                    self.tags.insert(id, tag);
+                }
+                Err(error) => self.emit(Event::RequestFailed {
+                    tag,
+                    error: error.to_string(),
+                }),
+            },
+            Command::SetPacketLog(on) => self.session.set_packet_log(on),
+            Command::Disconnect {
+                reason_code,
+                properties,
+            } => {
+                self.stop_requested = true;
+                if self.session.is_closed() {
+                    self.teardown();
+                    self.link = Link::Down { retry_at: None };
+                } else if let Err(error) = self.session.disconnect(now, reason_code, properties) {
+                    self.emit(Event::RequestFailed {
+                        tag: 0,
+                        error: error.to_string(),
+                    });
+                    let _ = self
+                        .session
+                        .disconnect(now, ReasonCode::Success, Default::default());
+                }
+            }
+        }
+    }
+
+    /// Move session output to the transport and session events to the owner;
+    /// end the link when the session closed.
+    fn pump(&mut self, now: Instant) {
+        let mut write_error = None;
+        if let Link::Up { transport, .. } = &mut self.link {
+            while let Some(bytes) = self.session.poll_transmit() {
+                if transport.is_ready()
+                    && let Err(error) = transport.send(&bytes)
+                {
+                    write_error = Some(error.to_string());
+                }
+            }
+            if let Err(error) = transport.flush() {
+                write_error = Some(error.to_string());
+            }
+        } else {
+            // Nothing to write to; the session re-sends what matters on resume.
+            while self.session.poll_transmit().is_some() {}
+        }
+        if let Some(detail) = write_error {
+            self.session.connection_lost(detail);
+        }
+        let mut closed = false;
+        while let Some(event) = self.session.poll_event() {
+            let event = match event {
+                SessionEvent::Connected(info) => {
+                    self.attempt = 0;
+                    Event::Connected(info)
+                }
+                SessionEvent::Closed(reason) => {
+                    closed = true;
+                    if let CloseReason::ClientRequest { .. } = reason {
+                        self.stop_requested = true;
+                    }
+                    Event::Disconnected(reason)
+                }
+                SessionEvent::Message(publish) => Event::Message(publish),
+                SessionEvent::PublishCompleted { id, reason } => Event::PublishCompleted {
+                    tag: self.tags.remove(&id).unwrap_or_default(),
+                    reason,
+                },
+                SessionEvent::PublishFailed { id, error } => Event::PublishFailed {
+                    tag: self.tags.remove(&id).unwrap_or_default(),
+                    error,
+                },
+                SessionEvent::Subscribed {
+                    id,
+                    results,
+                    reason_string,
+                } => Event::Subscribed {
+                    tag: self.tags.remove(&id).unwrap_or_default(),
+                    results,
+                    reason_string,
+                },
+                SessionEvent::Unsubscribed { id, results } => Event::Unsubscribed {
+                    tag: self.tags.remove(&id).unwrap_or_default(),
+                    results,
+                },
+                SessionEvent::Packet { direction, bytes } => Event::Packet {
+                    direction,
+                    at: SystemTime::now(),
+                    bytes,
+                },
+            };
+            self.emit(event);
+        }
+        if closed {
+            self.teardown();
+            self.schedule_retry(now);
+        } else if let Link::Up { transport, .. } = &mut self.link {
+            let interest = transport.interest();
+            let _ = self
+                .poll
+                .registry()
+                .reregister(transport.socket_mut(), SOCKET, interest);
+        }
+    }
+}
