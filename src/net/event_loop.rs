@@ -341,12 +341,12 @@ impl Loop {
             self.failed(now, error);
             return;
         }
-        if matches!(self.link, Link::Up { .. }) && !self.session.is_closed() {
-            if let Some(at) = self.session.poll_timeout()
-                && now >= at
-            {
-                self.session.handle_timeout(now);
-            }
+        if matches!(self.link, Link::Up { .. })
+            && !self.session.is_closed()
+            && let Some(at) = self.session.poll_timeout()
+            && now >= at
+        {
+            self.session.handle_timeout(now);
         }
     }
 

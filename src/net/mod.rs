@@ -162,10 +162,25 @@ pub enum Event {
 /// Called after events are sent, e.g. egui's `request_repaint`.
 pub type Repaint = Arc<dyn Fn() + Send + Sync>;
 
-/// The caller's side of a connection: send commands, receive events.
-pub struct ConnectionHandle {
+/// Sends commands to a network thread; cheap to clone (e.g. into a Ctrl-C handler).
+#[derive(Clone)]
+pub struct CommandSender {
     commands: Sender<Command>,
     waker: Arc<mio::Waker>,
+}
+
+impl CommandSender {
+    /// Send a command; the network thread handles it at once.
+    pub fn send(&self, command: Command) {
+        if self.commands.send(command).is_ok() {
+            let _ = self.waker.wake();
+        }
+    }
+}
+
+/// The caller's side of a connection: send commands, receive events.
+pub struct ConnectionHandle {
+    sender: CommandSender,
     events: Receiver<Event>,
     thread: Option<JoinHandle<()>>,
 }
@@ -186,8 +201,10 @@ impl ConnectionHandle {
             .name(name)
             .spawn(move || event_loop::run(config, poll, command_rx, event_tx, repaint))?;
         Ok(ConnectionHandle {
-            commands: command_tx,
-            waker,
+            sender: CommandSender {
+                commands: command_tx,
+                waker,
+            },
             events: event_rx,
             thread: Some(thread),
         })
@@ -195,9 +212,12 @@ impl ConnectionHandle {
 
     /// Send a command; it is handled at once.
     pub fn send(&self, command: Command) {
-        if self.commands.send(command).is_ok() {
-            let _ = self.waker.wake();
-        }
+        self.sender.send(command);
+    }
+
+    /// A clonable sender of commands.
+    pub fn command_sender(&self) -> CommandSender {
+        self.sender.clone()
     }
 
     /// The events.
@@ -215,7 +235,11 @@ impl ConnectionHandle {
 
 impl Drop for ConnectionHandle {
     fn drop(&mut self) {
-        // Dropping the command sender tells the thread to disconnect and end.
-        let _ = self.waker.wake();
+        // The thread notices that no sender is left once every clone is gone;
+        // ask it to disconnect now.
+        self.sender.send(Command::Disconnect {
+            reason_code: ReasonCode::Success,
+            properties: Properties::new(),
+        });
     }
 }

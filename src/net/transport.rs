@@ -115,6 +115,7 @@ impl Transport {
     /// Handle readiness: finish connecting, read what arrived (MQTT bytes go
     /// to `sink`), and write what is pending.
     pub fn on_ready(&mut self, sink: &mut BytesMut) -> Result<Progress, ConnectError> {
+        let was_ready = self.phase == Phase::Ready;
         if self.phase == Phase::TcpConnecting {
             if let Some(error) = self
                 .socket
@@ -134,7 +135,6 @@ impl Transport {
                 self.start_websocket()?;
             }
         }
-        let was_ready = self.phase == Phase::Ready;
         let progress = self.read(sink)?;
         self.flush()?;
         if let Progress::Closed(detail) = progress {

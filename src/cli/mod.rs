@@ -1,0 +1,176 @@
+//! The headless commands `mqscope sub` and `mqscope pub`, on the same network
+//! thread as the window. Options follow mosquitto_sub / mosquitto_pub 2.0.
+
+pub mod args;
+pub mod output;
+pub mod props;
+mod publish;
+mod subscribe;
+
+use bytes::Bytes;
+
+use crate::net::{
+    BrokerAddress, ConnectionConfig, ReconnectPolicy, TlsOptions, TransportKind, parse_port,
+};
+use crate::proto::session::{Direction, SessionOptions};
+use crate::proto::{Connect, Packet, Property, ProtocolVersion, QoS, Will, inspect};
+
+pub use args::{Cli, CliCommand};
+pub use publish::run as run_pub;
+pub use subscribe::run as run_sub;
+
+/// Exit status when a connection or request fails.
+pub const EXIT_FAILURE: i32 = 1;
+/// Exit status of `sub -W` when the time runs out (as mosquitto_sub).
+pub const EXIT_TIMEOUT: i32 = 27;
+
+/// The connection a command will make, and the properties for its packets.
+pub struct Prepared {
+    /// The network thread's configuration.
+    pub config: ConnectionConfig,
+    /// The `-D` properties.
+    pub properties: props::CliProperties,
+    /// The topic from an `mqtt://host/topic` URL.
+    pub url_topic: Option<String>,
+}
+
+/// Parse `-V`.
+pub fn parse_version(text: &str) -> Result<ProtocolVersion, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "5" | "mqttv5" | "v5" | "5.0" => Ok(ProtocolVersion::V5),
+        "311" | "mqttv311" | "v311" | "3.1.1" | "4" => Ok(ProtocolVersion::V311),
+        "31" | "mqttv31" | "3.1" => Err("MQTT 3.1 is not supported; use -V 311 or -V 5".to_owned()),
+        other => Err(format!("-V {other}: the protocol version must be 5 or 311")),
+    }
+}
+
+fn parse_qos(value: u8, option: &str) -> Result<QoS, String> {
+    QoS::from_u8(value).ok_or_else(|| format!("{option} {value}: QoS must be 0, 1 or 2"))
+}
+
+/// Turn the shared options into a connection configuration.
+pub fn prepare(args: &args::ConnectArgs) -> Result<Prepared, String> {
+    let version = parse_version(&args.protocol_version)?;
+    let properties = props::parse(&args.properties)?;
+    let has_properties = properties != props::CliProperties::default();
+    if version == ProtocolVersion::V311 && has_properties {
+        return Err("MQTT 3.1.1 has no properties; -D needs -V 5".to_owned());
+    }
+    let (mut address, extras) = match &args.url {
+        Some(url) => BrokerAddress::parse_url(url).map_err(|e| format!("-L {url}: {e}"))?,
+        None => {
+            let tls = args.ca_file.is_some() || args.tls_use_os_certs || args.cert.is_some();
+            let transport = if tls {
+                TransportKind::Tls
+            } else {
+                TransportKind::Tcp
+            };
+            (
+                BrokerAddress::new(transport, args.host.clone(), transport.default_port()),
+                Default::default(),
+            )
+        }
+    };
+    if let Some(port) = &args.port {
+        address.port = parse_port(port).map_err(|e| format!("-p: {e}"))?;
+    }
+    let client_id = args.client_id.clone().unwrap_or_else(|| {
+        let suffix: String = std::iter::repeat_with(fastrand::alphanumeric)
+            .take(10)
+            .collect();
+        format!("mqscope-{suffix}")
+    });
+    let mut connect = Connect::new(version, client_id.as_str());
+    connect.clean_start = !args.no_clean_start;
+    connect.keep_alive_secs = args.keep_alive_secs;
+    connect.properties = properties.connect.clone();
+    if let Some(text) = &args.session_expiry {
+        if version == ProtocolVersion::V311 {
+            return Err("-x needs MQTT 5 (-V 5)".to_owned());
+        }
+        let secs = match text.as_str() {
+            "-1" | "inf" | "∞" => u32::MAX,
+            other => other.parse::<u32>().map_err(|_| {
+                format!("-x {other}: give seconds, or -1 for a session that never expires")
+            })?,
+        };
+        connect
+            .properties
+            .push(Property::SessionExpiryInterval(secs));
+    } else if args.no_clean_start
+        && version == ProtocolVersion::V5
+        && connect.properties.session_expiry_interval_secs().is_none()
+    {
+        // Without a Session Expiry Interval an MQTT 5 session ends with the
+        // connection, which would make -c pointless.
+        connect
+            .properties
+            .push(Property::SessionExpiryInterval(u32::MAX));
+    }
+    connect.user_name = args.user_name.clone().or(extras.user_name).map(Into::into);
+    connect.password = args
+        .password
+        .clone()
+        .or(extras.password)
+        .map(|p| Bytes::from(p.into_bytes()));
+    match (&args.will_topic, &args.will_payload) {
+        (Some(topic), payload) => {
+            connect.will = Some(Will {
+                topic: topic.as_str().into(),
+                payload: Bytes::from(payload.clone().unwrap_or_default().into_bytes()),
+                qos: parse_qos(args.will_qos, "--will-qos")?,
+                retain: args.will_retain,
+                properties: properties.will.clone(),
+            });
+        }
+        (None, Some(_)) => return Err("--will-payload needs --will-topic".to_owned()),
+        (None, None) => {}
+    }
+    Packet::Connect(connect.clone())
+        .encoded_len(version)
+        .map_err(|e| format!("the CONNECT packet cannot be sent: {e}"))?;
+    let tls = TlsOptions {
+        ca_file: args.ca_file.clone(),
+        use_os_roots: args.tls_use_os_certs,
+        client_cert: args.cert.clone(),
+        client_key: args.key.clone(),
+        server_name: None,
+        alpn: args.tls_alpn.iter().cloned().collect(),
+        skip_verification: args.insecure,
+    };
+    Ok(Prepared {
+        config: ConnectionConfig {
+            address,
+            tls,
+            connect,
+            session: SessionOptions::default(),
+            reconnect: ReconnectPolicy::default(),
+            packet_log: args.debug,
+        },
+        properties,
+        url_topic: extras.topic,
+    })
+}
+
+/// `-d`: describe a packet on stderr.
+pub fn print_packet(direction: Direction, bytes: &[u8], version: ProtocolVersion) {
+    let arrow = match direction {
+        Direction::Sent => "sent",
+        Direction::Received => "received",
+    };
+    let inspection = inspect::inspect(bytes, version);
+    let kind = inspection
+        .field("Packet Type")
+        .map(|f| f.value.clone())
+        .unwrap_or_default();
+    eprintln!("mqscope: {arrow} {kind}, {} bytes", bytes.len());
+    for field in inspection.fields.iter().skip(1) {
+        eprintln!(
+            "  {:indent$}{}: {}",
+            "",
+            field.name,
+            field.value,
+            indent = usize::from(field.depth) * 2
+        );
+    }
+}
