@@ -216,9 +216,9 @@ fn auth_without_an_authentication_method_is_a_protocol_error() {
         auth.to_bytes(ProtocolVersion::V5).is_err(),
         "an AUTH step without an Authentication Method was encoded"
     );
-    // F0, Remaining Length 13, Continue authentication (0x18), Property Length 11,
-    // Reason String "next step".
-    let mut wire = vec![0xF0, 13, 0x18, 11, 0x1F, 0, 9];
+    // F0, Remaining Length 14, Continue authentication (0x18), Property Length 12,
+    // Reason String (0x1F) "next step".
+    let mut wire = vec![0xF0, 14, 0x18, 12, 0x1F, 0, 9];
     wire.extend_from_slice(b"next step");
     let decoded = Packet::decode(&Bytes::from(wire), ProtocolVersion::V5);
     assert!(
@@ -237,4 +237,28 @@ fn the_bare_auth_is_valid() {
     let bytes = bare.to_bytes(ProtocolVersion::V5).unwrap();
     assert_eq!(&bytes[..], &[0xF0, 0x00]);
     assert_eq!(Packet::decode(&bytes, ProtocolVersion::V5), Ok(bare));
+}
+
+/// MQTT 5.0, 3.3.2.3.5: "The Response Topic MUST NOT contain wildcard
+/// characters [MQTT-3.3.2-14]." The codec checks the Topic Name of a PUBLISH
+/// for wildcards [MQTT-3.3.2-2] but not its Response Topic.
+#[test]
+fn response_topic_with_a_wildcard_is_refused() {
+    let publish = Packet::Publish(mqscope::proto::Publish {
+        properties: Properties(vec![Property::ResponseTopic("replies/#".into())]),
+        ..mqscope::proto::Publish::new("requests/1", "ping")
+    });
+    assert!(
+        publish.to_bytes(ProtocolVersion::V5).is_err(),
+        "a Response Topic with a wildcard was encoded"
+    );
+    // PUBLISH QoS 0, topic "t", Property Length 6, Response Topic "a/+".
+    let wire = [
+        0x30, 0x0A, 0x00, 0x01, b't', 0x06, 0x08, 0x00, 0x03, b'a', b'/', b'+',
+    ];
+    let decoded = Packet::decode(&Bytes::copy_from_slice(&wire), ProtocolVersion::V5);
+    assert!(
+        decoded.is_err(),
+        "a Response Topic with a wildcard was decoded: {decoded:?}"
+    );
 }

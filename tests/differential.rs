@@ -36,24 +36,31 @@
 //! * MQTT 5 DISCONNECT without properties (Remaining Length 0 or 1);
 //! * MQTT 5 DISCONNECT with 0x8C Bad authentication method (the specification
 //!   contradicts itself there);
+//! * MQTT 5 DISCONNECT with a reason code and no properties, in the write
+//!   direction (rumqttc writes a Remaining Length one byte short);
 //! * MQTT 5 AUTH: rumqttc's `Packet::read` has no AUTH at all, so its
-//!   `Auth::read` is called directly; it still cannot read an AUTH without
-//!   properties, nor one with an Authentication Method or Reason String (it
-//!   miscounts string properties), and it writes wrong lengths for any AUTH with
-//!   properties. Only the bare AUTH can be checked in the write direction.
+//!   `Auth::read` is called directly (and its AUTH reason code and properties
+//!   types are not even exported, see [`rumqttc_auth`]); it still cannot read
+//!   an AUTH without properties, nor one with an Authentication Method or
+//!   Reason String (it miscounts string properties), and it writes wrong
+//!   lengths for any AUTH with properties. Since every generated AUTH step
+//!   names its method, AUTH is only checked in the write direction, bare.
 //!
 //! # Disagreements found, and who the specification supports
 //!
 //! The focused `#[test]`s after the property tests pin each one with exact
 //! bytes. In short:
 //!
-//! * Both valid: for an acknowledgment or DISCONNECT with a reason code and no
-//!   properties, rumqttc writes a Property Length of 0 and we omit it (3.4.2.1,
-//!   3.14.2.1 allow both); we read both forms.
+//! * Both valid: for a PUBACK, PUBREC, PUBREL or PUBCOMP with a reason code
+//!   and no properties, rumqttc writes a Property Length of 0 and we omit it
+//!   (3.4.2.1 and 3.4.2.2.1 allow both); each reads the other's form.
 //! * rumqttc wrong (valid packets it rejects or misencodes): DISCONNECT with
-//!   Remaining Length 0 (3.14.2.1) or 1 (3.14.2.2.1); AUTH at all (packet type
-//!   15, Table 2-1), AUTH with Remaining Length 0 (3.15.2.1), AUTH string
-//!   properties (2.2.2.1 Property Length, 1.5.4); binary passwords (3.1.3.5).
+//!   Remaining Length 0 (3.14.2.1) or 1 (3.14.2.2.1), and the DISCONNECT it
+//!   writes for a reason code without properties has a Remaining Length one
+//!   short (2.1.4); AUTH at all (packet type 15, Table 2-1), AUTH with
+//!   Remaining Length 0 (3.15.2.1), AUTH string properties read and AUTH
+//!   property lengths written wrong (2.2.2.1, 1.5.4); binary passwords
+//!   (3.1.3.5).
 //! * rumqttc too lenient (malformed or protocol-error packets it accepts, which
 //!   we reject with the exact `CodecError` shown): non-minimal Variable Byte
 //!   Integer [MQTT-1.5.5-1]; wrong fixed-header flags [MQTT-2.1.3-1]; DUP on QoS
@@ -166,6 +173,9 @@ fn rumqttc_cannot_read(version: ProtocolVersion, packet: &Packet) -> Option<&'st
         Packet::Disconnect(d) if d.reason_code == ReasonCode::BadAuthenticationMethod => {
             Some("DISCONNECT 0x8C: disconnect_with_bad_authentication_method")
         }
+        Packet::Publish(p) if subscription_identifier_before_another_property(&p.properties) => {
+            Some("PUBLISH: subscription_identifier_is_miscounted_by_rumqttc")
+        }
         Packet::Auth(a)
             if a.properties.is_empty()
                 || a.properties.iter().any(|p| {
@@ -179,6 +189,14 @@ fn rumqttc_cannot_read(version: ProtocolVersion, packet: &Packet) -> Option<&'st
         }
         _ => None,
     }
+}
+
+/// Whether a Subscription Identifier is followed by another property on the wire.
+fn subscription_identifier_before_another_property(properties: &Properties) -> bool {
+    properties
+        .iter()
+        .position(|p| matches!(p, Property::SubscriptionIdentifier(_)))
+        .is_some_and(|first| first + 1 < properties.len())
 }
 
 /// Why rumqttc cannot write this valid packet, if it cannot.
@@ -1312,7 +1330,8 @@ proptest! {
             V5 => rumqttc_read_v5(&bytes).map_err(|e| format!("{e:?}")),
             V311 => rumqttc_read_v4(&bytes).map_err(|e| format!("{e:?}")),
         };
-        let theirs = theirs.map_err(|e| TestCaseError::fail(format!("rumqttc: {e} on {bytes:02X?}")))?;
+        let theirs = theirs
+            .map_err(|e| TestCaseError::fail(format!("rumqttc: {e} on {bytes:02X?}")))?;
         prop_assert_eq!(normalize(theirs), normalize(packet));
     }
 
@@ -1393,8 +1412,9 @@ fn disconnect_with_remaining_length_0() {
 /// DISCONNECT rumqttc writes a Remaining Length of 1 followed by *two* bytes
 /// (the reason code and a Property Length of 0), and its `write` returns 3
 /// for the 4 bytes it wrote: the stray 0x00 is then read as the first byte of
-/// the next packet, packet type 0, which is reserved. (rumqttc cannot read
-/// its own bytes back either.)
+/// the next packet and the stream is corrupt — followed by a PINGREQ, its
+/// `C0 00` become a non-minimal Remaining Length. (rumqttc cannot read its own
+/// bytes back either.)
 #[test]
 fn disconnect_with_reason_code_and_no_properties() {
     let disconnect = Packet::Disconnect(Disconnect::new(ReasonCode::DisconnectWithWillMessage));
@@ -1419,7 +1439,7 @@ fn disconnect_with_reason_code_and_no_properties() {
     ));
     assert_eq!(
         decoder.next_packet(),
-        Err(CodecError::ReservedPacketType { value: 0 })
+        Err(CodecError::VariableByteIntegerNotMinimal)
     );
     assert!(matches!(
         rumqttc_read_v5(&theirs[..3]),
@@ -1513,14 +1533,52 @@ fn auth_written_by_rumqttc_has_wrong_lengths() {
             field: "Authentication Method"
         })
     );
-    // Only the AUTH without properties comes out right.
+    // Only the AUTH without properties has the right lengths, but with a
+    // reason code other than Success it lacks the Authentication Method that
+    // 3.15.2.2.2 requires ("It is a Protocol Error to omit the Authentication
+    // Method"), so we reject it.
     let bare = Packet::Auth(Auth {
         reason_code: ReasonCode::ReAuthenticate,
         properties: Properties::new(),
     });
     let theirs = rumqttc_write(V5, &bare);
     assert_eq!(&theirs[..], &[0xF0, 0x02, 0x19, 0x00]);
-    assert_eq!(ours_read(V5, &theirs), Ok((bare, 0)));
+    assert_eq!(
+        ours_read(V5, &theirs),
+        Err(CodecError::AuthenticationMethodMissing)
+    );
+}
+
+/// MQTT 5.0 3.3.2.3.8: a PUBLISH may carry several Subscription Identifiers,
+/// each a property like any other. rumqttc counts one byte too many for each
+/// (the identifier byte twice), so once those extra counts reach the Property
+/// Length it stops reading early and takes the remaining property bytes for
+/// the payload. Spec on our side.
+#[test]
+fn subscription_identifier_is_miscounted_by_rumqttc() {
+    let mut publish = Publish::new("t", Bytes::new());
+    publish.properties = Properties(vec![
+        Property::SubscriptionIdentifier(1),
+        Property::SubscriptionIdentifier(1),
+        Property::PayloadFormatIndicator(0),
+    ]);
+    let ours = ours_encode(V5, &Packet::Publish(publish.clone()));
+    // Property Length 6: 0B 01 0B 01 01 00, no payload.
+    assert_eq!(
+        &ours[..],
+        &[
+            0x30, 0x0A, 0x00, 0x01, b't', 0x06, 0x0B, 0x01, 0x0B, 0x01, 0x01, 0x00
+        ]
+    );
+    let Ok(Packet::Publish(theirs)) = rumqttc_read_v5(&ours) else {
+        panic!("rumqttc could not read it at all")
+    };
+    assert_eq!(
+        &theirs.payload[..],
+        &[0x01, 0x00],
+        "rumqttc took the Payload Format Indicator for payload"
+    );
+    assert_eq!(ours_read(V5, &ours), Ok((Packet::Publish(publish), 0)));
 }
 
 /// MQTT 5.0 3.1.3.6 and MQTT 3.1.1 3.1.3.5: the Password is Binary Data, any

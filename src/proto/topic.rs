@@ -113,6 +113,13 @@ pub fn validate_topic_name(topic: &str) -> Result<(), TopicError> {
 /// `$share/{ShareName}/{filter}` needs a non-empty ShareName without `+` or
 /// `#` and a valid, non-empty inner filter. When a filter breaks several
 /// rules, the first problem found from the left is reported.
+/// Validate a topic filter without the MQTT 5 shared-subscription rules: in
+/// MQTT 3.1.1 `$share/...` is an ordinary filter.
+pub fn validate_plain_topic_filter(filter: &str) -> Result<(), TopicError> {
+    check_length(filter)?;
+    check_filter_levels(filter.as_bytes())
+}
+
 pub fn validate_topic_filter(filter: &str) -> Result<(), TopicError> {
     check_length(filter)?;
     match filter.strip_prefix(SHARE_PREFIX) {

@@ -95,7 +95,8 @@ pub fn payload() -> impl Strategy<Value = Bytes> + Clone {
         2 => Just(Bytes::new()),
         8 => binary(48),
         2 => vec(any::<u8>(), 100..400).prop_map(Bytes::from),
-        1 => (any::<u8>(), 16_300usize..16_500).prop_map(|(byte, len)| Bytes::from(vec![byte; len])),
+        1 => (any::<u8>(), 16_300usize..16_500)
+            .prop_map(|(byte, len)| Bytes::from(vec![byte; len])),
     ]
 }
 

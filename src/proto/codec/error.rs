@@ -203,6 +203,18 @@ pub enum CodecError {
         /// The packet.
         packet: PacketType,
     },
+    /// A SUBACK or MQTT 5 UNSUBACK carries no reason code, though it answers
+    /// at least one topic filter.
+    #[error(
+        "the {packet} packet carries no reason code; it needs one per topic filter [MQTT-3.9.3-1] [MQTT-3.11.3-1]"
+    )]
+    NoReasonCodes {
+        /// The packet.
+        packet: PacketType,
+    },
+    /// An AUTH packet with a body but no Authentication Method.
+    #[error("the AUTH packet has no Authentication Method (3.15.2.2.2)")]
+    AuthenticationMethodMissing,
     /// Reserved bits of the subscription options are set.
     #[error("the reserved bits of the subscription options are set [MQTT-3.8.3-5]")]
     SubscriptionOptionsReserved,
@@ -238,6 +250,8 @@ impl CodecError {
             | AuthenticationDataWithoutMethod { .. }
             | EmptyTopicWithoutAlias
             | NoTopicFilters { .. }
+            | NoReasonCodes { .. }
+            | AuthenticationMethodMissing
             | InvalidRetainHandling
             | NoLocalOnSharedSubscription
             | PacketIdentifierZero { .. } => ReasonCode::ProtocolError,

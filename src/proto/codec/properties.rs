@@ -335,6 +335,12 @@ impl Property {
             Property::SubscriptionIdentifier(v) if v == 0 || v > varint::MAX => {
                 invalid(v, "1 to 268 435 455")
             }
+            // [MQTT-3.3.2-14] the Response Topic is a topic name: no wildcards.
+            Property::ResponseTopic(ref topic) => crate::proto::topic::validate_topic_name(topic)
+                .map_err(|error| CodecError::Topic {
+                    field: "Response Topic",
+                    error,
+                }),
             _ => Ok(()),
         }
     }

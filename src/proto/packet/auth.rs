@@ -2,9 +2,9 @@
 
 use bytes::BytesMut;
 
-use super::reason_and_properties;
+use super::{ProtocolVersion, reason_and_properties};
 use crate::proto::codec::reader::Result;
-use crate::proto::codec::{Properties, Reader, Trace};
+use crate::proto::codec::{CodecError, Properties, Reader, Trace};
 use crate::proto::{PacketType, ReasonCode};
 
 /// An AUTH packet.
@@ -17,19 +17,39 @@ pub struct Auth {
 }
 
 impl Auth {
-    pub(super) fn decode<T: Trace>(r: &mut Reader<'_, T>) -> Result<Auth> {
-        let (reason_code, properties) = reason_and_properties::read(r, PacketType::Auth)?;
-        Ok(Auth {
-            reason_code,
-            properties,
-        })
+    /// Only the bare form (Success, no properties, 3.15.2.1) may leave out the
+    /// Authentication Method (3.15.2.2.2).
+    fn check_method(&self) -> std::result::Result<(), CodecError> {
+        let bare = self.reason_code == ReasonCode::Success && self.properties.is_empty();
+        if !bare && self.properties.authentication_method().is_none() {
+            return Err(CodecError::AuthenticationMethodMissing);
+        }
+        Ok(())
     }
 
-    pub(super) fn body_len(&self, _version: super::ProtocolVersion) -> Result<usize> {
+    pub(super) fn decode<T: Trace>(r: &mut Reader<'_, T>) -> Result<Auth> {
+        let start = r.position();
+        let (reason_code, properties) = reason_and_properties::read(r, PacketType::Auth)?;
+        let auth = Auth {
+            reason_code,
+            properties,
+        };
+        auth.check_method()
+            .map_err(|error| r.fail_at(start, error))?;
+        Ok(auth)
+    }
+
+    pub(super) fn body_len(&self, version: ProtocolVersion) -> Result<usize> {
+        if version == ProtocolVersion::V311 {
+            return Err(CodecError::NotInMqtt311 {
+                feature: "AUTH packet",
+            });
+        }
+        self.check_method()?;
         reason_and_properties::len(self.reason_code, &self.properties, PacketType::Auth)
     }
 
-    pub(super) fn write_body(&self, _version: super::ProtocolVersion, out: &mut BytesMut) {
+    pub(super) fn write_body(&self, out: &mut BytesMut) {
         reason_and_properties::write(self.reason_code, &self.properties, out);
     }
 }

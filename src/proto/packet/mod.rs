@@ -199,7 +199,7 @@ impl Packet {
             Packet::UnsubAck(p) => p.write_body(version, out),
             Packet::PingReq | Packet::PingResp => {}
             Packet::Disconnect(p) => p.write_body(version, out),
-            Packet::Auth(p) => p.write_body(version, out),
+            Packet::Auth(p) => p.write_body(out),
         }
     }
 
@@ -237,11 +237,6 @@ impl Packet {
         max_packet_size: Option<u32>,
         out: &mut BytesMut,
     ) -> Result<usize> {
-        if matches!(self, Packet::Auth(_)) && version == ProtocolVersion::V311 {
-            return Err(CodecError::NotInMqtt311 {
-                feature: "AUTH packet",
-            });
-        }
         let body = self.body_len(version)?;
         let remaining = varint::check(body)?;
         let total = 1 + varint::len(remaining) + body;

@@ -55,6 +55,11 @@ impl SubAck {
             };
             reason_codes.push(code);
         }
+        if reason_codes.is_empty() {
+            return Err(r.fail(CodecError::NoReasonCodes {
+                packet: PacketType::SubAck,
+            }));
+        }
         Ok(SubAck {
             packet_id,
             properties,
@@ -64,6 +69,11 @@ impl SubAck {
 
     pub(super) fn body_len(&self, version: ProtocolVersion) -> Result<usize> {
         check_packet_id(self.packet_id, PacketType::SubAck)?;
+        if self.reason_codes.is_empty() {
+            return Err(CodecError::NoReasonCodes {
+                packet: PacketType::SubAck,
+            });
+        }
         for &code in &self.reason_codes {
             check_reason_code(code, PacketType::SubAck)?;
             if version == ProtocolVersion::V311 && code.to_v311_suback().is_none() {

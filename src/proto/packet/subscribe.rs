@@ -117,13 +117,25 @@ impl SubscribeFilter {
     }
 }
 
-/// Check one topic filter and, for shared subscriptions, No Local [MQTT-3.8.3-4].
-pub(super) fn check_filter(filter: &str, options: Option<SubscriptionOptions>) -> Result<()> {
-    topic::validate_topic_filter(filter).map_err(|error| CodecError::Topic {
+/// Check one topic filter and, for shared subscriptions, No Local
+/// [MQTT-3.8.3-4]. MQTT 3.1.1 has no shared subscriptions.
+pub(super) fn check_filter(
+    filter: &str,
+    options: Option<SubscriptionOptions>,
+    version: ProtocolVersion,
+) -> Result<()> {
+    let checked = match version {
+        ProtocolVersion::V5 => topic::validate_topic_filter(filter),
+        ProtocolVersion::V311 => topic::validate_plain_topic_filter(filter),
+    };
+    checked.map_err(|error| CodecError::Topic {
         field: "Topic Filter",
         error,
     })?;
-    if options.is_some_and(|o| o.no_local) && topic::is_shared_subscription(filter) {
+    if version == ProtocolVersion::V5
+        && options.is_some_and(|o| o.no_local)
+        && topic::is_shared_subscription(filter)
+    {
         return Err(CodecError::NoLocalOnSharedSubscription);
     }
     Ok(())
@@ -169,7 +181,7 @@ impl Subscribe {
                 Ok(options) => options,
                 Err(error) => return Err(r.fail_at(options_start, error)),
             };
-            if let Err(error) = check_filter(&filter, Some(options)) {
+            if let Err(error) = check_filter(&filter, Some(options), version) {
                 return Err(r.fail_at(start, error));
             }
             filters.push(SubscribeFilter { filter, options });
@@ -205,7 +217,7 @@ impl Subscribe {
                     feature: "No Local, Retain As Published or Retain Handling",
                 });
             }
-            check_filter(&entry.filter, Some(entry.options))?;
+            check_filter(&entry.filter, Some(entry.options), version)?;
             len += string_len("Topic Filter", &entry.filter)? + 1;
         }
         Ok(len)

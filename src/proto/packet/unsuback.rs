@@ -39,6 +39,11 @@ impl UnsubAck {
                 ack.reason_codes
                     .push(read_reason_code(r, PacketType::UnsubAck, "Reason Code")?);
             }
+            if ack.reason_codes.is_empty() {
+                return Err(r.fail(CodecError::NoReasonCodes {
+                    packet: PacketType::UnsubAck,
+                }));
+            }
         }
         Ok(ack)
     }
@@ -48,6 +53,11 @@ impl UnsubAck {
         if version == ProtocolVersion::V311 && !self.reason_codes.is_empty() {
             return Err(CodecError::NotInMqtt311 {
                 feature: "UNSUBACK reason codes",
+            });
+        }
+        if version == ProtocolVersion::V5 && self.reason_codes.is_empty() {
+            return Err(CodecError::NoReasonCodes {
+                packet: PacketType::UnsubAck,
             });
         }
         for &code in &self.reason_codes {

@@ -39,7 +39,7 @@ impl Unsubscribe {
         while !r.is_empty() {
             let start = r.position();
             let filter = r.string("Topic Filter")?;
-            if let Err(error) = check_filter(&filter, None) {
+            if let Err(error) = check_filter(&filter, None, version) {
                 return Err(r.fail_at(start, error));
             }
             filters.push(filter);
@@ -70,7 +70,7 @@ impl Unsubscribe {
             version,
         )?;
         for filter in &self.filters {
-            check_filter(filter, None)?;
+            check_filter(filter, None, version)?;
             len += string_len("Topic Filter", filter)?;
         }
         Ok(len)

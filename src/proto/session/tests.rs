@@ -670,7 +670,7 @@ fn a_suback_with_the_wrong_number_of_results_is_a_protocol_error() {
     h.receive(Packet::SubAck(SubAck {
         packet_id: s.packet_id,
         properties: Properties::new(),
-        reason_codes: vec![],
+        reason_codes: vec![ReasonCode::Success, ReasonCode::Success],
     }));
     assert_eq!(
         h.sent(),
@@ -853,7 +853,7 @@ fn auth_without_enhanced_authentication_fails_clearly() {
     h.connected();
     h.receive(Packet::Auth(Auth {
         reason_code: ReasonCode::ContinueAuthentication,
-        properties: Properties::new(),
+        properties: Properties::new().with(Property::AuthenticationMethod("X".into())),
     }));
     assert_eq!(
         h.sent(),
