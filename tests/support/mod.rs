@@ -1,0 +1,35 @@
+//! Shared pieces of the integration tests: a real mosquitto on loopback,
+//! generated certificates, and a client on mqscope's network thread.
+#![allow(dead_code)]
+
+pub mod certs;
+pub mod client;
+pub mod mosquitto;
+
+use std::net::TcpListener;
+
+/// A free TCP port on 127.0.0.1.
+pub fn free_port() -> u16 {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind 127.0.0.1:0");
+    listener.local_addr().expect("local address").port()
+}
+
+/// Whether CI demands that broker tests run (`MQSCOPE_REQUIRE_BROKER=1`).
+pub fn broker_required() -> bool {
+    std::env::var("MQSCOPE_REQUIRE_BROKER").is_ok_and(|v| v == "1")
+}
+
+/// Skip a test for a missing tool with a printed reason, or fail when CI
+/// requires the tool.
+pub fn skip(test: &str, reason: &str) {
+    assert!(
+        !broker_required(),
+        "{test}: {reason}, and MQSCOPE_REQUIRE_BROKER=1 forbids skipping"
+    );
+    eprintln!("SKIPPED {test}: {reason}");
+}
+
+/// The path of the `mqscope` binary built for the tests.
+pub fn mqscope_bin() -> &'static str {
+    env!("CARGO_BIN_EXE_mqscope")
+}
