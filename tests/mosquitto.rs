@@ -1,0 +1,630 @@
+//! The engine and the CLI against a real mosquitto on loopback: properties
+//! both ways with independent clients, every QoS counted, credentials, TLS
+//! with client certificates, a broker restart and a cut connection.
+
+mod support;
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Command as Process, Output};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use bytes::Bytes;
+use mqscope::net::{Command, ConnectError, Event, ReconnectPolicy, TransportKind};
+use mqscope::proto::session::CloseReason;
+use mqscope::proto::{Properties, Property, Publish, QoS, SubscribeFilter};
+use support::certs::TestPki;
+use support::client::{Client, config};
+use support::mosquitto::{Mosquitto, clients_available};
+use support::{mqscope_bin, skip};
+
+const LONG: Duration = Duration::from_secs(20);
+
+fn run(command: &mut Process) -> Output {
+    command.output().expect("run command")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+fn subscribe(client: &Client, filter: &str, qos: QoS) {
+    client.send(Command::Subscribe {
+        tag: 99,
+        filters: vec![SubscribeFilter::new(filter, qos)],
+        properties: Properties::new(),
+    });
+    let (results, _) = client
+        .wait_for(LONG, |e| match e {
+            Event::Subscribed { results, .. } => Some(results.clone()),
+            _ => None,
+        })
+        .expect("SUBACK");
+    assert!(!results[0].reason_code.is_error(), "{results:?}");
+}
+
+#[test]
+fn mqscope_sub_receives_every_property_from_mosquitto_pub() {
+    let test = "sub_properties";
+    let Some(broker) = Mosquitto::start(test, "allow_anonymous true", "") else {
+        return;
+    };
+    if !clients_available() {
+        return skip(
+            test,
+            "mosquitto_pub is not installed (apt-get install mosquitto-clients)",
+        );
+    }
+    let port = broker.port.to_string();
+    // Retained, so that the subscriber gets it whenever it subscribes.
+    let published = run(Process::new("mosquitto_pub").args([
+        "-p",
+        &port,
+        "-V",
+        "5",
+        "-q",
+        "1",
+        "-r",
+        "-t",
+        "lab/props",
+        "-m",
+        "21.5 °C",
+        "-D",
+        "publish",
+        "payload-format-indicator",
+        "1",
+        "-D",
+        "publish",
+        "message-expiry-interval",
+        "3600",
+        "-D",
+        "publish",
+        "content-type",
+        "text/plain",
+        "-D",
+        "publish",
+        "response-topic",
+        "lab/reply",
+        "-D",
+        "publish",
+        "correlation-data",
+        "req-42",
+        "-D",
+        "publish",
+        "user-property",
+        "site",
+        "A",
+        "-D",
+        "publish",
+        "user-property",
+        "room",
+        "7",
+        "-D",
+        "publish",
+        "user-property",
+        "site",
+        "B",
+    ]));
+    assert!(published.status.success(), "{}", text(&published.stderr));
+    let out = run(Process::new(mqscope_bin()).args([
+        "sub", "-p", &port, "-t", "lab/#", "-q", "1", "-C", "1", "-W", "10",
+    ]));
+    assert!(
+        out.status.success(),
+        "exit {:?}: {}",
+        out.status,
+        text(&out.stderr)
+    );
+    let line = text(&out.stdout);
+    let message: serde_json::Value = serde_json::from_str(line.trim()).expect("one JSON line");
+    assert_eq!(message["topic"], "lab/props");
+    assert_eq!(message["payload"], "21.5 °C");
+    assert_eq!(message["retain"], true);
+    assert_eq!(message["qos"], 1);
+    let p = &message["properties"];
+    assert_eq!(p["payload-format-indicator"], 1);
+    let expiry = p["message-expiry-interval"].as_u64().expect("expiry");
+    assert!(expiry > 3500 && expiry <= 3600, "{expiry}");
+    assert_eq!(p["content-type"], "text/plain");
+    assert_eq!(p["response-topic"], "lab/reply");
+    // base64 of "req-42"
+    assert_eq!(p["correlation-data"], "cmVxLTQy");
+    assert_eq!(
+        p["user-property"],
+        serde_json::json!([["site", "A"], ["room", "7"], ["site", "B"]])
+    );
+    assert!(
+        message["received_at"]
+            .as_str()
+            .is_some_and(|t| t.ends_with('Z'))
+    );
+}
+
+#[test]
+fn mqscope_pub_properties_arrive_intact_at_mosquitto_sub() {
+    let test = "pub_properties";
+    let Some(broker) = Mosquitto::start(test, "allow_anonymous true", "") else {
+        return;
+    };
+    if !clients_available() {
+        return skip(
+            test,
+            "mosquitto_sub is not installed (apt-get install mosquitto-clients)",
+        );
+    }
+    let port = broker.port.to_string();
+    for (qos, topic) in [("1", "out/q1"), ("2", "out/q2")] {
+        let out = run(Process::new(mqscope_bin()).args([
+            "pub",
+            "-p",
+            &port,
+            "-q",
+            qos,
+            "-r",
+            "-t",
+            topic,
+            "-m",
+            "hello",
+            "-D",
+            "publish",
+            "content-type",
+            "application/x-test",
+            "-D",
+            "publish",
+            "response-topic",
+            "back/here",
+            "-D",
+            "publish",
+            "correlation-data",
+            "c0ffee",
+            "-D",
+            "publish",
+            "message-expiry-interval",
+            "600",
+            "-D",
+            "publish",
+            "user-property",
+            "k",
+            "v",
+        ]));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+    }
+    let received = run(Process::new("mosquitto_sub").args([
+        "-p",
+        &port,
+        "-V",
+        "5",
+        "-q",
+        "2",
+        "-t",
+        "out/#",
+        "-C",
+        "2",
+        "-W",
+        "10",
+        "-F",
+        "%t|%q|%r|%C|%R|%D|%P|%p",
+    ]));
+    assert!(received.status.success(), "{}", text(&received.stderr));
+    let lines: BTreeMap<String, Vec<String>> = text(&received.stdout)
+        .lines()
+        .map(|l| {
+            let fields: Vec<String> = l.split('|').map(str::to_owned).collect();
+            (fields[0].clone(), fields)
+        })
+        .collect();
+    for (topic, qos) in [("out/q1", "1"), ("out/q2", "2")] {
+        let f = &lines[topic];
+        assert_eq!(f[1], qos, "{f:?}");
+        assert_eq!(f[2], "1", "retained {f:?}");
+        assert_eq!(f[3], "application/x-test");
+        assert_eq!(f[4], "back/here");
+        assert_eq!(f[5], "c0ffee");
+        assert_eq!(f[6], "k:v");
+        assert_eq!(f[7], "hello");
+    }
+}
+
+#[test]
+fn every_qos_both_ways_with_every_message_counted() {
+    let test = "qos_counts";
+    let Some(broker) = Mosquitto::start(test, "allow_anonymous true", "") else {
+        return;
+    };
+    let subscriber = Client::start(config(TransportKind::Tcp, broker.port, "counter-sub"));
+    subscriber.connected();
+    subscribe(&subscriber, "count/#", QoS::ExactlyOnce);
+    let publisher = Client::start(config(TransportKind::Tcp, broker.port, "counter-pub"));
+    publisher.connected();
+    const PER_QOS: u32 = 300;
+    let mut tag = 0;
+    for qos in [QoS::AtMostOnce, QoS::AtLeastOnce, QoS::ExactlyOnce] {
+        for i in 0..PER_QOS {
+            let mut publish = Publish::new(
+                format!("count/{}", qos.to_u8()).as_str(),
+                Bytes::from(i.to_string().into_bytes()),
+            );
+            publish.qos = qos;
+            tag += 1;
+            publisher.send(Command::Publish { tag, publish });
+        }
+    }
+    let mut completed = 0;
+    while completed < 2 * PER_QOS {
+        match publisher.next(LONG) {
+            Some(Event::PublishCompleted { reason, .. }) => {
+                assert!(!reason.reason_code.is_error(), "{reason:?}");
+                completed += 1;
+            }
+            Some(Event::PublishFailed { error, .. }) => panic!("{error}"),
+            Some(_) => {}
+            None => panic!("only {completed} publishes completed"),
+        }
+    }
+    let mut received: BTreeMap<u8, Vec<u32>> = BTreeMap::new();
+    while received.values().map(Vec::len).sum::<usize>() < 3 * PER_QOS as usize {
+        match subscriber.next(LONG) {
+            Some(Event::Message(p)) => {
+                let number: u32 = std::str::from_utf8(&p.payload).unwrap().parse().unwrap();
+                received.entry(p.qos.to_u8()).or_default().push(number);
+            }
+            Some(_) => {}
+            None => panic!(
+                "missing messages: {:?}",
+                received
+                    .iter()
+                    .map(|(q, v)| (q, v.len()))
+                    .collect::<Vec<_>>()
+            ),
+        }
+    }
+    for qos in 0..=2u8 {
+        // Every message, once, in order.
+        assert_eq!(
+            received[&qos],
+            (0..PER_QOS).collect::<Vec<_>>(),
+            "QoS {qos}"
+        );
+    }
+    assert!(
+        subscriber
+            .next(Duration::from_millis(300))
+            .is_none_or(|e| !matches!(e, Event::Message(_)))
+    );
+}
+
+#[test]
+fn wrong_credentials_are_reported_by_name() {
+    let test = "credentials";
+    let dir = Mosquitto::new_dir(test);
+    if support::mosquitto::mosquitto_path().is_none() {
+        return skip(test, "mosquitto is not installed");
+    }
+    let passwords = Mosquitto::password_file(&dir, "student", "right");
+    let listener = format!(
+        "allow_anonymous false\npassword_file {}",
+        passwords.display()
+    );
+    let Some(broker) = Mosquitto::start(test, &listener, "per_listener_settings true") else {
+        return;
+    };
+    let port = broker.port.to_string();
+    let out = run(Process::new(mqscope_bin()).args([
+        "sub", "-p", &port, "-t", "x", "-u", "student", "-P", "wrong", "-W", "5",
+    ]));
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("0x86 Bad User Name or Password") || stderr.contains("0x87 Not authorized"),
+        "{stderr}"
+    );
+    assert_eq!(stderr.lines().count(), 1, "one plain line: {stderr}");
+    // The right password works (and times out waiting for messages: exit 27).
+    let out = run(Process::new(mqscope_bin()).args([
+        "sub", "-p", &port, "-t", "x", "-u", "student", "-P", "right", "-W", "1",
+    ]));
+    assert_eq!(out.status.code(), Some(27), "{}", text(&out.stderr));
+}
+
+#[test]
+fn tls_with_a_required_client_certificate() {
+    let test = "tls";
+    if support::mosquitto::mosquitto_path().is_none() {
+        return skip(test, "mosquitto is not installed");
+    }
+    let dir = Mosquitto::new_dir(test);
+    let pki = TestPki::generate(&dir);
+    let listener = format!(
+        "allow_anonymous true\ncafile {}\ncertfile {}\nkeyfile {}\nrequire_certificate true",
+        pki.ca_cert.display(),
+        pki.server_cert.display(),
+        pki.server_key.display()
+    );
+    let Some(broker) = Mosquitto::start(test, &listener, "") else {
+        return;
+    };
+    // Trusted CA and a client certificate: connected, and messages flow.
+    let mut cfg = config(TransportKind::Tls, broker.port, "tls-client");
+    cfg.address.host = "localhost".into();
+    cfg.tls.ca_file = Some(pki.ca_cert.clone());
+    cfg.tls.client_cert = Some(pki.client_cert.clone());
+    cfg.tls.client_key = Some(pki.client_key.clone());
+    let client = Client::start(cfg.clone());
+    client.connected();
+    subscribe(&client, "secure/#", QoS::AtLeastOnce);
+    let mut publish = Publish::new("secure/a", Bytes::from_static(b"over TLS"));
+    publish.qos = QoS::AtLeastOnce;
+    client.send(Command::Publish { tag: 1, publish });
+    let (payload, _) = client
+        .wait_for(LONG, |e| match e {
+            Event::Message(p) => Some(p.payload.clone()),
+            _ => None,
+        })
+        .expect("message over TLS");
+    assert_eq!(&payload[..], b"over TLS");
+
+    // Without a client certificate the broker ends the handshake.
+    let mut no_cert = cfg.clone();
+    no_cert.tls.client_cert = None;
+    no_cert.tls.client_key = None;
+    let client = Client::start(no_cert);
+    let failure = client.wait_for(LONG, |e| match e {
+        Event::ConnectFailed(error) => Some(error.clone()),
+        Event::Disconnected(reason) => Some(ConnectError::Tls(reason.describe())),
+        Event::Connected(_) => panic!("connected without a client certificate"),
+        _ => None,
+    });
+    assert!(failure.is_ok(), "{failure:?}");
+
+    // Default roots do not trust the test CA: refused, with the reason.
+    let mut untrusted = cfg.clone();
+    untrusted.tls.ca_file = None;
+    let client = Client::start(untrusted);
+    let (error, _) = client
+        .wait_for(LONG, |e| match e {
+            Event::ConnectFailed(error) => Some(error.clone()),
+            _ => None,
+        })
+        .expect("refused");
+    let message = error.to_string();
+    assert!(message.contains("certificate is not trusted"), "{message}");
+    assert!(message.contains("--cafile"), "{message}");
+
+    // The CLI says the same in one line; --insecure skips the check on purpose.
+    let url = format!("mqtts://localhost:{}", broker.port);
+    let out = run(Process::new(mqscope_bin())
+        .args(["sub", "-L", &url, "-t", "x", "-W", "5"])
+        .args(["--cert"])
+        .arg(&pki.client_cert)
+        .arg("--key")
+        .arg(&pki.client_key));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        text(&out.stderr).contains("not trusted"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = run(Process::new(mqscope_bin())
+        .args(["sub", "-L", &url, "-t", "x", "-W", "1", "--insecure"])
+        .arg("--cert")
+        .arg(&pki.client_cert)
+        .arg("--key")
+        .arg(&pki.client_key));
+    assert_eq!(out.status.code(), Some(27), "{}", text(&out.stderr));
+    let out = run(Process::new(mqscope_bin())
+        .args(["sub", "-L", &url, "-t", "x", "-W", "1", "--cafile"])
+        .arg(&pki.ca_cert)
+        .arg("--cert")
+        .arg(&pki.client_cert)
+        .arg("--key")
+        .arg(&pki.client_key));
+    assert_eq!(out.status.code(), Some(27), "{}", text(&out.stderr));
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+fn durable_config(port: u16, id: &str) -> mqscope::net::ConnectionConfig {
+    let mut cfg = config(TransportKind::Tcp, port, id);
+    cfg.connect.clean_start = false;
+    cfg.connect
+        .properties
+        .push(Property::SessionExpiryInterval(600));
+    cfg.reconnect = ReconnectPolicy {
+        initial_delay: Duration::from_millis(100),
+        max_delay: Duration::from_millis(500),
+        ..ReconnectPolicy::default()
+    };
+    cfg
+}
+
+#[test]
+fn a_broker_restart_mid_stream_loses_nothing_at_qos_1_and_duplicates_nothing_at_qos_2() {
+    let test = "restart";
+    let Some(mut broker) = Mosquitto::start(test, "allow_anonymous true", "") else {
+        return;
+    };
+    let subscriber = Client::start(durable_config(broker.port, "durable-sub"));
+    subscriber.connected();
+    subscribe(&subscriber, "durable/#", QoS::ExactlyOnce);
+    let publisher = Client::start(durable_config(broker.port, "durable-pub"));
+    publisher.connected();
+    const N: u32 = 400;
+    let send = |range: std::ops::Range<u32>| {
+        for i in range {
+            for qos in [QoS::AtLeastOnce, QoS::ExactlyOnce] {
+                let mut publish = Publish::new(
+                    format!("durable/{}", qos.to_u8()).as_str(),
+                    Bytes::from(i.to_string().into_bytes()),
+                );
+                publish.qos = qos;
+                publisher.send(Command::Publish {
+                    tag: u64::from(i),
+                    publish,
+                });
+            }
+        }
+    };
+    send(0..N / 2);
+    broker.restart();
+    send(N / 2..N);
+    let mut q1 = Vec::new();
+    let mut q2 = Vec::new();
+    let mut reconnected = false;
+    while q1.iter().collect::<HashSet<_>>().len() < N as usize || q2.len() < N as usize {
+        match subscriber.next(Duration::from_secs(30)) {
+            Some(Event::Message(p)) => {
+                let i: u32 = std::str::from_utf8(&p.payload).unwrap().parse().unwrap();
+                match p.qos {
+                    QoS::AtLeastOnce => q1.push(i),
+                    QoS::ExactlyOnce => q2.push(i),
+                    QoS::AtMostOnce => panic!("QoS 0 delivery"),
+                }
+            }
+            Some(Event::Connected(info)) => {
+                assert!(info.session_present, "the broker kept the session");
+                reconnected = true;
+            }
+            Some(_) => {}
+            None => panic!(
+                "stalled: QoS 1 {} distinct, QoS 2 {}\n{}",
+                q1.iter().collect::<HashSet<_>>().len(),
+                q2.len(),
+                broker.log()
+            ),
+        }
+    }
+    assert!(reconnected, "the subscriber reconnected");
+    // The publisher lost its connection too and resumed its session.
+    let (resumed, seen) = publisher
+        .wait_for(LONG, |e| match e {
+            Event::Connected(info) => Some(info.session_present),
+            _ => None,
+        })
+        .expect("the publisher reconnected");
+    assert!(resumed, "the publisher's session was resumed");
+    assert!(
+        seen.iter().any(|e| matches!(e, Event::Disconnected(_))),
+        "{seen:#?}"
+    );
+    let q1: HashSet<u32> = q1.into_iter().collect();
+    assert_eq!(q1, (0..N).collect(), "QoS 1 lost nothing");
+    let mut sorted = q2.clone();
+    sorted.sort_unstable();
+    assert_eq!(
+        sorted,
+        (0..N).collect::<Vec<_>>(),
+        "QoS 2 lost nothing and duplicated nothing"
+    );
+    // Nothing more comes afterwards (no late duplicates at QoS 2).
+    while let Some(event) = subscriber.next(Duration::from_millis(500)) {
+        if let Event::Message(p) = event {
+            assert_eq!(p.qos, QoS::AtLeastOnce, "a late QoS 2 duplicate: {p:?}");
+        }
+    }
+}
+
+/// A TCP proxy that can cut every connection through it.
+struct Proxy {
+    port: u16,
+    cut: Arc<AtomicBool>,
+}
+
+impl Proxy {
+    fn start(upstream: u16) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
+        let port = listener.local_addr().expect("addr").port();
+        let cut = Arc::new(AtomicBool::new(false));
+        let flag = cut.clone();
+        std::thread::spawn(move || {
+            for client in listener.incoming().flatten() {
+                flag.store(false, Ordering::SeqCst);
+                let Ok(server) = TcpStream::connect(("127.0.0.1", upstream)) else {
+                    continue;
+                };
+                for (mut from, mut to) in [
+                    (client.try_clone().unwrap(), server.try_clone().unwrap()),
+                    (server, client),
+                ] {
+                    let flag = flag.clone();
+                    std::thread::spawn(move || {
+                        from.set_read_timeout(Some(Duration::from_millis(20))).ok();
+                        let mut buf = [0u8; 16 * 1024];
+                        loop {
+                            if flag.load(Ordering::SeqCst) {
+                                let _ = from.shutdown(std::net::Shutdown::Both);
+                                let _ = to.shutdown(std::net::Shutdown::Both);
+                                return;
+                            }
+                            match from.read(&mut buf) {
+                                Ok(0) => {
+                                    let _ = to.shutdown(std::net::Shutdown::Both);
+                                    return;
+                                }
+                                Ok(n) => {
+                                    if to.write_all(&buf[..n]).is_err() {
+                                        return;
+                                    }
+                                }
+                                Err(e)
+                                    if matches!(
+                                        e.kind(),
+                                        std::io::ErrorKind::WouldBlock
+                                            | std::io::ErrorKind::TimedOut
+                                    ) => {}
+                                Err(_) => return,
+                            }
+                        }
+                    });
+                }
+            }
+        });
+        Proxy { port, cut }
+    }
+}
+
+#[test]
+fn a_connection_cut_in_the_middle_is_reported_and_resumed() {
+    let test = "proxy_cut";
+    let Some(broker) = Mosquitto::start(test, "allow_anonymous true", "") else {
+        return;
+    };
+    let proxy = Proxy::start(broker.port);
+    let client = Client::start(durable_config(proxy.port, "cut-client"));
+    client.connected();
+    subscribe(&client, "cut/#", QoS::AtLeastOnce);
+    proxy.cut.store(true, Ordering::SeqCst);
+    let (reason, _) = client
+        .wait_for(LONG, |e| match e {
+            Event::Disconnected(reason) => Some(reason.clone()),
+            _ => None,
+        })
+        .expect("the cut is noticed");
+    assert!(
+        matches!(reason, CloseReason::ConnectionLost { .. }),
+        "{reason:?}"
+    );
+    let (delay, _) = client
+        .wait_for(LONG, |e| match e {
+            Event::Reconnecting { delay, .. } => Some(*delay),
+            _ => None,
+        })
+        .expect("a reconnect is announced");
+    assert!(delay <= Duration::from_millis(150), "{delay:?}");
+    let info = client.connected();
+    assert!(info.session_present, "the session was resumed");
+    // The subscription survived: a message published directly to the broker arrives.
+    let publisher = Client::start(config(TransportKind::Tcp, broker.port, "cut-pub"));
+    publisher.connected();
+    let mut publish = Publish::new("cut/after", Bytes::from_static(b"still here"));
+    publish.qos = QoS::AtLeastOnce;
+    publisher.send(Command::Publish { tag: 1, publish });
+    let (payload, _) = client
+        .wait_for(LONG, |e| match e {
+            Event::Message(p) => Some(p.payload.clone()),
+            _ => None,
+        })
+        .expect("message after the reconnect");
+    assert_eq!(&payload[..], b"still here");
+}
