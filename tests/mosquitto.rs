@@ -628,3 +628,88 @@ fn a_connection_cut_in_the_middle_is_reported_and_resumed() {
         .expect("message after the reconnect");
     assert_eq!(&payload[..], b"still here");
 }
+
+#[test]
+fn cli_lines_files_text_output_filter_out_and_ctrl_c() {
+    let test = "cli_modes";
+    let Some(broker) = Mosquitto::start(test, "allow_anonymous true", "") else {
+        return;
+    };
+    let port = broker.port.to_string();
+    // A subscriber in text mode that leaves out lab/noise.
+    let mut sub = Process::new(mqscope_bin())
+        .args([
+            "sub",
+            "-p",
+            &port,
+            "-t",
+            "lab/#",
+            "-T",
+            "lab/noise",
+            "--format",
+            "text",
+            "-d",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("start mqscope sub");
+    // Wait for its SUBACK (shown by -d on stderr).
+    let mut stderr = sub.stderr.take().expect("stderr");
+    let mut seen = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&seen).contains("SUBACK") {
+        let n = stderr.read(&mut buf).expect("read stderr");
+        assert!(n > 0, "sub ended early: {}", String::from_utf8_lossy(&seen));
+        seen.extend_from_slice(&buf[..n]);
+    }
+    // -l: one message per line of standard input.
+    let mut publisher = Process::new(mqscope_bin())
+        .args(["pub", "-p", &port, "-t", "lab/lines", "-l", "-q", "1"])
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .expect("start mqscope pub");
+    publisher
+        .stdin
+        .take()
+        .expect("stdin")
+        .write_all(b"one\ntwo\r\nthree\n")
+        .expect("write lines");
+    assert!(publisher.wait().expect("wait").success());
+    // -f: a file; -n: empty; the filtered-out topic.
+    let file = broker.dir.join("payload.bin");
+    std::fs::write(&file, b"from a file").expect("write file");
+    let out = run(Process::new(mqscope_bin())
+        .args(["pub", "-p", &port, "-t", "lab/file", "-f"])
+        .arg(&file));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let out = run(Process::new(mqscope_bin()).args([
+        "pub",
+        "-p",
+        &port,
+        "-t",
+        "lab/noise",
+        "-m",
+        "hidden",
+    ]));
+    assert!(out.status.success());
+    let out = run(Process::new(mqscope_bin()).args(["pub", "-p", &port, "-t", "lab/empty", "-n"]));
+    assert!(out.status.success());
+    std::thread::sleep(Duration::from_millis(500));
+    // Ctrl-C: DISCONNECT 0x00 and exit 0.
+    let status = Process::new("kill")
+        .args(["-INT", &sub.id().to_string()])
+        .status()
+        .expect("kill -INT");
+    assert!(status.success());
+    let output = sub.wait_with_output().expect("sub output");
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        text(&output.stdout),
+        "lab/lines one\nlab/lines two\nlab/lines three\nlab/file from a file\nlab/empty \n"
+    );
+    let mut rest = String::new();
+    let _ = stderr.read_to_string(&mut rest);
+    assert!(rest.contains("sent 14 (DISCONNECT)"), "{rest}");
+    assert!(broker.log().contains("disconnected"), "{}", broker.log());
+}
