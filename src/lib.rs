@@ -1,8 +1,16 @@
 //! mqscope: a native desktop MQTT 5 client.
 //!
-//! The library holds everything the binary uses; [`proto`] is the sans-IO MQTT
-//! codec that every other part builds on.
+//! [`proto`] is the sans-IO MQTT codec and session; [`net`] the network
+//! thread; [`model`] what the window knows; [`ui`] and [`app`] the window;
+//! [`cli`] the headless `sub` / `pub` commands; [`profiles`] saved connections.
 
+// The translation layer: `t!("English text")`; other languages in `locales/`.
+rust_i18n::i18n!("locales", fallback = "en", minify_key = true);
+
+pub mod app;
 pub mod cli;
+pub mod model;
 pub mod net;
+pub mod profiles;
 pub mod proto;
+pub mod ui;

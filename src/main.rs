@@ -1,6 +1,7 @@
 //! The `mqscope` binary: the window, or `mqscope sub` / `mqscope pub`.
 
 use clap::Parser;
+use mqscope::app::MqscopeApp;
 use mqscope::cli::{Cli, CliCommand, run_pub, run_sub};
 
 fn main() {
@@ -8,17 +9,29 @@ fn main() {
     let code = match cli.command {
         Some(CliCommand::Sub(args)) => run_sub(args),
         Some(CliCommand::Pub(args)) => run_pub(args),
-        None => {
-            println!(
-                "mqscope {}: a native desktop MQTT 5 client.\n\
-                 The desktop window is being built. Until then, use the headless commands:\n  \
-                 mqscope sub -h HOST -t TOPIC     print messages as JSON lines\n  \
-                 mqscope pub -h HOST -t TOPIC -m MESSAGE\n\
-                 See `mqscope sub --help` and `mqscope pub --help`.",
-                env!("CARGO_PKG_VERSION")
-            );
-            0
-        }
+        None => run_window(),
     };
     std::process::exit(code);
+}
+
+fn run_window() -> i32 {
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("mqscope")
+            .with_app_id("mqscope")
+            .with_inner_size([1280.0, 820.0])
+            .with_min_inner_size([720.0, 480.0]),
+        ..Default::default()
+    };
+    match eframe::run_native(
+        "mqscope",
+        options,
+        Box::new(|cc| Ok(Box::new(MqscopeApp::new(cc)))),
+    ) {
+        Ok(()) => 0,
+        Err(error) => {
+            eprintln!("mqscope: the window could not open: {error}");
+            1
+        }
+    }
 }

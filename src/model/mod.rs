@@ -1,0 +1,468 @@
+//! What the window shows about each connection, fed by network events. No
+//! egui here: the model can be driven and measured without a window.
+
+pub mod history;
+pub mod message;
+pub mod stats;
+pub mod tree;
+
+use std::collections::VecDeque;
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+
+pub use history::{History, HistoryLimits};
+pub use message::{StoredMessage, TopicId};
+pub use stats::RateMeter;
+pub use tree::{Node, NodeId, TopicTree};
+
+use crate::net::{ConnectError, Event};
+use crate::proto::session::{BrokerReason, CloseReason, ConnectionInfo, Direction};
+use crate::proto::{Publish, ReasonCode, SubscriptionOptions};
+
+/// The state of a connection, as the status line shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ConnectionState {
+    /// Not started.
+    Idle,
+    /// Connecting (attempt number).
+    Connecting {
+        /// The address.
+        address: String,
+        /// 1 for the first attempt.
+        attempt: u32,
+    },
+    /// Connected, with what the broker granted.
+    Connected(Box<ConnectionInfo>),
+    /// Disconnected, with who closed it and why, in plain words.
+    Disconnected {
+        /// One sentence for the person.
+        reason: String,
+        /// Whether the user asked for it.
+        by_user: bool,
+    },
+    /// Waiting to reconnect.
+    Reconnecting {
+        /// When the next attempt starts.
+        at: Instant,
+        /// Why the last connection ended.
+        reason: String,
+    },
+}
+
+/// Where a subscription stands.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SubscriptionStatus {
+    /// SUBSCRIBE sent, no SUBACK yet.
+    Pending,
+    /// Granted at this QoS.
+    Granted(u8),
+    /// Refused by the broker.
+    Refused(ReasonCode),
+    /// Refused before sending.
+    Failed(String),
+    /// Not subscribed (not connected, or unsubscribed).
+    Inactive,
+}
+
+/// A subscription of the connection.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Subscription {
+    /// The topic filter.
+    pub filter: String,
+    /// Its options.
+    pub options: SubscriptionOptions,
+    /// Subscription Identifier, if any.
+    pub identifier: Option<u32>,
+    /// Its color in the window.
+    pub color: [u8; 3],
+    /// Where it stands.
+    pub status: SubscriptionStatus,
+    /// The tag of the last SUBSCRIBE sent for it.
+    pub tag: u64,
+}
+
+/// The outcome of a publish from the window.
+#[derive(Clone, Debug, PartialEq)]
+pub enum PublishOutcome {
+    /// Sent at QoS 0, or waiting for its acknowledgment.
+    Pending,
+    /// Acknowledged (PUBACK / PUBCOMP / PUBREC error), with the broker's reason.
+    Completed(BrokerReason),
+    /// Not sent, or discarded.
+    Failed(String),
+}
+
+/// One message published from the window.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PublishRecord {
+    /// The tag sent with it.
+    pub tag: u64,
+    /// The message.
+    pub publish: Publish,
+    /// When it was sent.
+    pub sent_at: SystemTime,
+    /// What became of it.
+    pub outcome: PublishOutcome,
+}
+
+/// One packet of the packet log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PacketRecord {
+    /// Which way it went.
+    pub direction: Direction,
+    /// When.
+    pub at: SystemTime,
+    /// Its raw bytes.
+    pub bytes: Bytes,
+}
+
+/// A notice for the person: something went wrong, in plain words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    /// What happened.
+    pub text: String,
+    /// When.
+    pub at: SystemTime,
+}
+
+/// How many packets the packet log keeps.
+pub const PACKET_LOG_LIMIT: usize = 10_000;
+/// How many notices are kept.
+pub const NOTICE_LIMIT: usize = 50;
+/// How many published messages are remembered.
+pub const PUBLISH_HISTORY_LIMIT: usize = 200;
+
+/// Everything the window knows about one connection.
+#[derive(Debug)]
+pub struct ConnectionModel {
+    /// The connection state.
+    pub state: ConnectionState,
+    /// The topic tree.
+    pub tree: TopicTree,
+    /// The message history.
+    pub history: History,
+    /// The subscriptions.
+    pub subscriptions: Vec<Subscription>,
+    /// Messages published from the window, newest last.
+    pub published: VecDeque<PublishRecord>,
+    /// The packet log (when switched on), newest last.
+    pub packets: VecDeque<PacketRecord>,
+    /// Packets pushed out of the packet log by its bound.
+    pub packets_evicted: u64,
+    /// Notices, newest last.
+    pub notices: VecDeque<Notice>,
+    /// Incoming messages per second.
+    pub rate: RateMeter,
+    next_seq: u64,
+    next_tag: u64,
+}
+
+impl Default for ConnectionModel {
+    fn default() -> Self {
+        ConnectionModel::new(HistoryLimits::default())
+    }
+}
+
+impl ConnectionModel {
+    /// An empty model.
+    pub fn new(limits: HistoryLimits) -> ConnectionModel {
+        ConnectionModel {
+            state: ConnectionState::Idle,
+            tree: TopicTree::default(),
+            history: History::new(limits),
+            subscriptions: Vec::new(),
+            published: VecDeque::new(),
+            packets: VecDeque::new(),
+            packets_evicted: 0,
+            notices: VecDeque::new(),
+            rate: RateMeter::default(),
+            next_seq: 0,
+            next_tag: 1,
+        }
+    }
+
+    /// A fresh tag for a request.
+    pub fn next_tag(&mut self) -> u64 {
+        let tag = self.next_tag;
+        self.next_tag += 1;
+        tag
+    }
+
+    /// Whether the connection is up.
+    pub fn is_connected(&self) -> bool {
+        matches!(self.state, ConnectionState::Connected(_))
+    }
+
+    /// What the broker granted, while connected.
+    pub fn broker(&self) -> Option<&ConnectionInfo> {
+        match &self.state {
+            ConnectionState::Connected(info) => Some(info),
+            _ => None,
+        }
+    }
+
+    /// Add a notice.
+    pub fn notify(&mut self, text: impl Into<String>) {
+        self.notices.push_back(Notice {
+            text: text.into(),
+            at: SystemTime::now(),
+        });
+        while self.notices.len() > NOTICE_LIMIT {
+            self.notices.pop_front();
+        }
+    }
+
+    /// Store an incoming message.
+    pub fn ingest(&mut self, publish: &Publish, now: Instant, received_at: SystemTime) {
+        let topic = self.tree.intern(&publish.topic);
+        let message = StoredMessage::from_publish(publish, topic, self.next_seq, received_at);
+        self.next_seq += 1;
+        self.tree.record(&message);
+        self.history.push(message);
+        self.rate.add(now, 1);
+    }
+
+    /// Record a publish sent from the window.
+    pub fn record_publish(&mut self, tag: u64, publish: Publish) {
+        self.published.push_back(PublishRecord {
+            tag,
+            publish,
+            sent_at: SystemTime::now(),
+            outcome: PublishOutcome::Pending,
+        });
+        while self.published.len() > PUBLISH_HISTORY_LIMIT {
+            self.published.pop_front();
+        }
+    }
+
+    /// Take in one event from the network thread.
+    pub fn apply(&mut self, event: Event, now: Instant) {
+        match event {
+            Event::Message(publish) => self.ingest(&publish, now, SystemTime::now()),
+            Event::Connecting { address, attempt } => {
+                self.state = ConnectionState::Connecting { address, attempt };
+            }
+            Event::Connected(info) => {
+                self.state = ConnectionState::Connected(Box::new(info));
+            }
+            Event::ConnectFailed(error) => {
+                let text = describe_connect_error(&error);
+                self.notify(text.clone());
+                self.state = ConnectionState::Disconnected {
+                    reason: text,
+                    by_user: false,
+                };
+                self.deactivate_subscriptions();
+            }
+            Event::Disconnected(reason) => {
+                let by_user = matches!(reason, CloseReason::ClientRequest { .. });
+                let text = reason.describe();
+                if !by_user {
+                    self.notify(text.clone());
+                }
+                self.state = ConnectionState::Disconnected {
+                    reason: text,
+                    by_user,
+                };
+                self.deactivate_subscriptions();
+            }
+            Event::Reconnecting { delay, .. } => {
+                let reason = match &self.state {
+                    ConnectionState::Disconnected { reason, .. } => reason.clone(),
+                    _ => String::new(),
+                };
+                self.state = ConnectionState::Reconnecting {
+                    at: now + delay,
+                    reason,
+                };
+            }
+            Event::PublishCompleted { tag, reason } => {
+                if reason.reason_code.is_error() {
+                    self.notify(format!(
+                        "The broker did not accept a message: {}",
+                        reason.describe()
+                    ));
+                }
+                self.set_outcome(tag, PublishOutcome::Completed(reason));
+            }
+            Event::PublishFailed { tag, error } => {
+                self.notify(format!("A message was not sent: {error}"));
+                self.set_outcome(tag, PublishOutcome::Failed(error));
+            }
+            Event::Subscribed {
+                tag,
+                results,
+                reason_string,
+            } => {
+                for result in results {
+                    if let Some(sub) = self
+                        .subscriptions
+                        .iter_mut()
+                        .find(|s| s.filter == result.filter && (s.tag == tag || tag == 0))
+                    {
+                        sub.status = if result.reason_code.is_error() {
+                            SubscriptionStatus::Refused(result.reason_code)
+                        } else {
+                            SubscriptionStatus::Granted(result.reason_code.to_u8())
+                        };
+                    }
+                    if result.reason_code.is_error() {
+                        let mut text = format!(
+                            "The broker refused the subscription to \"{}\": {} ({})",
+                            result.filter,
+                            result.reason_code.meaning(),
+                            result.reason_code
+                        );
+                        if let Some(reason) = &reason_string {
+                            text.push_str(&format!(" The broker says: \"{reason}\"."));
+                        }
+                        self.notify(text);
+                    }
+                }
+            }
+            Event::Unsubscribed { results, .. } => {
+                for result in results {
+                    if let Some(sub) = self.subscriptions.iter_mut().find(|s| s.filter == result.filter) {
+                        sub.status = SubscriptionStatus::Inactive;
+                    }
+                }
+            }
+            Event::RequestFailed { tag, error } => {
+                for sub in self.subscriptions.iter_mut().filter(|s| s.tag == tag) {
+                    sub.status = SubscriptionStatus::Failed(error.clone());
+                }
+                self.notify(error);
+            }
+            Event::Packet {
+                direction,
+                at,
+                bytes,
+            } => {
+                self.packets.push_back(PacketRecord {
+                    direction,
+                    at,
+                    bytes,
+                });
+                while self.packets.len() > PACKET_LOG_LIMIT {
+                    self.packets.pop_front();
+                    self.packets_evicted += 1;
+                }
+            }
+            Event::Stopped => {
+                if !matches!(self.state, ConnectionState::Disconnected { .. }) {
+                    self.state = ConnectionState::Disconnected {
+                        reason: "Disconnected.".to_owned(),
+                        by_user: true,
+                    };
+                }
+                self.deactivate_subscriptions();
+            }
+        }
+    }
+
+    fn set_outcome(&mut self, tag: u64, outcome: PublishOutcome) {
+        if let Some(record) = self.published.iter_mut().rev().find(|r| r.tag == tag) {
+            record.outcome = outcome;
+        }
+    }
+
+    fn deactivate_subscriptions(&mut self) {
+        for sub in &mut self.subscriptions {
+            if matches!(sub.status, SubscriptionStatus::Pending | SubscriptionStatus::Granted(_)) {
+                sub.status = SubscriptionStatus::Inactive;
+            }
+        }
+    }
+
+    /// Rough memory use of this connection's data, in bytes.
+    pub fn memory_estimate(&self) -> usize {
+        self.tree.memory_estimate()
+            + self.history.memory_estimate()
+            + self.packets.iter().map(|p| 64 + p.bytes.len()).sum::<usize>()
+    }
+
+    /// Seconds until the next reconnect attempt, if waiting for one.
+    pub fn reconnect_in(&self, now: Instant) -> Option<Duration> {
+        match &self.state {
+            ConnectionState::Reconnecting { at, .. } => Some(at.saturating_duration_since(now)),
+            _ => None,
+        }
+    }
+}
+
+/// A connection failure in one sentence.
+pub fn describe_connect_error(error: &ConnectError) -> String {
+    let mut text = error.to_string();
+    if let Some(first) = text.get(0..1) {
+        let upper = first.to_uppercase();
+        text.replace_range(0..1, &upper);
+    }
+    if !text.ends_with('.') {
+        text.push('.');
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::session::SubscriptionResult;
+    use crate::proto::{Properties, Property, QoS};
+
+    #[test]
+    fn events_drive_the_state_and_the_data() {
+        let mut model = ConnectionModel::default();
+        let now = Instant::now();
+        model.subscriptions.push(Subscription {
+            filter: "#".into(),
+            options: SubscriptionOptions::with_qos(QoS::AtMostOnce),
+            identifier: None,
+            color: [200, 100, 0],
+            status: SubscriptionStatus::Pending,
+            tag: 7,
+        });
+        model.apply(
+            Event::Subscribed {
+                tag: 7,
+                results: vec![SubscriptionResult {
+                    filter: "#".into(),
+                    reason_code: ReasonCode::NotAuthorized,
+                }],
+                reason_string: Some("no wildcard for you".into()),
+            },
+            now,
+        );
+        assert_eq!(
+            model.subscriptions[0].status,
+            SubscriptionStatus::Refused(ReasonCode::NotAuthorized)
+        );
+        let notice = &model.notices.back().unwrap().text;
+        assert!(notice.contains("0x87 Not authorized") && notice.contains("no wildcard"), "{notice}");
+
+        let mut publish = Publish::new("a/b", Bytes::from_static(b"1"));
+        publish.properties = Properties::new().with(Property::UserProperty("k".into(), "v".into()));
+        model.apply(Event::Message(publish), now);
+        let node = model.tree.find("a/b").unwrap();
+        let last = model.tree.node(node).last.as_ref().unwrap();
+        assert_eq!(last.properties.as_ref().unwrap().user_properties().next(), Some(("k", "v")));
+        assert_eq!(model.history.len(), 1);
+
+        model.apply(
+            Event::Disconnected(CloseReason::ConnectionLost {
+                detail: "reset".into(),
+            }),
+            now,
+        );
+        assert!(matches!(&model.state, ConnectionState::Disconnected { by_user: false, reason } if reason.contains("reset")));
+        assert_eq!(model.subscriptions[0].status, SubscriptionStatus::Refused(ReasonCode::NotAuthorized));
+        model.apply(
+            Event::Reconnecting {
+                delay: Duration::from_secs(4),
+                attempt: 2,
+            },
+            now,
+        );
+        assert_eq!(model.reconnect_in(now), Some(Duration::from_secs(4)));
+    }
+}

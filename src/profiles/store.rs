@@ -1,0 +1,425 @@
+//! `profiles.toml`: loading that never loses a hand-edited or damaged file,
+//! and saving that leaves either the old or the new file, whole, whatever
+//! happens in between.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use serde::{Deserialize, Serialize};
+
+use super::{Profile, new_profile_id};
+
+/// The name of the profiles file.
+pub const FILE_NAME: &str = "profiles.toml";
+
+/// An environment variable that, when set, names the folder of
+/// `profiles.toml` instead of the platform's config directory (tests,
+/// portable installs).
+pub const CONFIG_DIR_ENV: &str = "MQSCOPE_CONFIG_DIR";
+
+/// The version of the file's layout, written as `format`.
+const FORMAT: u32 = 1;
+
+const HEADER: &str = "\
+# mqscope connection profiles. You may edit this file while mqscope is closed;
+# missing fields take their default values. A password is stored here only for
+# a profile with password_storage = \"plain_text\".
+
+";
+
+/// The folder of `profiles.toml`: `$MQSCOPE_CONFIG_DIR` if set, else the
+/// platform's config directory (e.g. `~/.config/mqscope` on Linux).
+pub fn config_dir() -> Option<PathBuf> {
+    if let Some(dir) = std::env::var_os(CONFIG_DIR_ENV).filter(|d| !d.is_empty()) {
+        return Some(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("org", "mqscope", "mqscope")
+        .map(|dirs| dirs.config_dir().to_path_buf())
+}
+
+/// Why the profiles could not be saved.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    /// There is no home or config folder.
+    #[error(
+        "mqscope cannot find a folder for its settings; set the environment variable MQSCOPE_CONFIG_DIR to a folder it may use"
+    )]
+    NoConfigDir,
+    /// Writing failed; the previous file is unchanged.
+    #[error("the profiles could not be saved in {path}: {source}. The previous file is unchanged.")]
+    Write {
+        /// The file or folder that could not be written.
+        path: PathBuf,
+        /// What the system said.
+        source: io::Error,
+    },
+    /// The profiles could not be written as TOML.
+    #[error("the profiles could not be written as TOML: {0}")]
+    Serialize(String),
+    /// An unreadable file could not be moved aside, and saving would overwrite it.
+    #[error(
+        "the profiles were not saved, so that the unreadable file {path} is not overwritten. Move or rename it, then save again."
+    )]
+    Blocked {
+        /// The unreadable file.
+        path: PathBuf,
+    },
+}
+
+/// What [`ProfileStore::load`] found.
+#[derive(Debug, Default)]
+pub struct LoadOutcome {
+    /// The profiles that could be read, in file order.
+    pub profiles: Vec<Profile>,
+    /// Something the user should be told, in plain words (a damaged file).
+    pub notice: Option<String>,
+    /// Where an unreadable file was moved to.
+    pub broken_copy: Option<PathBuf>,
+    /// False when an unreadable file could not be moved aside: saving would
+    /// overwrite it, so [`ProfileStore::save`] refuses while it is there.
+    pub save_allowed: bool,
+}
+
+/// The saved profiles and the folder they live in.
+#[derive(Debug)]
+pub struct ProfileStore {
+    dir: PathBuf,
+    /// The profiles, in the order the list shows them.
+    pub profiles: Vec<Profile>,
+    save_allowed: bool,
+}
+
+#[derive(Serialize)]
+struct FileOut<'a> {
+    format: u32,
+    profiles: &'a [Profile],
+}
+
+#[derive(Deserialize)]
+struct FileIn {
+    #[serde(default)]
+    profiles: Vec<toml::Value>,
+}
+
+impl ProfileStore {
+    /// A store in `dir` holding `profiles` (nothing is read or written).
+    pub fn new(dir: impl Into<PathBuf>, profiles: Vec<Profile>) -> ProfileStore {
+        ProfileStore {
+            dir: dir.into(),
+            profiles,
+            save_allowed: true,
+        }
+    }
+
+    /// Load `profiles.toml` from `dir` into a store; the text is the notice to show.
+    pub fn open(dir: impl Into<PathBuf>) -> (ProfileStore, Option<String>) {
+        let dir = dir.into();
+        let outcome = ProfileStore::load(&dir);
+        let store = ProfileStore {
+            dir,
+            profiles: outcome.profiles,
+            save_allowed: outcome.save_allowed,
+        };
+        (store, outcome.notice)
+    }
+
+    /// [`ProfileStore::open`] on [`config_dir`].
+    pub fn open_default() -> Result<(ProfileStore, Option<String>), StoreError> {
+        let dir = config_dir().ok_or(StoreError::NoConfigDir)?;
+        Ok(ProfileStore::open(dir))
+    }
+
+    /// Read `profiles.toml` in `dir`. No file: no profiles. A file that
+    /// cannot be read, or a profile in it that cannot, is reported in
+    /// [`LoadOutcome::notice`] and the file is renamed to
+    /// `profiles.toml.broken-<UTC time>` so that it is never overwritten;
+    /// the profiles that could be read are returned.
+    pub fn load(dir: &Path) -> LoadOutcome {
+        let path = dir.join(FILE_NAME);
+        let problem = match fs::read(&path) {
+            Ok(bytes) => match parse(&bytes) {
+                Ok(profiles) => {
+                    return LoadOutcome {
+                        profiles,
+                        save_allowed: true,
+                        ..LoadOutcome::default()
+                    };
+                }
+                Err((profiles, problem)) => (profiles, problem),
+            },
+            Err(error) if error.kind() == io::ErrorKind::NotFound => {
+                return LoadOutcome {
+                    save_allowed: true,
+                    ..LoadOutcome::default()
+                };
+            }
+            Err(error) => (Vec::new(), format!("it could not be opened ({error})")),
+        };
+        let (profiles, problem) = problem;
+        let lead = if profiles.is_empty() {
+            format!("Your saved connection profiles could not be read: {problem}.")
+        } else {
+            format!(
+                "Some saved connection profiles could not be read: {problem}. The other {} were loaded.",
+                profiles.len()
+            )
+        };
+        match move_aside(&path) {
+            Ok(copy) => {
+                let name = copy.file_name().unwrap_or_default().to_string_lossy();
+                LoadOutcome {
+                    notice: Some(format!(
+                        "{lead} Nothing is lost: the file was kept as \"{name}\" in {}. You can repair it there and rename it back to {FILE_NAME} while mqscope is closed.",
+                        dir.display()
+                    )),
+                    profiles,
+                    broken_copy: Some(copy),
+                    save_allowed: true,
+                }
+            }
+            Err(error) => LoadOutcome {
+                notice: Some(format!(
+                    "{lead} mqscope could not move the file aside ({error}), so it will not save profiles until you move or rename {}.",
+                    path.display()
+                )),
+                profiles,
+                broken_copy: None,
+                save_allowed: false,
+            },
+        }
+    }
+
+    /// The folder of the file.
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// The path of `profiles.toml`.
+    pub fn file_path(&self) -> PathBuf {
+        self.dir.join(FILE_NAME)
+    }
+
+    /// The profile with this id.
+    pub fn get(&self, id: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.id == id)
+    }
+
+    /// Replace the profile with the same id, or add it at the end.
+    pub fn upsert(&mut self, profile: Profile) {
+        match self.profiles.iter_mut().find(|p| p.id == profile.id) {
+            Some(slot) => *slot = profile,
+            None => self.profiles.push(profile),
+        }
+    }
+
+    /// Remove the profile with this id. Its keyring entry is the caller's
+    /// to delete ([`super::SecretStore::delete`]).
+    pub fn remove(&mut self, id: &str) -> Option<Profile> {
+        let index = self.profiles.iter().position(|p| p.id == id)?;
+        Some(self.profiles.remove(index))
+    }
+
+    /// Write all profiles to `profiles.toml`, atomically: the text goes to a
+    /// temporary file in the same folder, is flushed to disk, and replaces
+    /// the old file by a rename. A crash at any moment leaves the old file
+    /// or the new one, never a mix.
+    pub fn save(&self) -> Result<(), StoreError> {
+        let path = self.file_path();
+        if !self.save_allowed && path.exists() {
+            return Err(StoreError::Blocked { path });
+        }
+        let text = to_toml(&self.profiles)?;
+        fs::create_dir_all(&self.dir).map_err(|source| StoreError::Write {
+            path: self.dir.clone(),
+            source,
+        })?;
+        write_atomically(&path, text.as_bytes()).map_err(|source| StoreError::Write {
+            path: path.clone(),
+            source,
+        })
+    }
+}
+
+/// The file's text for `profiles`.
+fn to_toml(profiles: &[Profile]) -> Result<String, StoreError> {
+    let body = toml::to_string_pretty(&FileOut {
+        format: FORMAT,
+        profiles,
+    })
+    .map_err(|e| StoreError::Serialize(e.to_string()))?;
+    Ok(format!("{HEADER}{body}"))
+}
+
+/// Parse the file; on any problem, the profiles that could be read and the
+/// problem in words.
+fn parse(bytes: &[u8]) -> Result<Vec<Profile>, (Vec<Profile>, String)> {
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        (
+            Vec::new(),
+            format!(
+                "{FILE_NAME} is not UTF-8 text (bad byte at position {})",
+                e.valid_up_to()
+            ),
+        )
+    })?;
+    let file: FileIn = toml::from_str(text).map_err(|e| (Vec::new(), describe(&e, text)))?;
+    let total = file.profiles.len();
+    let mut profiles = Vec::with_capacity(total);
+    let mut failures = Vec::new();
+    for (index, value) in file.profiles.into_iter().enumerate() {
+        let name = value
+            .get("name")
+            .and_then(toml::Value::as_str)
+            .map(|n| format!(" \"{n}\""))
+            .unwrap_or_default();
+        match value.try_into::<Profile>() {
+            Ok(profile) => profiles.push(profile),
+            Err(error) => failures.push(format!(
+                "profile {}{name}: {}",
+                index + 1,
+                error.message().trim()
+            )),
+        }
+    }
+    fix_ids(&mut profiles);
+    if failures.is_empty() {
+        Ok(profiles)
+    } else {
+        let problem = format!(
+            "{} of {total} in {FILE_NAME} {} a mistake ({})",
+            failures.len(),
+            if failures.len() == 1 { "has" } else { "have" },
+            failures.join("; ")
+        );
+        Err((profiles, problem))
+    }
+}
+
+/// A TOML error as "line N: message".
+fn describe(error: &toml::de::Error, text: &str) -> String {
+    let message = error.message().trim();
+    match error.span() {
+        Some(span) => {
+            let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
+            format!("{FILE_NAME} has a mistake on line {line}: {message}")
+        }
+        None => format!("{FILE_NAME} has a mistake: {message}"),
+    }
+}
+
+/// Give every profile a unique, non-empty id (a hand-written one may have none).
+fn fix_ids(profiles: &mut [Profile]) {
+    let mut seen = HashSet::new();
+    for profile in profiles {
+        if profile.id.trim().is_empty() || !seen.insert(profile.id.clone()) {
+            profile.id = new_profile_id();
+            seen.insert(profile.id.clone());
+        }
+    }
+}
+
+/// Rename `path` to `<name>.broken-<UTC time>` (with `-2`, `-3`, … if taken).
+fn move_aside(path: &Path) -> io::Result<PathBuf> {
+    let stamp = utc_stamp(SystemTime::now());
+    let base = format!("{FILE_NAME}.broken-{stamp}");
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut target = dir.join(&base);
+    let mut n = 2;
+    while target.exists() {
+        target = dir.join(format!("{base}-{n}"));
+        n += 1;
+    }
+    fs::rename(path, &target)?;
+    Ok(target)
+}
+
+/// `YYYYMMDD-HHMMSS` in UTC (no colons: the name must work on Windows too).
+fn utc_stamp(time: SystemTime) -> String {
+    let secs = time
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0);
+    let (days, rest) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}-{:02}{:02}{:02}",
+        rest / 3_600,
+        rest % 3_600 / 60,
+        rest % 60
+    )
+}
+
+/// Write `bytes` to a temporary file beside `path`, flush it to disk, and
+/// rename it over `path`.
+fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let suffix: String = std::iter::repeat_with(fastrand::alphanumeric)
+        .take(8)
+        .collect();
+    let temp = dir.join(format!(".{name}.tmp-{}-{suffix}", std::process::id()));
+    let result = (|| {
+        let mut options = fs::OpenOptions::new();
+        options.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            // The file may hold plain-text passwords: only the owner may read it.
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let mut file = options.open(&temp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&temp, path)
+    })();
+    if result.is_err() {
+        let _ = fs::remove_file(&temp);
+        return result;
+    }
+    // Make the rename itself durable (not possible, nor needed, on Windows).
+    #[cfg(unix)]
+    if let Ok(dir) = fs::File::open(dir) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_stamps() {
+        assert_eq!(utc_stamp(UNIX_EPOCH), "19700101-000000");
+        let t = UNIX_EPOCH + std::time::Duration::from_secs(1_709_210_096); // 2024-02-29 12:34:56
+        assert_eq!(utc_stamp(t), "20240229-123456");
+    }
+
+    #[test]
+    fn a_file_that_cannot_be_moved_aside_blocks_saving() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        fs::write(&path, "not = [toml").unwrap();
+        let store = ProfileStore {
+            dir: dir.path().to_path_buf(),
+            profiles: vec![Profile::new("x")],
+            save_allowed: false,
+        };
+        assert!(matches!(store.save(), Err(StoreError::Blocked { .. })));
+        assert_eq!(fs::read_to_string(&path).unwrap(), "not = [toml");
+    }
+}

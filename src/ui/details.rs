@@ -1,0 +1,271 @@
+//! Topic details: the last message with every MQTT 5 property, payload
+//! viewers, the topic's history with differences, a live plot of numbers,
+//! copy buttons, and deleting a retained message.
+
+use base64::Engine;
+use egui::RichText;
+use egui_plot::{Legend, Line, Plot, PlotPoints};
+use rust_i18n::t;
+
+use super::{Action, hex, json, time_of_day, tr};
+use crate::model::{ConnectionModel, NodeId, StoredMessage};
+use crate::proto::Property;
+
+/// How the payload is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Viewer {
+    /// As text.
+    Text,
+    /// As pretty, foldable JSON.
+    Json,
+    /// As a hex dump.
+    Hex,
+    /// As base64.
+    Base64,
+}
+
+/// The state of the details panel.
+pub struct DetailsView {
+    /// The payload viewer.
+    pub viewer: Viewer,
+    /// The history entry shown instead of the last message, by sequence number.
+    pub history_selected: Option<u64>,
+    /// Ask to confirm deleting a retained message.
+    confirm_delete: Option<String>,
+}
+
+impl Default for DetailsView {
+    fn default() -> Self {
+        DetailsView {
+            viewer: Viewer::Text,
+            history_selected: None,
+            confirm_delete: None,
+        }
+    }
+}
+
+impl DetailsView {
+    /// Draw the details of `node`.
+    pub fn show(&mut self, ui: &mut egui::Ui, model: &ConnectionModel, node: Option<NodeId>) -> Option<Action> {
+        let mut action = None;
+        let Some(node_id) = node else {
+            ui.centered_and_justified(|ui| {
+                ui.label(RichText::new(t!("Select a topic in the tree to see its messages.")).weak());
+            });
+            return None;
+        };
+        let tree = &model.tree;
+        let node = tree.node(node_id);
+        let path = tree.path(node_id);
+        ui.horizontal(|ui| {
+            ui.heading(RichText::new(&path).monospace());
+            if ui.small_button(t!("Copy topic")).clicked() {
+                ui.ctx().copy_text(path.clone());
+            }
+        });
+        let history: Vec<&StoredMessage> = model.history.of_topic(node_id).collect();
+        let shown = self
+            .history_selected
+            .and_then(|seq| history.iter().copied().find(|m| m.seq == seq))
+            .or(node.last.as_ref());
+        let Some(message) = shown else {
+            ui.label(
+                RichText::new(t!(
+                    "No message on this exact topic; %{count} below it.",
+                    count = node.subtree_messages
+                ))
+                .weak(),
+            );
+            return None;
+        };
+        ui.horizontal_wrapped(|ui| {
+            ui.label(format!("QoS {}", message.qos.to_u8()));
+            if message.retain {
+                ui.label(RichText::new(t!("📌 retained")).strong());
+            }
+            if message.dup {
+                ui.label(t!("DUP"));
+            }
+            ui.label(time_of_day(message.received_at_micros));
+            ui.label(t!("%{count} messages", count = node.messages));
+            if ui.small_button(t!("Copy payload")).clicked() {
+                ui.ctx().copy_text(String::from_utf8_lossy(&message.payload).into_owned());
+            }
+            if node.retained && ui.small_button(t!("Delete retained…")).clicked() {
+                self.confirm_delete = Some(path.clone());
+            }
+        });
+        properties(ui, message);
+        ui.separator();
+        ui.horizontal(|ui| {
+            for (viewer, label) in [
+                (Viewer::Text, t!("Text")),
+                (Viewer::Json, t!("JSON")),
+                (Viewer::Hex, t!("Hex")),
+                (Viewer::Base64, t!("Base64")),
+            ] {
+                ui.selectable_value(&mut self.viewer, viewer, label);
+            }
+            ui.label(RichText::new(t!("%{bytes} bytes", bytes = message.payload.len())).weak());
+        });
+        let payload_height = (ui.available_height() * 0.4).max(80.0);
+        egui::ScrollArea::both()
+            .id_salt("payload")
+            .max_height(payload_height)
+            .auto_shrink([false, true])
+            .show(ui, |ui| payload(ui, self.viewer, message));
+        ui.separator();
+        self.history_and_plot(ui, &history);
+        if let Some(topic) = self.confirm_delete.clone() {
+            let modal = egui::Modal::new(ui.make_persistent_id("confirm-delete")).show(ui.ctx(), |ui| {
+                ui.set_max_width(380.0);
+                ui.heading(t!("Delete the retained message?"));
+                ui.label(t!(
+                    "mqscope will publish an empty retained message to \"%{topic}\". The broker then forgets the retained message, and clients that subscribe later no longer receive it. Messages already delivered are not affected.",
+                    topic = topic
+                ));
+                ui.horizontal(|ui| {
+                    if ui.button(t!("Delete")).clicked() {
+                        action = Some(Action::DeleteRetained(topic.clone()));
+                        self.confirm_delete = None;
+                    }
+                    if ui.button(t!("Cancel")).clicked() {
+                        self.confirm_delete = None;
+                    }
+                });
+            });
+            if modal.should_close() {
+                self.confirm_delete = None;
+            }
+        }
+        action
+    }
+
+    fn history_and_plot(&mut self, ui: &mut egui::Ui, history: &[&StoredMessage]) {
+        let series = numeric_series(history);
+        ui.columns(if series.is_empty() { 1 } else { 2 }, |columns| {
+            let ui = &mut columns[0];
+            ui.label(RichText::new(t!("History (%{count}, newest first)", count = history.len())).strong());
+            egui::ScrollArea::vertical()
+                .id_salt("history")
+                .auto_shrink([false, false])
+                .show(ui, |ui| {
+                    for (index, message) in history.iter().enumerate() {
+                        let selected = self.history_selected == Some(message.seq);
+                        let preview = super::payload_preview(&message.payload, 40);
+                        let response = ui.selectable_label(
+                            selected,
+                            RichText::new(format!("{}  {preview}", time_of_day(message.received_at_micros))).monospace(),
+                        );
+                        if response.clicked() {
+                            self.history_selected = if selected { None } else { Some(message.seq) };
+                        }
+                        if let Some(previous) = history.get(index + 1) {
+                            for change in json::diff(&previous.payload, &message.payload).into_iter().take(4) {
+                                ui.label(RichText::new(format!("    {change}")).small().weak());
+                            }
+                        }
+                    }
+                });
+            if !series.is_empty() {
+                let ui = &mut columns[1];
+                Plot::new("topic-plot")
+                    .legend(Legend::default())
+                    .allow_scroll(false)
+                    .show(ui, |plot| {
+                        for (name, points) in series {
+                            let label = if name.is_empty() { t!("value").into_owned() } else { name };
+                            plot.line(Line::new(label, PlotPoints::from(points)));
+                        }
+                    });
+            }
+        });
+    }
+}
+
+/// Every numeric field of the history as a series of (seconds, value), oldest first.
+pub fn numeric_series(history: &[&StoredMessage]) -> Vec<(String, Vec<[f64; 2]>)> {
+    let mut series: Vec<(String, Vec<[f64; 2]>)> = Vec::new();
+    let Some(first) = history.last() else {
+        return series;
+    };
+    let origin = first.received_at_micros as f64;
+    for message in history.iter().rev() {
+        let x = (message.received_at_micros as f64 - origin) / 1e6;
+        for (name, value) in json::numbers(&message.payload) {
+            if let Some((_, points)) = series.iter_mut().find(|(n, _)| *n == name) {
+                points.push([x, value]);
+            } else if series.len() < 8 {
+                series.push((name, vec![[x, value]]));
+            }
+        }
+    }
+    series
+}
+
+fn properties(ui: &mut egui::Ui, message: &StoredMessage) {
+    let Some(props) = &message.properties else {
+        return;
+    };
+    egui::CollapsingHeader::new(t!("MQTT 5 properties (%{count})", count = props.len()))
+        .default_open(true)
+        .show(ui, |ui| {
+            egui::Grid::new("properties").striped(true).num_columns(2).show(ui, |ui| {
+                for property in props.iter() {
+                    if let Property::UserProperty(..) = property {
+                        continue;
+                    }
+                    ui.label(tr(property.id().name()));
+                    let value = match property {
+                        Property::CorrelationData(data) => match std::str::from_utf8(data) {
+                            Ok(text) => format!("{text:?}"),
+                            Err(_) => hex::dump(data).trim_end().to_owned(),
+                        },
+                        other => other.value_text(),
+                    };
+                    ui.label(RichText::new(value).monospace());
+                    ui.end_row();
+                }
+            });
+            let users: Vec<(&str, &str)> = props.user_properties().collect();
+            if !users.is_empty() {
+                ui.label(RichText::new(t!("User properties")).strong());
+                egui::Grid::new("user-properties").striped(true).num_columns(2).show(ui, |ui| {
+                    ui.label(RichText::new(t!("Name")).weak());
+                    ui.label(RichText::new(t!("Value")).weak());
+                    ui.end_row();
+                    for (name, value) in users {
+                        ui.label(RichText::new(name).monospace());
+                        ui.label(RichText::new(value).monospace());
+                        ui.end_row();
+                    }
+                });
+            }
+        });
+}
+
+fn payload(ui: &mut egui::Ui, viewer: Viewer, message: &StoredMessage) {
+    match viewer {
+        Viewer::Text => match message.text() {
+            Some(text) => {
+                ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
+            }
+            None => {
+                ui.label(RichText::new(t!("The payload is not UTF-8 text; see Hex or Base64.")).weak());
+            }
+        },
+        Viewer::Json => match json::parse(&message.payload) {
+            Some(value) => json::show(ui, &value, ui.scope_id().with(("json", message.seq))),
+            None => {
+                ui.label(RichText::new(t!("The payload is not valid JSON.")).weak());
+            }
+        },
+        Viewer::Hex => {
+            ui.label(RichText::new(hex::dump(&message.payload)).monospace());
+        }
+        Viewer::Base64 => {
+            let encoded = base64::engine::general_purpose::STANDARD.encode(&message.payload);
+            ui.add(egui::Label::new(RichText::new(encoded).monospace()).wrap());
+        }
+    }
+}

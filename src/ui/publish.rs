@@ -1,0 +1,407 @@
+//! Publishing: topic, payload (text, JSON, hex, or a file), QoS, retain, the
+//! MQTT 5 properties, the outcome, and a history to resend from.
+
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, channel};
+
+use bytes::Bytes;
+use egui::RichText;
+use rust_i18n::t;
+
+use super::{Action, error_color, field_message, format_bytes, payload_preview, tr};
+use crate::model::{ConnectionModel, PublishOutcome};
+use crate::proto::{Properties, Property, Publish, QoS, topic};
+
+/// A file chosen for the payload: its path and its contents, or why they
+/// could not be read.
+type PickedFile = (PathBuf, Result<Bytes, String>);
+
+/// How the payload is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PayloadMode {
+    /// Plain text.
+    Text,
+    /// JSON, checked before sending.
+    Json,
+    /// Hexadecimal bytes (`01 ff 7a`).
+    Hex,
+    /// The contents of a file.
+    File,
+}
+
+/// The publish form.
+pub struct PublishForm {
+    /// Topic.
+    pub topic: String,
+    /// Payload text (text, JSON or hex).
+    pub payload: String,
+    /// How the payload is written.
+    pub mode: PayloadMode,
+    /// QoS 0–2.
+    pub qos: u8,
+    /// Retain.
+    pub retain: bool,
+    /// Content Type.
+    pub content_type: String,
+    /// Payload Format Indicator: the payload is UTF-8 text.
+    pub utf8_indicator: bool,
+    /// Message Expiry Interval in seconds (empty: none).
+    pub expiry: String,
+    /// Response Topic.
+    pub response_topic: String,
+    /// Correlation Data (as text).
+    pub correlation: String,
+    /// User Properties.
+    pub user_properties: Vec<(String, String)>,
+    file: Option<PickedFile>,
+    picking: Option<Receiver<Option<PickedFile>>>,
+}
+
+impl Default for PublishForm {
+    fn default() -> Self {
+        PublishForm {
+            topic: "mqscope/hello".to_owned(),
+            payload: "Hello from mqscope".to_owned(),
+            mode: PayloadMode::Text,
+            qos: 0,
+            retain: false,
+            content_type: String::new(),
+            utf8_indicator: false,
+            expiry: String::new(),
+            response_topic: String::new(),
+            correlation: String::new(),
+            user_properties: Vec::new(),
+            file: None,
+            picking: None,
+        }
+    }
+}
+
+/// Parse hex text (spaces, commas and `0x` allowed) into bytes.
+pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
+    let digits: String = text
+        .replace("0x", "")
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != ',' && *c != ':')
+        .collect();
+    if !digits.len().is_multiple_of(2) {
+        return Err("Hex needs two digits per byte; one digit is left over.".to_owned());
+    }
+    (0..digits.len())
+        .step_by(2)
+        .map(|i| {
+            u8::from_str_radix(&digits[i..i + 2], 16)
+                .map_err(|_| format!("\"{}\" is not a hex byte.", &digits[i..i + 2]))
+        })
+        .collect()
+}
+
+impl PublishForm {
+    /// The message the form describes, or what is wrong with it.
+    pub fn build(&self) -> Result<Publish, Vec<String>> {
+        let mut problems = Vec::new();
+        if let Err(error) = topic::validate_topic_name(&self.topic) {
+            problems.push(format!("Topic: {error}"));
+        }
+        let payload = match self.mode {
+            PayloadMode::Text => Bytes::from(self.payload.clone().into_bytes()),
+            PayloadMode::Json => {
+                if let Err(error) = serde_json::from_str::<serde_json::Value>(&self.payload) {
+                    problems.push(format!("The payload is not valid JSON: {error}"));
+                }
+                Bytes::from(self.payload.clone().into_bytes())
+            }
+            PayloadMode::Hex => match parse_hex(&self.payload) {
+                Ok(bytes) => Bytes::from(bytes),
+                Err(error) => {
+                    problems.push(error);
+                    Bytes::new()
+                }
+            },
+            PayloadMode::File => match &self.file {
+                Some((_, Ok(bytes))) => bytes.clone(),
+                Some((_, Err(error))) => {
+                    problems.push(error.clone());
+                    Bytes::new()
+                }
+                None => {
+                    problems.push("Choose a file to send.".to_owned());
+                    Bytes::new()
+                }
+            },
+        };
+        let mut properties = Properties::new();
+        if !self.content_type.is_empty() {
+            properties.push(Property::ContentType(self.content_type.as_str().into()));
+        }
+        if self.utf8_indicator {
+            if std::str::from_utf8(&payload).is_err() {
+                problems.push("The payload is marked as UTF-8 text but is not valid UTF-8.".to_owned());
+            }
+            properties.push(Property::PayloadFormatIndicator(1));
+        }
+        if !self.expiry.trim().is_empty() {
+            match self.expiry.trim().parse::<u32>() {
+                Ok(secs) => properties.push(Property::MessageExpiryInterval(secs)),
+                Err(_) => problems.push("Message expiry must be a whole number of seconds.".to_owned()),
+            }
+        }
+        if !self.response_topic.is_empty() {
+            if let Err(error) = topic::validate_topic_name(&self.response_topic) {
+                problems.push(format!("Response topic: {error}"));
+            }
+            properties.push(Property::ResponseTopic(self.response_topic.as_str().into()));
+        }
+        if !self.correlation.is_empty() {
+            properties.push(Property::CorrelationData(Bytes::from(self.correlation.clone().into_bytes())));
+        }
+        for (name, value) in &self.user_properties {
+            if !name.is_empty() {
+                properties.push(Property::UserProperty(name.as_str().into(), value.as_str().into()));
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut publish = Publish::new(self.topic.as_str(), payload);
+        publish.qos = QoS::from_u8(self.qos).unwrap_or_default();
+        publish.retain = self.retain;
+        publish.properties = properties;
+        Ok(publish)
+    }
+
+    /// Fill the form from a message sent before.
+    pub fn load(&mut self, publish: &Publish) {
+        self.topic = publish.topic.to_string();
+        self.qos = publish.qos.to_u8();
+        self.retain = publish.retain;
+        match std::str::from_utf8(&publish.payload) {
+            Ok(text) => {
+                self.payload = text.to_owned();
+                self.mode = if serde_json::from_str::<serde_json::Value>(text).is_ok() && text.trim_start().starts_with(['{', '[']) {
+                    PayloadMode::Json
+                } else {
+                    PayloadMode::Text
+                };
+            }
+            Err(_) => {
+                self.payload = publish.payload.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ");
+                self.mode = PayloadMode::Hex;
+            }
+        }
+        let p = &publish.properties;
+        self.content_type = p.content_type().unwrap_or_default().to_owned();
+        self.utf8_indicator = p.payload_format_indicator() == Some(1);
+        self.expiry = p.message_expiry_interval_secs().map(|s| s.to_string()).unwrap_or_default();
+        self.response_topic = p.response_topic().unwrap_or_default().to_owned();
+        self.correlation = p
+            .correlation_data()
+            .map(|d| String::from_utf8_lossy(d).into_owned())
+            .unwrap_or_default();
+        self.user_properties = p.user_properties().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+    }
+
+    fn poll_file_dialog(&mut self) {
+        if let Some(rx) = &self.picking
+            && let Ok(result) = rx.try_recv()
+        {
+            if let Some(file) = result {
+                self.file = Some(file);
+            }
+            self.picking = None;
+        }
+    }
+
+    /// Draw the form and the history of sent messages.
+    pub fn show(&mut self, ui: &mut egui::Ui, model: &ConnectionModel) -> Option<Action> {
+        self.poll_file_dialog();
+        let mut action = None;
+        let built = self.build();
+        egui::Grid::new("publish-form").num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
+            ui.label(t!("Topic"));
+            ui.add(egui::TextEdit::singleline(&mut self.topic).desired_width(f32::INFINITY));
+            ui.end_row();
+            ui.label(t!("QoS"));
+            ui.horizontal(|ui| {
+                for qos in 0..=2u8 {
+                    ui.selectable_value(&mut self.qos, qos, qos.to_string());
+                }
+                ui.checkbox(&mut self.retain, t!("Retain"));
+                if let Some(broker) = model.broker() {
+                    if self.qos > broker.maximum_qos.to_u8() {
+                        ui.label(RichText::new(t!("the broker accepts up to QoS %{q}", q = broker.maximum_qos.to_u8())).color(error_color(ui)));
+                    }
+                    if self.retain && !broker.retain_available {
+                        ui.label(RichText::new(t!("the broker does not keep retained messages")).color(error_color(ui)));
+                    }
+                }
+            });
+            ui.end_row();
+            ui.label(t!("Payload"));
+            ui.horizontal(|ui| {
+                ui.selectable_value(&mut self.mode, PayloadMode::Text, t!("Text"));
+                ui.selectable_value(&mut self.mode, PayloadMode::Json, t!("JSON"));
+                ui.selectable_value(&mut self.mode, PayloadMode::Hex, t!("Hex"));
+                ui.selectable_value(&mut self.mode, PayloadMode::File, t!("File"));
+            });
+            ui.end_row();
+        });
+        match self.mode {
+            PayloadMode::File => {
+                ui.horizontal(|ui| {
+                    if ui.add_enabled(self.picking.is_none(), egui::Button::new(t!("Choose file…"))).clicked() {
+                        let (tx, rx) = channel();
+                        self.picking = Some(rx);
+                        let ctx = ui.ctx().clone();
+                        std::thread::spawn(move || {
+                            let picked = rfd::FileDialog::new().pick_file().map(|path| {
+                                let data = std::fs::read(&path)
+                                    .map(Bytes::from)
+                                    .map_err(|e| format!("Cannot read {}: {e}", path.display()));
+                                (path, data)
+                            });
+                            let _ = tx.send(picked);
+                            ctx.request_repaint();
+                        });
+                    }
+                    match &self.file {
+                        Some((path, Ok(bytes))) => {
+                            ui.label(format!("{} — {}", path.display(), format_bytes(bytes.len())));
+                        }
+                        Some((_, Err(error))) => field_message(ui, error),
+                        None => {
+                            ui.label(RichText::new(t!("No file chosen.")).weak());
+                        }
+                    }
+                });
+            }
+            _ => {
+                ui.add(
+                    egui::TextEdit::multiline(&mut self.payload)
+                        .code_editor()
+                        .desired_rows(4)
+                        .desired_width(f32::INFINITY),
+                );
+            }
+        }
+        egui::CollapsingHeader::new(t!("MQTT 5 properties")).show(ui, |ui| {
+            egui::Grid::new("publish-properties").num_columns(2).show(ui, |ui| {
+                ui.label(t!("Content type"));
+                ui.text_edit_singleline(&mut self.content_type);
+                ui.end_row();
+                ui.label(t!("Payload is UTF-8 text"));
+                ui.checkbox(&mut self.utf8_indicator, t!("Payload Format Indicator = 1"));
+                ui.end_row();
+                ui.label(t!("Message expiry (s)"));
+                ui.text_edit_singleline(&mut self.expiry);
+                ui.end_row();
+                ui.label(t!("Response topic"));
+                ui.text_edit_singleline(&mut self.response_topic);
+                ui.end_row();
+                ui.label(t!("Correlation data"));
+                ui.text_edit_singleline(&mut self.correlation);
+                ui.end_row();
+            });
+            ui.label(t!("User properties"));
+            let mut remove = None;
+            for (index, (name, value)) in self.user_properties.iter_mut().enumerate() {
+                ui.horizontal(|ui| {
+                    ui.add(egui::TextEdit::singleline(name).hint_text(t!("name")).desired_width(120.0));
+                    ui.add(egui::TextEdit::singleline(value).hint_text(t!("value")).desired_width(160.0));
+                    if ui.small_button("✖").clicked() {
+                        remove = Some(index);
+                    }
+                });
+            }
+            if let Some(index) = remove {
+                self.user_properties.remove(index);
+            }
+            if ui.small_button(t!("+ Add user property")).clicked() {
+                self.user_properties.push((String::new(), String::new()));
+            }
+        });
+        if let Err(problems) = &built {
+            for problem in problems {
+                field_message(ui, problem);
+            }
+        }
+        let shortcut = ui.input_mut(|i| i.consume_key(egui::Modifiers::COMMAND, egui::Key::Enter));
+        ui.horizontal(|ui| {
+            let can = built.is_ok() && model.is_connected();
+            let button = ui
+                .add_enabled(can, egui::Button::new(t!("Publish")))
+                .on_hover_text(t!("Ctrl+Enter"));
+            if (button.clicked() || (shortcut && can))
+                && let Ok(publish) = &built
+            {
+                action = Some(Action::Publish(publish.clone()));
+            }
+            if !model.is_connected() {
+                ui.label(RichText::new(t!("Connect first.")).weak());
+            }
+        });
+        ui.separator();
+        ui.label(RichText::new(t!("Sent")).strong());
+        egui::ScrollArea::vertical().id_salt("sent").auto_shrink([false, false]).show(ui, |ui| {
+            for record in model.published.iter().rev() {
+                ui.horizontal(|ui| {
+                    if ui.small_button(t!("Resend")).clicked() {
+                        action = Some(Action::Publish(record.publish.clone()));
+                    }
+                    if ui.small_button(t!("Edit")).clicked() {
+                        self.load(&record.publish);
+                    }
+                    let outcome = match &record.outcome {
+                        PublishOutcome::Pending if record.publish.qos == QoS::AtMostOnce => t!("sent (QoS 0, no acknowledgment)").into_owned(),
+                        PublishOutcome::Pending => t!("waiting for the broker…").into_owned(),
+                        PublishOutcome::Completed(reason) => format!("{} — {}", reason.reason_code, tr(reason.reason_code.meaning())),
+                        PublishOutcome::Failed(error) => tr(error),
+                    };
+                    ui.label(
+                        RichText::new(format!(
+                            "{} QoS {}{} {} → {}",
+                            record.publish.topic,
+                            record.publish.qos.to_u8(),
+                            if record.publish.retain { " 📌" } else { "" },
+                            payload_preview(&record.publish.payload, 30),
+                            outcome
+                        ))
+                        .monospace(),
+                    );
+                });
+            }
+        });
+        action
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hex_and_validation() {
+        assert_eq!(parse_hex("01 ff,0x7A"), Ok(vec![0x01, 0xFF, 0x7A]));
+        assert!(parse_hex("abc").is_err());
+        assert!(parse_hex("zz").is_err());
+        let mut form = PublishForm {
+            topic: "a/+".into(),
+            mode: PayloadMode::Json,
+            payload: "{oops".into(),
+            ..PublishForm::default()
+        };
+        let problems = form.build().unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+        form.topic = "a/b".into();
+        form.payload = r#"{"t": 1}"#.into();
+        form.user_properties.push(("k".into(), "v".into()));
+        form.expiry = "60".into();
+        let publish = form.build().unwrap();
+        assert_eq!(publish.properties.message_expiry_interval_secs(), Some(60));
+        assert_eq!(publish.properties.user_properties().next(), Some(("k", "v")));
+        let mut again = PublishForm::default();
+        again.load(&publish);
+        assert_eq!(again.mode, PayloadMode::Json);
+        assert_eq!(again.build().unwrap(), publish);
+    }
+}

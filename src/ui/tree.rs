@@ -1,0 +1,357 @@
+//! The topic tree: the topic hierarchy, live. Only the rows on screen are
+//! laid out, so it stays smooth with 100 000 topics.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use egui::{Color32, RichText, Sense};
+use rust_i18n::t;
+
+use crate::model::message::micros_since_epoch;
+use crate::model::{ConnectionModel, NodeId, TopicTree};
+use crate::proto::topic;
+
+/// How the children of a node are ordered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TreeSort {
+    /// Alphabetically.
+    Name,
+    /// Most messages first.
+    Messages,
+    /// Most recently changed first.
+    Recent,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct Row {
+    node: NodeId,
+    depth: u16,
+}
+
+/// The state of the tree view.
+pub struct TreeView {
+    /// Text the topics are filtered by (case-insensitive, anywhere in the path).
+    pub filter: String,
+    /// The order of children.
+    pub sort: TreeSort,
+    /// The selected node.
+    pub selected: Option<NodeId>,
+    /// Ask for keyboard focus on the filter field next frame.
+    pub focus_filter: bool,
+    expanded: HashSet<NodeId>,
+    rows: Vec<Row>,
+    built_for: Option<(u64, String, TreeSort, u64)>,
+    built_at: Option<Instant>,
+    expansion_generation: u64,
+}
+
+impl Default for TreeView {
+    fn default() -> Self {
+        TreeView {
+            filter: String::new(),
+            sort: TreeSort::Name,
+            selected: None,
+            focus_filter: false,
+            expanded: HashSet::new(),
+            rows: Vec::new(),
+            built_for: None,
+            built_at: None,
+            expansion_generation: 0,
+        }
+    }
+}
+
+/// How long a changed row stays highlighted.
+const HIGHLIGHT: Duration = Duration::from_millis(800);
+/// During a flood of new topics, rebuild the rows at most this often.
+const REBUILD_EVERY: Duration = Duration::from_millis(250);
+const ROW_HEIGHT: f32 = 20.0;
+
+impl TreeView {
+    /// Expand or collapse a node.
+    pub fn toggle(&mut self, node: NodeId) {
+        if !self.expanded.remove(&node) {
+            self.expanded.insert(node);
+        }
+        self.expansion_generation += 1;
+    }
+
+    /// Expand every ancestor of `node` and select it.
+    pub fn reveal(&mut self, tree: &TopicTree, node: NodeId) {
+        let mut current = tree.node(node).parent;
+        while let Some(id) = current {
+            if id == TopicTree::ROOT {
+                break;
+            }
+            self.expanded.insert(id);
+            current = tree.node(id).parent;
+        }
+        self.expansion_generation += 1;
+        self.selected = Some(node);
+    }
+
+    /// The number of rows currently shown (for tests and the stats line).
+    pub fn row_count(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn rebuild_if_needed(&mut self, tree: &TopicTree, now: Instant) {
+        let key = (
+            tree.structure_generation(),
+            self.filter.clone(),
+            self.sort,
+            self.expansion_generation,
+        );
+        let stale = self.built_for.as_ref() != Some(&key);
+        let periodic = self.sort != TreeSort::Name
+            && self
+                .built_at
+                .is_none_or(|at| now.duration_since(at) >= Duration::from_millis(500));
+        if !stale && !periodic {
+            return;
+        }
+        let only_structure_changed = self.built_for.as_ref().is_some_and(|(_, f, s, e)| {
+            *f == key.1 && *s == key.2 && *e == key.3
+        });
+        if only_structure_changed
+            && !periodic
+            && self
+                .built_at
+                .is_some_and(|at| now.duration_since(at) < REBUILD_EVERY)
+        {
+            return;
+        }
+        self.rows.clear();
+        if self.filter.is_empty() {
+            self.push_children(tree, TopicTree::ROOT, 0);
+        } else {
+            let visible = matching_nodes(tree, &self.filter.to_lowercase());
+            self.push_filtered(tree, TopicTree::ROOT, 0, &visible);
+        }
+        self.built_for = Some(key);
+        self.built_at = Some(now);
+    }
+
+    fn sorted_children(&self, tree: &TopicTree, node: NodeId) -> Vec<NodeId> {
+        let mut children = tree.node(node).children.clone();
+        match self.sort {
+            TreeSort::Name => children.sort_by(|a, b| tree.node(*a).name.cmp(&tree.node(*b).name)),
+            TreeSort::Messages => children.sort_by_key(|c| std::cmp::Reverse(tree.node(*c).subtree_messages)),
+            TreeSort::Recent => children.sort_by_key(|c| std::cmp::Reverse(tree.node(*c).changed_at_micros)),
+        }
+        children
+    }
+
+    fn push_children(&mut self, tree: &TopicTree, node: NodeId, depth: u16) {
+        for child in self.sorted_children(tree, node) {
+            self.rows.push(Row { node: child, depth });
+            if self.expanded.contains(&child) {
+                self.push_children(tree, child, depth + 1);
+            }
+        }
+    }
+
+    fn push_filtered(&mut self, tree: &TopicTree, node: NodeId, depth: u16, visible: &HashSet<NodeId>) {
+        for child in self.sorted_children(tree, node) {
+            if visible.contains(&child) {
+                self.rows.push(Row { node: child, depth });
+                self.push_filtered(tree, child, depth + 1, visible);
+            }
+        }
+    }
+
+    /// Draw the filter bar and the tree. Returns the node clicked, if any.
+    pub fn show(&mut self, ui: &mut egui::Ui, model: &ConnectionModel, colors: &[(String, [u8; 3])]) -> Option<NodeId> {
+        let now = Instant::now();
+        ui.horizontal(|ui| {
+            let filter = ui.add(
+                egui::TextEdit::singleline(&mut self.filter)
+                    .hint_text(t!("🔍 Filter topics…"))
+                    .desired_width(ui.available_width() - 110.0),
+            );
+            if self.focus_filter {
+                filter.request_focus();
+                self.focus_filter = false;
+            }
+            egui::ComboBox::from_id_salt("tree-sort")
+                .width(90.0)
+                .selected_text(match self.sort {
+                    TreeSort::Name => t!("Name"),
+                    TreeSort::Messages => t!("Messages"),
+                    TreeSort::Recent => t!("Recent"),
+                })
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.sort, TreeSort::Name, t!("Name"));
+                    ui.selectable_value(&mut self.sort, TreeSort::Messages, t!("Messages"));
+                    ui.selectable_value(&mut self.sort, TreeSort::Recent, t!("Recent"));
+                });
+        });
+        self.rebuild_if_needed(&model.tree, now);
+        if self.rows.is_empty() {
+            ui.add_space(12.0);
+            let text = if model.tree.node_count() == 0 {
+                t!("No messages yet. Connect and subscribe (for example to #) to see topics appear here.")
+            } else {
+                t!("No topic matches the filter.")
+            };
+            ui.label(RichText::new(text).weak());
+            return None;
+        }
+        let now_micros = micros_since_epoch(std::time::SystemTime::now());
+        let mut clicked = None;
+        let mut toggled = None;
+        let mut fading = false;
+        let filtering = !self.filter.is_empty();
+        egui::ScrollArea::vertical()
+            .id_salt("topic-tree")
+            .auto_shrink([false, false])
+            .show_rows(ui, ROW_HEIGHT, self.rows.len(), |ui, range| {
+                for row in &self.rows[range] {
+                    let node = model.tree.node(row.node);
+                    let (rect, response) = ui.allocate_exact_size(
+                        egui::vec2(ui.available_width(), ROW_HEIGHT),
+                        Sense::click(),
+                    );
+                    let age = now_micros.saturating_sub(node.changed_at_micros);
+                    let painter = ui.painter_at(rect);
+                    if self.selected == Some(row.node) {
+                        painter.rect_filled(rect, 2.0, ui.visuals().selection.bg_fill);
+                    } else if node.is_topic() && age < HIGHLIGHT.as_micros() as u64 {
+                        fading = true;
+                        let strength = 1.0 - age as f32 / HIGHLIGHT.as_micros() as f32;
+                        let base = ui.visuals().warn_fg_color;
+                        painter.rect_filled(rect, 2.0, base.gamma_multiply(0.25 * strength));
+                    } else if response.hovered() {
+                        painter.rect_filled(rect, 2.0, ui.visuals().widgets.hovered.weak_bg_fill);
+                    }
+                    let indent = 14.0 * f32::from(row.depth);
+                    let mut x = rect.left() + 4.0 + indent;
+                    let y = rect.center().y;
+                    let text_color = ui.visuals().text_color();
+                    let weak = ui.visuals().weak_text_color();
+                    let font = egui::FontId::proportional(13.5);
+                    if !node.children.is_empty() {
+                        let open = filtering || self.expanded.contains(&row.node);
+                        painter.text(
+                            egui::pos2(x, y),
+                            egui::Align2::LEFT_CENTER,
+                            if open { "⏷" } else { "⏵" },
+                            font.clone(),
+                            weak,
+                        );
+                    }
+                    x += 16.0;
+                    let name = if node.name.is_empty() { "∅" } else { &node.name };
+                    let name_rect = painter.text(egui::pos2(x, y), egui::Align2::LEFT_CENTER, name, font.clone(), text_color);
+                    x = name_rect.right() + 8.0;
+                    if let Some(color) = colors
+                        .iter()
+                        .find(|(filter, _)| node.is_topic() && topic::topic_matches(filter, &model.tree.path(row.node)))
+                        .map(|(_, c)| *c)
+                    {
+                        painter.circle_filled(egui::pos2(rect.left() + indent + 14.0, y), 3.0, Color32::from_rgb(color[0], color[1], color[2]));
+                    }
+                    let count = format!("{}", node.subtree_messages);
+                    let count_rect = painter.text(
+                        egui::pos2(rect.right() - 6.0, y),
+                        egui::Align2::RIGHT_CENTER,
+                        &count,
+                        egui::FontId::monospace(12.0),
+                        weak,
+                    );
+                    if let Some(last) = &node.last {
+                        let mut value = super::payload_preview(&last.payload, 40);
+                        if node.retained {
+                            value = format!("📌 {value}");
+                        }
+                        let available = count_rect.left() - x - 8.0;
+                        if available > 20.0 {
+                            let galley = painter.layout_no_wrap(value, egui::FontId::monospace(12.0), weak);
+                            let clip = egui::Rect::from_min_max(egui::pos2(x, rect.top()), egui::pos2(x + available, rect.bottom()));
+                            ui.painter_at(clip).galley(egui::pos2(x, y - galley.size().y / 2.0), galley, weak);
+                        }
+                    }
+                    if response.clicked() {
+                        clicked = Some(row.node);
+                        if !node.children.is_empty() && !filtering {
+                            let arrow = egui::Rect::from_min_size(egui::pos2(rect.left() + indent, rect.top()), egui::vec2(20.0, ROW_HEIGHT));
+                            if response.interact_pointer_pos().is_some_and(|p| arrow.contains(p)) || !node.is_topic() {
+                                toggled = Some(row.node);
+                            }
+                        }
+                    }
+                    if response.double_clicked() && !node.children.is_empty() {
+                        toggled = Some(row.node);
+                    }
+                }
+            });
+        if let Some(node) = toggled {
+            self.toggle(node);
+        }
+        if let Some(node) = clicked {
+            self.selected = Some(node);
+        }
+        if fading {
+            ui.ctx().request_repaint_after(Duration::from_millis(50));
+        }
+        clicked
+    }
+}
+
+/// The nodes whose path contains `needle` (lower case), and their ancestors.
+fn matching_nodes(tree: &TopicTree, needle: &str) -> HashSet<NodeId> {
+    let mut visible = HashSet::new();
+    let mut path = String::new();
+    walk(tree, TopicTree::ROOT, &mut path, needle, &mut visible);
+    visible
+}
+
+fn walk(tree: &TopicTree, node: NodeId, path: &mut String, needle: &str, visible: &mut HashSet<NodeId>) -> bool {
+    let mut any = false;
+    for &child in &tree.node(node).children {
+        let len = path.len();
+        if node != TopicTree::ROOT {
+            path.push('/');
+        }
+        path.push_str(&tree.node(child).name.to_lowercase());
+        let own = path.contains(needle);
+        let below = walk(tree, child, path, needle, visible);
+        if own || below {
+            visible.insert(child);
+            any = true;
+        }
+        path.truncate(len);
+    }
+    any
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::proto::Publish;
+    use bytes::Bytes;
+
+    fn model(topics: &[&str]) -> ConnectionModel {
+        let mut model = ConnectionModel::default();
+        for topic in topics {
+            model.ingest(&Publish::new(*topic, Bytes::from_static(b"1")), Instant::now(), std::time::SystemTime::now());
+        }
+        model
+    }
+
+    #[test]
+    fn rows_follow_expansion_and_filter() {
+        let model = model(&["a/b/c", "a/d", "x/y"]);
+        let mut view = TreeView::default();
+        view.rebuild_if_needed(&model.tree, Instant::now());
+        assert_eq!(view.row_count(), 2, "a and x");
+        let a = model.tree.node(TopicTree::ROOT).children[0];
+        view.toggle(a);
+        view.rebuild_if_needed(&model.tree, Instant::now());
+        assert_eq!(view.row_count(), 4, "a, b, d, x");
+        view.filter = "Y".into();
+        view.rebuild_if_needed(&model.tree, Instant::now());
+        let names: Vec<&str> = view.rows.iter().map(|r| &*model.tree.node(r.node).name).collect();
+        assert_eq!(names, ["x", "y"]);
+    }
+}
