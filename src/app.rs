@@ -12,8 +12,8 @@ use rust_i18n::t;
 use crate::model::{ConnectionModel, ConnectionState, Subscription, SubscriptionStatus};
 use crate::net::{Command, ConnectionHandle, Event};
 use crate::profiles::{
-    Profile, ProfileStore, SavedSubscription, SecretStore, StoreError,
-    default_secret_store, presets,
+    Profile, ProfileStore, SavedSubscription, SecretStore, StoreError, default_secret_store,
+    presets,
 };
 use crate::proto::{Properties, ProtocolVersion, Publish, QoS, ReasonCode};
 use crate::ui::connection::{Editor, EditorAction};
@@ -162,10 +162,25 @@ fn subscription_from(saved: &SavedSubscription, index: usize) -> Subscription {
         filter: saved.filter.clone(),
         options: filter.options,
         identifier: saved.subscription_identifier,
-        color: if saved.color == [0, 0, 0] { color_for(index) } else { saved.color },
+        color: if saved.color == [0, 0, 0] {
+            color_for(index)
+        } else {
+            saved.color
+        },
         status: SubscriptionStatus::Inactive,
         tag: 0,
     }
+}
+
+/// What the window does as it opens (`mqscope --connect URL`).
+#[derive(Clone, Debug, Default)]
+pub struct Launch {
+    /// Connect to this broker URL.
+    pub connect: Option<String>,
+    /// Subscribe to these filters once connected.
+    pub subscribe: Vec<String>,
+    /// Record packets from the start.
+    pub record_packets: bool,
 }
 
 /// The light/dark choice.
@@ -223,7 +238,11 @@ impl MqscopeApp {
             .unwrap_or_default();
         let ctx = cc.egui_ctx.clone();
         let repaint: crate::net::Repaint = Arc::new(move || ctx.request_repaint());
-        let mut app = MqscopeApp::with_store(ProfileStore::open_default(), default_secret_store(), settings);
+        let mut app = MqscopeApp::with_store(
+            ProfileStore::open_default(),
+            default_secret_store(),
+            settings,
+        );
         app.repaint = Some(repaint);
         app.apply_theme(&cc.egui_ctx);
         app
@@ -265,6 +284,39 @@ impl MqscopeApp {
         }
     }
 
+    /// Carry out `mqscope --connect URL`: a tab for that broker, connected.
+    pub fn launch(&mut self, launch: Launch) {
+        let Some(url) = launch.connect else {
+            return;
+        };
+        let (address, extras) = match crate::net::BrokerAddress::parse_url(&url) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                self.notices.push(format!("--connect {url}: {error}"));
+                return;
+            }
+        };
+        let mut profile = Profile::new(address.to_string());
+        profile.host = address.host;
+        profile.port = address.port;
+        profile.transport = address.transport;
+        profile.websocket_path = address.path;
+        profile.user_name = extras.user_name.unwrap_or_default();
+        profile.password = extras.password;
+        profile.password_storage = crate::profiles::PasswordStorage::DoNotSave;
+        for (index, filter) in launch.subscribe.iter().enumerate() {
+            let mut saved = SavedSubscription::new(filter.clone());
+            saved.color = color_for(index);
+            profile.subscriptions.push(saved);
+        }
+        let mut tab = Tab::new(profile);
+        tab.packet_log = launch.record_packets;
+        tab.editor.password = tab.editor.profile.password.clone().unwrap_or_default();
+        self.tabs = vec![tab];
+        self.active = 0;
+        self.connect();
+    }
+
     fn apply_theme(&self, ctx: &egui::Context) {
         ctx.set_theme(match self.settings.theme {
             ThemeChoice::System => egui::ThemePreference::System,
@@ -286,7 +338,8 @@ impl MqscopeApp {
 
     fn save_profile(&mut self, profile: &Profile) {
         let Some(store) = &mut self.store else {
-            self.notices.push(t!("Saved connections are not available on this computer.").into_owned());
+            self.notices
+                .push(t!("Saved connections are not available on this computer.").into_owned());
             return;
         };
         let mut profile = profile.clone();
@@ -295,7 +348,10 @@ impl MqscopeApp {
         }
         store.upsert(profile.clone());
         if let Err(error) = store.save() {
-            self.notices.push(format!("{} {error}", t!("The connection could not be saved:")));
+            self.notices.push(format!(
+                "{} {error}",
+                t!("The connection could not be saved:")
+            ));
         }
         self.tabs[self.active].editor.profile.id = profile.id;
     }
@@ -338,10 +394,17 @@ impl MqscopeApp {
                     attempt: 1,
                 };
             }
-            Err(error) => tab.model.notify(format!("{} {error}", t!("The network thread could not start:"))),
+            Err(error) => tab.model.notify(format!(
+                "{} {error}",
+                t!("The network thread could not start:")
+            )),
         }
         self.settings.last_profile = Some(profile.id.clone());
-        if self.store.as_ref().is_some_and(|s| s.get(&profile.id).is_some()) {
+        if self
+            .store
+            .as_ref()
+            .is_some_and(|s| s.get(&profile.id).is_some())
+        {
             self.save_profile(&profile);
         }
     }
@@ -364,7 +427,9 @@ impl MqscopeApp {
                 for filter in filters {
                     let tag = tab.model.next_tag();
                     let index = tab.model.subscriptions.len();
-                    tab.model.subscriptions.retain(|s| s.filter != filter.filter.as_ref());
+                    tab.model
+                        .subscriptions
+                        .retain(|s| s.filter != filter.filter.as_ref());
                     tab.model.subscriptions.push(Subscription {
                         filter: filter.filter.to_string(),
                         options: filter.options,
@@ -393,13 +458,14 @@ impl MqscopeApp {
             }
             Action::Unsubscribe(filter) => {
                 let tab = &mut self.tabs[active];
-                let active_sub = tab
-                    .model
-                    .subscriptions
-                    .iter()
-                    .any(|s| s.filter == filter && matches!(s.status, SubscriptionStatus::Granted(_)));
+                let active_sub = tab.model.subscriptions.iter().any(|s| {
+                    s.filter == filter && matches!(s.status, SubscriptionStatus::Granted(_))
+                });
                 tab.model.subscriptions.retain(|s| s.filter != filter);
-                tab.editor.profile.subscriptions.retain(|s| s.filter != filter);
+                tab.editor
+                    .profile
+                    .subscriptions
+                    .retain(|s| s.filter != filter);
                 if active_sub {
                     let tag = tab.model.next_tag();
                     tab.send(Command::Unsubscribe {
@@ -420,7 +486,11 @@ impl MqscopeApp {
                 let tab = &mut self.tabs[active];
                 let mut publish = Publish::new(topic.as_str(), bytes::Bytes::new());
                 publish.retain = true;
-                publish.qos = QoS::AtLeastOnce.min(tab.model.broker().map_or(QoS::AtLeastOnce, |b| b.maximum_qos));
+                publish.qos = QoS::AtLeastOnce.min(
+                    tab.model
+                        .broker()
+                        .map_or(QoS::AtLeastOnce, |b| b.maximum_qos),
+                );
                 let tag = tab.model.next_tag();
                 tab.model.record_publish(tag, publish.clone());
                 tab.send(Command::Publish { tag, publish });
@@ -438,7 +508,11 @@ impl MqscopeApp {
 
     fn persist_subscriptions(&mut self) {
         let profile = self.tabs[self.active].editor.profile.clone();
-        if self.store.as_ref().is_some_and(|s| s.get(&profile.id).is_some()) {
+        if self
+            .store
+            .as_ref()
+            .is_some_and(|s| s.get(&profile.id).is_some())
+        {
             self.save_profile(&profile);
         }
     }
@@ -451,37 +525,66 @@ impl MqscopeApp {
             ui.label(RichText::new("mqscope").strong());
             ui.separator();
             for (index, tab) in self.tabs.iter().enumerate() {
-                let dot = match tab.model.state {
-                    ConnectionState::Connected(_) => "🟢",
-                    ConnectionState::Connecting { .. } | ConnectionState::Reconnecting { .. } => "🟡",
-                    _ => "⚪",
+                let color = match tab.model.state {
+                    ConnectionState::Connected(_) => egui::Color32::from_rgb(40, 170, 80),
+                    ConnectionState::Connecting { .. } | ConnectionState::Reconnecting { .. } => {
+                        egui::Color32::from_rgb(230, 170, 0)
+                    }
+                    ConnectionState::Disconnected { by_user: false, .. } => {
+                        egui::Color32::from_rgb(210, 60, 50)
+                    }
+                    _ => egui::Color32::GRAY,
                 };
+                crate::ui::dot(ui, color);
                 if ui
-                    .selectable_label(index == self.active, format!("{dot} {}", tab.editor.profile.name))
+                    .selectable_label(index == self.active, &tab.editor.profile.name)
                     .clicked()
                 {
                     switch_to = Some(index);
                 }
-                if self.tabs.len() > 1 && ui.small_button("×").on_hover_text(t!("Close this connection")).clicked() {
+                if self.tabs.len() > 1
+                    && ui
+                        .small_button("×")
+                        .on_hover_text(t!("Close this connection"))
+                        .clicked()
+                {
                     close = Some(index);
                 }
             }
-            if ui.button("+").on_hover_text(t!("Open another connection")).clicked() {
+            if ui
+                .button("+")
+                .on_hover_text(t!("Open another connection"))
+                .clicked()
+            {
                 add = true;
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 let before = self.settings.theme;
-                egui::ComboBox::from_id_salt("theme")
+                let combo = egui::ComboBox::from_id_salt("theme")
                     .selected_text(match self.settings.theme {
-                        ThemeChoice::System => t!("Theme: system"),
-                        ThemeChoice::Light => t!("Theme: light"),
-                        ThemeChoice::Dark => t!("Theme: dark"),
+                        ThemeChoice::System => t!("Follow the system"),
+                        ThemeChoice::Light => t!("Light"),
+                        ThemeChoice::Dark => t!("Dark"),
                     })
                     .show_ui(ui, |ui| {
-                        ui.selectable_value(&mut self.settings.theme, ThemeChoice::System, t!("Follow the system"));
-                        ui.selectable_value(&mut self.settings.theme, ThemeChoice::Light, t!("Light"));
-                        ui.selectable_value(&mut self.settings.theme, ThemeChoice::Dark, t!("Dark"));
+                        ui.selectable_value(
+                            &mut self.settings.theme,
+                            ThemeChoice::System,
+                            t!("Follow the system"),
+                        );
+                        ui.selectable_value(
+                            &mut self.settings.theme,
+                            ThemeChoice::Light,
+                            t!("Light"),
+                        );
+                        ui.selectable_value(
+                            &mut self.settings.theme,
+                            ThemeChoice::Dark,
+                            t!("Dark"),
+                        );
                     });
+                let label = ui.label(t!("Theme"));
+                combo.response.labelled_by(label.id);
                 if before != self.settings.theme {
                     self.apply_theme(ui.ctx());
                 }
@@ -538,7 +641,10 @@ impl eframe::App for MqscopeApp {
         let (connect_key, disconnect_key, filter_key) = ui.input_mut(|i| {
             (
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::K),
-                i.consume_key(egui::Modifiers::COMMAND | egui::Modifiers::SHIFT, egui::Key::K),
+                i.consume_key(
+                    egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                    egui::Key::K,
+                ),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
             )
         });
@@ -557,13 +663,25 @@ impl eframe::App for MqscopeApp {
             let editor_open = self.tabs[self.active].show_editor;
             ui.horizontal(|ui| {
                 if running {
-                    if ui.button(t!("Disconnect")).on_hover_text(t!("Ctrl+Shift+K")).clicked() {
+                    if ui
+                        .button(t!("Disconnect"))
+                        .on_hover_text(t!("Ctrl+Shift+K"))
+                        .clicked()
+                    {
                         actions.push(Action::Disconnect);
                     }
-                } else if ui.button(t!("Connect")).on_hover_text(t!("Ctrl+K")).clicked() {
+                } else if ui
+                    .button(t!("Connect"))
+                    .on_hover_text(t!("Ctrl+K"))
+                    .clicked()
+                {
                     actions.push(Action::Connect);
                 }
-                let label = if editor_open { t!("Hide connection settings") } else { t!("Connection settings") };
+                let label = if editor_open {
+                    t!("Hide connection settings")
+                } else {
+                    t!("Connection settings")
+                };
                 if ui.button(label).clicked() {
                     self.tabs[self.active].show_editor ^= true;
                 }
@@ -576,11 +694,19 @@ impl eframe::App for MqscopeApp {
                 .notices
                 .iter()
                 .cloned()
-                .chain(self.tabs[self.active].model.notices.iter().rev().take(1).map(|n| n.text.clone()))
+                .chain(
+                    self.tabs[self.active]
+                        .model
+                        .notices
+                        .iter()
+                        .rev()
+                        .take(1)
+                        .map(|n| n.text.clone()),
+                )
                 .collect();
             if let Some(notice) = notices.last() {
                 ui.horizontal(|ui| {
-                    ui.label(RichText::new(format!("⚠ {}", tr(notice))).color(ui.visuals().warn_fg_color));
+                    ui.label(RichText::new(tr(notice)).color(ui.visuals().warn_fg_color));
                     if ui.small_button(t!("Dismiss")).clicked() {
                         self.notices.clear();
                         self.tabs[self.active].model.notices.clear();
@@ -599,10 +725,12 @@ impl eframe::App for MqscopeApp {
                 .resizable(true)
                 .default_size(380.0)
                 .show(ui, |ui| {
-                    egui::ScrollArea::vertical().id_salt("editor-scroll").show(ui, |ui| {
-                        let busy = self.tabs[active].is_running();
-                        editor_action = self.tabs[active].editor.show(ui, &choices, busy);
-                    });
+                    egui::ScrollArea::vertical()
+                        .id_salt("editor-scroll")
+                        .show(ui, |ui| {
+                            let busy = self.tabs[active].is_running();
+                            editor_action = self.tabs[active].editor.show(ui, &choices, busy);
+                        });
                 });
             match editor_action {
                 Some(EditorAction::Connect) => actions.push(Action::Connect),
@@ -634,7 +762,7 @@ impl eframe::App for MqscopeApp {
         let tab = &mut self.tabs[active];
         egui::Panel::bottom("bottom-tabs")
             .resizable(true)
-            .default_size(260.0)
+            .default_size(330.0)
             .show(ui, |ui| {
                 ui.horizontal(|ui| {
                     for (which, label) in [
@@ -657,11 +785,19 @@ impl eframe::App for MqscopeApp {
                         }
                         None
                     }
-                    BottomTab::Packets => tab.packets.show(ui, &tab.model, tab.packet_log, tab.version),
+                    BottomTab::Packets => {
+                        tab.packets
+                            .show(ui, &tab.model, tab.packet_log, tab.version)
+                    }
                 };
                 actions.extend(action);
             });
-        let colors: Vec<(String, [u8; 3])> = tab.model.subscriptions.iter().map(|s| (s.filter.clone(), s.color)).collect();
+        let colors: Vec<(String, [u8; 3])> = tab
+            .model
+            .subscriptions
+            .iter()
+            .map(|s| (s.filter.clone(), s.color))
+            .collect();
         egui::Panel::left("tree")
             .resizable(true)
             .default_size(420.0)

@@ -1,7 +1,7 @@
 //! The `mqscope` binary: the window, or `mqscope sub` / `mqscope pub`.
 
 use clap::Parser;
-use mqscope::app::MqscopeApp;
+use mqscope::app::{Launch, MqscopeApp};
 use mqscope::cli::{Cli, CliCommand, run_pub, run_sub};
 
 fn main() {
@@ -9,12 +9,16 @@ fn main() {
     let code = match cli.command {
         Some(CliCommand::Sub(args)) => run_sub(args),
         Some(CliCommand::Pub(args)) => run_pub(args),
-        None => run_window(),
+        None => run_window(Launch {
+            connect: cli.connect,
+            subscribe: cli.subscribe,
+            record_packets: cli.record_packets,
+        }),
     };
     std::process::exit(code);
 }
 
-fn run_window() -> i32 {
+fn run_window(launch: Launch) -> i32 {
     let options = eframe::NativeOptions {
         viewport: egui::ViewportBuilder::default()
             .with_title("mqscope")
@@ -26,7 +30,11 @@ fn run_window() -> i32 {
     match eframe::run_native(
         "mqscope",
         options,
-        Box::new(|cc| Ok(Box::new(MqscopeApp::new(cc)))),
+        Box::new(|cc| {
+            let mut app = MqscopeApp::new(cc);
+            app.launch(launch);
+            Ok(Box::new(app))
+        }),
     ) {
         Ok(()) => 0,
         Err(error) => {

@@ -14,6 +14,15 @@ pub struct Cli {
     /// What to do; without one, the window opens.
     #[command(subcommand)]
     pub command: Option<CliCommand>,
+    /// Open the window connected to this broker URL (mqtt://, mqtts://, ws://, wss://).
+    #[arg(long = "connect", value_name = "URL")]
+    pub connect: Option<String>,
+    /// With --connect: subscribe to this topic filter (repeatable).
+    #[arg(long = "subscribe", value_name = "FILTER")]
+    pub subscribe: Vec<String>,
+    /// With --connect: record every packet for the packet inspector.
+    #[arg(long = "record-packets")]
+    pub record_packets: bool,
 }
 
 /// The headless commands.

@@ -136,7 +136,11 @@ impl History {
     /// Rough memory use in bytes.
     pub fn memory_estimate(&self) -> usize {
         self.log.capacity() * std::mem::size_of::<StoredMessage>()
-            + self.log.iter().map(StoredMessage::heap_bytes).sum::<usize>()
+            + self
+                .log
+                .iter()
+                .map(StoredMessage::heap_bytes)
+                .sum::<usize>()
             + self
                 .per_topic
                 .values()

@@ -33,13 +33,19 @@ pub struct StoredMessage {
 
 impl StoredMessage {
     /// Keep `publish` as message `seq` on `topic`.
-    pub fn from_publish(publish: &Publish, topic: TopicId, seq: u64, received_at: SystemTime) -> StoredMessage {
+    pub fn from_publish(
+        publish: &Publish,
+        topic: TopicId,
+        seq: u64,
+        received_at: SystemTime,
+    ) -> StoredMessage {
         StoredMessage {
             seq,
             topic,
             received_at_micros: micros_since_epoch(received_at),
             payload: Bytes::copy_from_slice(&publish.payload),
-            properties: (!publish.properties.is_empty()).then(|| Arc::new(publish.properties.clone())),
+            properties: (!publish.properties.is_empty())
+                .then(|| Arc::new(publish.properties.clone())),
             qos: publish.qos,
             retain: publish.retain,
             dup: publish.dup,

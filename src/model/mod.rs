@@ -323,7 +323,11 @@ impl ConnectionModel {
             }
             Event::Unsubscribed { results, .. } => {
                 for result in results {
-                    if let Some(sub) = self.subscriptions.iter_mut().find(|s| s.filter == result.filter) {
+                    if let Some(sub) = self
+                        .subscriptions
+                        .iter_mut()
+                        .find(|s| s.filter == result.filter)
+                    {
                         sub.status = SubscriptionStatus::Inactive;
                     }
                 }
@@ -369,7 +373,10 @@ impl ConnectionModel {
 
     fn deactivate_subscriptions(&mut self) {
         for sub in &mut self.subscriptions {
-            if matches!(sub.status, SubscriptionStatus::Pending | SubscriptionStatus::Granted(_)) {
+            if matches!(
+                sub.status,
+                SubscriptionStatus::Pending | SubscriptionStatus::Granted(_)
+            ) {
                 sub.status = SubscriptionStatus::Inactive;
             }
         }
@@ -379,7 +386,11 @@ impl ConnectionModel {
     pub fn memory_estimate(&self) -> usize {
         self.tree.memory_estimate()
             + self.history.memory_estimate()
-            + self.packets.iter().map(|p| 64 + p.bytes.len()).sum::<usize>()
+            + self
+                .packets
+                .iter()
+                .map(|p| 64 + p.bytes.len())
+                .sum::<usize>()
     }
 
     /// Seconds until the next reconnect attempt, if waiting for one.
@@ -438,14 +449,20 @@ mod tests {
             SubscriptionStatus::Refused(ReasonCode::NotAuthorized)
         );
         let notice = &model.notices.back().unwrap().text;
-        assert!(notice.contains("0x87 Not authorized") && notice.contains("no wildcard"), "{notice}");
+        assert!(
+            notice.contains("0x87 Not authorized") && notice.contains("no wildcard"),
+            "{notice}"
+        );
 
         let mut publish = Publish::new("a/b", Bytes::from_static(b"1"));
         publish.properties = Properties::new().with(Property::UserProperty("k".into(), "v".into()));
         model.apply(Event::Message(publish), now);
         let node = model.tree.find("a/b").unwrap();
         let last = model.tree.node(node).last.as_ref().unwrap();
-        assert_eq!(last.properties.as_ref().unwrap().user_properties().next(), Some(("k", "v")));
+        assert_eq!(
+            last.properties.as_ref().unwrap().user_properties().next(),
+            Some(("k", "v"))
+        );
         assert_eq!(model.history.len(), 1);
 
         model.apply(
@@ -454,8 +471,13 @@ mod tests {
             }),
             now,
         );
-        assert!(matches!(&model.state, ConnectionState::Disconnected { by_user: false, reason } if reason.contains("reset")));
-        assert_eq!(model.subscriptions[0].status, SubscriptionStatus::Refused(ReasonCode::NotAuthorized));
+        assert!(
+            matches!(&model.state, ConnectionState::Disconnected { by_user: false, reason } if reason.contains("reset"))
+        );
+        assert_eq!(
+            model.subscriptions[0].status,
+            SubscriptionStatus::Refused(ReasonCode::NotAuthorized)
+        );
         model.apply(
             Event::Reconnecting {
                 delay: Duration::from_secs(4),

@@ -258,7 +258,10 @@ mod tests {
         for i in 0..1000 {
             message(&mut tree, &format!("fleet/{i}/speed"), i);
         }
-        let fleet = tree.find("fleet/999/speed").map(|_| tree.node(TopicTree::ROOT).children[0]).unwrap();
+        let fleet = tree
+            .find("fleet/999/speed")
+            .map(|_| tree.node(TopicTree::ROOT).children[0])
+            .unwrap();
         assert_eq!(tree.node(fleet).children.len(), 1000);
         assert_eq!(tree.node_count(), 1 + 1000 + 1000);
         // A second message on an existing topic adds no node.

@@ -610,3 +610,33 @@ fn the_system_keyring_without_a_session_bus_fails_in_words() {
         }
     }
 }
+
+#[test]
+fn the_file_reads_like_a_settings_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut profile = presets().remove(0);
+    profile.advanced.session_expiry_interval_secs = Some(300);
+    profile.will.enabled = true;
+    profile.will.topic = "lab/gone".into();
+    ProfileStore::new(dir.path(), vec![profile]).save().unwrap();
+    let text = fs::read_to_string(dir.path().join(FILE_NAME)).unwrap();
+    eprintln!("{text}");
+    for line in [
+        "format = 1",
+        "[[profiles]]",
+        "host = \"broker.hivemq.com\"",
+        "transport = \"tcp\"",
+        "password_storage = \"keyring\"",
+        "[profiles.advanced]",
+        "session_expiry_interval_secs = 300",
+        "[profiles.will]",
+        "qos = 0",
+        "[[profiles.subscriptions]]",
+        "filter = \"#\"",
+    ] {
+        assert!(
+            text.lines().any(|l| l.trim() == line),
+            "{line:?} missing in\n{text}"
+        );
+    }
+}

@@ -46,11 +46,18 @@ impl Default for DetailsView {
 
 impl DetailsView {
     /// Draw the details of `node`.
-    pub fn show(&mut self, ui: &mut egui::Ui, model: &ConnectionModel, node: Option<NodeId>) -> Option<Action> {
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        model: &ConnectionModel,
+        node: Option<NodeId>,
+    ) -> Option<Action> {
         let mut action = None;
         let Some(node_id) = node else {
             ui.centered_and_justified(|ui| {
-                ui.label(RichText::new(t!("Select a topic in the tree to see its messages.")).weak());
+                ui.label(
+                    RichText::new(t!("Select a topic in the tree to see its messages.")).weak(),
+                );
             });
             return None;
         };
@@ -81,7 +88,11 @@ impl DetailsView {
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("QoS {}", message.qos.to_u8()));
             if message.retain {
-                ui.label(RichText::new(t!("📌 retained")).strong());
+                ui.label(
+                    RichText::new(t!("retained"))
+                        .strong()
+                        .color(ui.visuals().warn_fg_color),
+                );
             }
             if message.dup {
                 ui.label(t!("DUP"));
@@ -89,7 +100,8 @@ impl DetailsView {
             ui.label(time_of_day(message.received_at_micros));
             ui.label(t!("%{count} messages", count = node.messages));
             if ui.small_button(t!("Copy payload")).clicked() {
-                ui.ctx().copy_text(String::from_utf8_lossy(&message.payload).into_owned());
+                ui.ctx()
+                    .copy_text(String::from_utf8_lossy(&message.payload).into_owned());
             }
             if node.retained && ui.small_button(t!("Delete retained…")).clicked() {
                 self.confirm_delete = Some(path.clone());
@@ -145,7 +157,13 @@ impl DetailsView {
         let series = numeric_series(history);
         ui.columns(if series.is_empty() { 1 } else { 2 }, |columns| {
             let ui = &mut columns[0];
-            ui.label(RichText::new(t!("History (%{count}, newest first)", count = history.len())).strong());
+            ui.label(
+                RichText::new(t!(
+                    "History (%{count}, newest first)",
+                    count = history.len()
+                ))
+                .strong(),
+            );
             egui::ScrollArea::vertical()
                 .id_salt("history")
                 .auto_shrink([false, false])
@@ -153,15 +171,25 @@ impl DetailsView {
                     for (index, message) in history.iter().enumerate() {
                         let selected = self.history_selected == Some(message.seq);
                         let preview = super::payload_preview(&message.payload, 40);
-                        let response = ui.selectable_label(
-                            selected,
-                            RichText::new(format!("{}  {preview}", time_of_day(message.received_at_micros))).monospace(),
+                        let response = ui.add(
+                            egui::Button::selectable(
+                                selected,
+                                RichText::new(format!(
+                                    "{}  {preview}",
+                                    time_of_day(message.received_at_micros)
+                                ))
+                                .monospace(),
+                            )
+                            .truncate(),
                         );
                         if response.clicked() {
                             self.history_selected = if selected { None } else { Some(message.seq) };
                         }
                         if let Some(previous) = history.get(index + 1) {
-                            for change in json::diff(&previous.payload, &message.payload).into_iter().take(4) {
+                            for change in json::diff(&previous.payload, &message.payload)
+                                .into_iter()
+                                .take(4)
+                            {
                                 ui.label(RichText::new(format!("    {change}")).small().weak());
                             }
                         }
@@ -174,7 +202,11 @@ impl DetailsView {
                     .allow_scroll(false)
                     .show(ui, |plot| {
                         for (name, points) in series {
-                            let label = if name.is_empty() { t!("value").into_owned() } else { name };
+                            let label = if name.is_empty() {
+                                t!("value").into_owned()
+                            } else {
+                                name
+                            };
                             plot.line(Line::new(label, PlotPoints::from(points)));
                         }
                     });
@@ -210,36 +242,42 @@ fn properties(ui: &mut egui::Ui, message: &StoredMessage) {
     egui::CollapsingHeader::new(t!("MQTT 5 properties (%{count})", count = props.len()))
         .default_open(true)
         .show(ui, |ui| {
-            egui::Grid::new("properties").striped(true).num_columns(2).show(ui, |ui| {
-                for property in props.iter() {
-                    if let Property::UserProperty(..) = property {
-                        continue;
-                    }
-                    ui.label(tr(property.id().name()));
-                    let value = match property {
-                        Property::CorrelationData(data) => match std::str::from_utf8(data) {
-                            Ok(text) => format!("{text:?}"),
-                            Err(_) => hex::dump(data).trim_end().to_owned(),
-                        },
-                        other => other.value_text(),
-                    };
-                    ui.label(RichText::new(value).monospace());
-                    ui.end_row();
-                }
-            });
-            let users: Vec<(&str, &str)> = props.user_properties().collect();
-            if !users.is_empty() {
-                ui.label(RichText::new(t!("User properties")).strong());
-                egui::Grid::new("user-properties").striped(true).num_columns(2).show(ui, |ui| {
-                    ui.label(RichText::new(t!("Name")).weak());
-                    ui.label(RichText::new(t!("Value")).weak());
-                    ui.end_row();
-                    for (name, value) in users {
-                        ui.label(RichText::new(name).monospace());
+            egui::Grid::new("properties")
+                .striped(true)
+                .num_columns(2)
+                .show(ui, |ui| {
+                    for property in props.iter() {
+                        if let Property::UserProperty(..) = property {
+                            continue;
+                        }
+                        ui.label(tr(property.id().name()));
+                        let value = match property {
+                            Property::CorrelationData(data) => match std::str::from_utf8(data) {
+                                Ok(text) => format!("{text:?}"),
+                                Err(_) => hex::dump(data).trim_end().to_owned(),
+                            },
+                            other => other.value_text(),
+                        };
                         ui.label(RichText::new(value).monospace());
                         ui.end_row();
                     }
                 });
+            let users: Vec<(&str, &str)> = props.user_properties().collect();
+            if !users.is_empty() {
+                ui.label(RichText::new(t!("User properties")).strong());
+                egui::Grid::new("user-properties")
+                    .striped(true)
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(t!("Name")).weak());
+                        ui.label(RichText::new(t!("Value")).weak());
+                        ui.end_row();
+                        for (name, value) in users {
+                            ui.label(RichText::new(name).monospace());
+                            ui.label(RichText::new(value).monospace());
+                            ui.end_row();
+                        }
+                    });
             }
         });
 }
@@ -251,7 +289,9 @@ fn payload(ui: &mut egui::Ui, viewer: Viewer, message: &StoredMessage) {
                 ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
             }
             None => {
-                ui.label(RichText::new(t!("The payload is not UTF-8 text; see Hex or Base64.")).weak());
+                ui.label(
+                    RichText::new(t!("The payload is not UTF-8 text; see Hex or Base64.")).weak(),
+                );
             }
         },
         Viewer::Json => match json::parse(&message.payload) {

@@ -6,7 +6,13 @@ pub fn rows(bytes: &[u8]) -> impl Iterator<Item = (usize, String, String)> + '_ 
         let hex: Vec<String> = chunk.iter().map(|b| format!("{b:02X}")).collect();
         let ascii: String = chunk
             .iter()
-            .map(|&b| if b.is_ascii_graphic() || b == b' ' { b as char } else { '.' })
+            .map(|&b| {
+                if b.is_ascii_graphic() || b == b' ' {
+                    b as char
+                } else {
+                    '.'
+                }
+            })
             .collect();
         (row * 16, hex.join(" "), ascii)
     })

@@ -18,24 +18,28 @@ fn show_value(ui: &mut egui::Ui, key: Option<&str>, value: &Value, id: egui::Id,
     let prefix = key.map(|k| format!("{k}: ")).unwrap_or_default();
     match value {
         Value::Object(map) => {
-            egui::CollapsingHeader::new(RichText::new(format!("{prefix}{{…}} {} keys", map.len())).monospace())
-                .id_salt(id)
-                .default_open(depth < 2)
-                .show(ui, |ui| {
-                    for (k, v) in map {
-                        show_value(ui, Some(k), v, id.with(k), depth + 1);
-                    }
-                });
+            egui::CollapsingHeader::new(
+                RichText::new(format!("{prefix}{{…}} {} keys", map.len())).monospace(),
+            )
+            .id_salt(id)
+            .default_open(depth < 2)
+            .show(ui, |ui| {
+                for (k, v) in map {
+                    show_value(ui, Some(k), v, id.with(k), depth + 1);
+                }
+            });
         }
         Value::Array(items) => {
-            egui::CollapsingHeader::new(RichText::new(format!("{prefix}[…] {} items", items.len())).monospace())
-                .id_salt(id)
-                .default_open(depth < 2)
-                .show(ui, |ui| {
-                    for (i, v) in items.iter().enumerate() {
-                        show_value(ui, Some(&i.to_string()), v, id.with(i), depth + 1);
-                    }
-                });
+            egui::CollapsingHeader::new(
+                RichText::new(format!("{prefix}[…] {} items", items.len())).monospace(),
+            )
+            .id_salt(id)
+            .default_open(depth < 2)
+            .show(ui, |ui| {
+                for (i, v) in items.iter().enumerate() {
+                    show_value(ui, Some(&i.to_string()), v, id.with(i), depth + 1);
+                }
+            });
         }
         leaf => {
             ui.label(RichText::new(format!("{prefix}{leaf}")).monospace());
@@ -87,7 +91,9 @@ pub fn numbers(payload: &[u8]) -> Vec<(String, f64)> {
     if let Ok(number) = text.trim().parse::<f64>() {
         return vec![(String::new(), number)];
     }
-    parse(payload).map(|v| numeric_fields(&v)).unwrap_or_default()
+    parse(payload)
+        .map(|v| numeric_fields(&v))
+        .unwrap_or_default()
 }
 
 /// What changed from `old` to `new`, one line per change.
@@ -96,11 +102,18 @@ pub fn diff(old: &[u8], new: &[u8]) -> Vec<String> {
         return if old == new {
             Vec::new()
         } else {
-            vec![format!("binary: {} → {} bytes", old.len(), new.len())]
+            vec![format!("binary: {} -> {} bytes", old.len(), new.len())]
         };
     };
-    if let (Ok(a), Ok(b)) = (old_text.trim().parse::<f64>(), new_text.trim().parse::<f64>()) {
-        return if a == b { Vec::new() } else { vec![format!("{a} → {b} ({:+})", b - a)] };
+    if let (Ok(a), Ok(b)) = (
+        old_text.trim().parse::<f64>(),
+        new_text.trim().parse::<f64>(),
+    ) {
+        return if a == b {
+            Vec::new()
+        } else {
+            vec![format!("{a} -> {b} ({:+})", b - a)]
+        };
     }
     if let (Some(a), Some(b)) = (parse(old), parse(new))
         && (a.is_object() || a.is_array())
@@ -147,8 +160,8 @@ fn diff_values(a: &Value, b: &Value, path: &mut String, out: &mut Vec<String>) {
         (x, y) if x != y => {
             let shown = if path.is_empty() { "/" } else { path.as_str() };
             match (x.as_f64(), y.as_f64()) {
-                (Some(p), Some(q)) => out.push(format!("{shown}: {x} → {y} ({:+})", q - p)),
-                _ => out.push(format!("{shown}: {x} → {y}")),
+                (Some(p), Some(q)) => out.push(format!("{shown}: {x} -> {y} ({:+})", q - p)),
+                _ => out.push(format!("{shown}: {x} -> {y}")),
             }
         }
         _ => {}
@@ -164,17 +177,25 @@ mod tests {
         assert_eq!(numbers(b" 21.5 "), [(String::new(), 21.5)]);
         assert_eq!(
             numbers(br#"{"t": 20, "h": {"v": 40.5}, "s": "x", "a": [1]}"#),
-            [("/t".to_owned(), 20.0), ("/h/v".to_owned(), 40.5), ("/a/0".to_owned(), 1.0)]
+            [
+                ("/t".to_owned(), 20.0),
+                ("/h/v".to_owned(), 40.5),
+                ("/a/0".to_owned(), 1.0)
+            ]
         );
         assert!(numbers(b"hello").is_empty());
     }
 
     #[test]
     fn differences_in_words() {
-        assert_eq!(diff(b"20", b"21.5"), ["20 → 21.5 (+1.5)"]);
+        assert_eq!(diff(b"20", b"21.5"), ["20 -> 21.5 (+1.5)"]);
         assert_eq!(
             diff(br#"{"t":20,"s":"a"}"#, br#"{"t":19,"u":1}"#),
-            ["/t: 20 → 19 (-1)", "/s: removed (was \"a\")", "/u: added 1"]
+            [
+                "/t: 20 -> 19 (-1)",
+                "/s: removed (was \"a\")",
+                "/u: added 1"
+            ]
         );
         assert_eq!(diff(b"a\nb", b"a\nc"), ["− b", "+ c"]);
         assert!(diff(b"same", b"same").is_empty());

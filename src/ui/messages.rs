@@ -29,7 +29,12 @@ const ROW_HEIGHT: f32 = 18.0;
 impl MessagesView {
     fn rebuild(&mut self, model: &ConnectionModel) {
         let newest = model.history.newest_first().next().map_or(0, |m| m.seq + 1);
-        let key = (newest, self.topic_filter.clone(), self.text.clone(), self.paused_at);
+        let key = (
+            newest,
+            self.topic_filter.clone(),
+            self.text.clone(),
+            self.paused_at,
+        );
         if self.built_for.as_ref() == Some(&key) {
             return;
         }
@@ -37,10 +42,15 @@ impl MessagesView {
             .built_for
             .as_ref()
             .is_some_and(|(_, f, t, p)| *f == key.1 && *t == key.2 && *p == key.3);
-        if same_filters && self.built_at.is_some_and(|at| at.elapsed() < Duration::from_millis(200)) {
+        if same_filters
+            && self
+                .built_at
+                .is_some_and(|at| at.elapsed() < Duration::from_millis(200))
+        {
             return;
         }
-        let filter_ok = self.topic_filter.is_empty() || topic::validate_topic_filter(&self.topic_filter).is_ok();
+        let filter_ok = self.topic_filter.is_empty()
+            || topic::validate_topic_filter(&self.topic_filter).is_ok();
         let needle = self.text.to_lowercase();
         self.rows.clear();
         for message in model.history.newest_first() {
@@ -52,12 +62,17 @@ impl MessagesView {
                 continue;
             }
             let path = model.tree.path(message.topic);
-            if filter_ok && !self.topic_filter.is_empty() && !topic::topic_matches(&self.topic_filter, &path) {
+            if filter_ok
+                && !self.topic_filter.is_empty()
+                && !topic::topic_matches(&self.topic_filter, &path)
+            {
                 continue;
             }
             if !needle.is_empty()
                 && !path.to_lowercase().contains(&needle)
-                && !String::from_utf8_lossy(&message.payload).to_lowercase().contains(&needle)
+                && !String::from_utf8_lossy(&message.payload)
+                    .to_lowercase()
+                    .contains(&needle)
             {
                 continue;
             }
@@ -72,11 +87,20 @@ impl MessagesView {
         let mut clicked = None;
         ui.horizontal(|ui| {
             ui.label(t!("Topic filter"));
-            ui.add(egui::TextEdit::singleline(&mut self.topic_filter).hint_text("sensors/+/temp").desired_width(180.0));
-            ui.label(t!("Text"));
-            ui.add(egui::TextEdit::singleline(&mut self.text).desired_width(140.0));
+            ui.add(
+                egui::TextEdit::singleline(&mut self.topic_filter)
+                    .hint_text("sensors/+/temp")
+                    .desired_width(180.0),
+            );
+            let label = ui.label(t!("Text"));
+            ui.add(egui::TextEdit::singleline(&mut self.text).desired_width(140.0))
+                .labelled_by(label.id);
             let paused = self.paused_at.is_some();
-            let label = if paused { t!("▶ Resume view") } else { t!("⏸ Pause view") };
+            let label = if paused {
+                t!("Resume view")
+            } else {
+                t!("Pause view")
+            };
             if ui.button(label).clicked() {
                 self.paused_at = if paused {
                     None
@@ -118,11 +142,15 @@ impl MessagesView {
                         time_of_day(message.received_at_micros),
                         model.tree.path(message.topic),
                         message.qos.to_u8(),
-                        if message.retain { " 📌" } else { "" },
+                        if message.retain { " R" } else { "" },
                         payload_preview(&message.payload, 80)
                     );
                     if ui
-                        .add(egui::Label::new(RichText::new(line).monospace()).sense(egui::Sense::click()).truncate())
+                        .add(
+                            egui::Label::new(RichText::new(line).monospace())
+                                .sense(egui::Sense::click())
+                                .truncate(),
+                        )
                         .clicked()
                     {
                         clicked = Some(message.topic);

@@ -44,6 +44,13 @@ pub fn tr(text: &str) -> String {
     rust_i18n::t!(key).into_owned()
 }
 
+/// A small filled circle of `color`, as a status light.
+pub fn dot(ui: &mut egui::Ui, color: Color32) -> egui::Response {
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+    ui.painter().circle_filled(rect.center(), 5.0, color);
+    response
+}
+
 /// A color for warnings that reads well in both themes.
 pub fn warning_color(ui: &egui::Ui) -> Color32 {
     ui.visuals().warn_fg_color
@@ -56,7 +63,11 @@ pub fn error_color(ui: &egui::Ui) -> Color32 {
 
 /// Show a field's error in plain words under it.
 pub fn field_message(ui: &mut egui::Ui, message: &str) {
-    ui.label(egui::RichText::new(tr(message)).color(error_color(ui)).small());
+    ui.label(
+        egui::RichText::new(tr(message))
+            .color(error_color(ui))
+            .small(),
+    );
 }
 
 /// Shorten text to `max` characters with an ellipsis.

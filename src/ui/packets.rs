@@ -8,15 +8,17 @@ use rust_i18n::t;
 use super::{Action, format_bytes, time_of_day, tr};
 use crate::model::ConnectionModel;
 use crate::model::message::micros_since_epoch;
-use crate::proto::ProtocolVersion;
 use crate::proto::inspect::{Inspection, inspect};
 use crate::proto::session::Direction;
+use crate::proto::{PacketType, ProtocolVersion};
 
 /// The state of the packet inspector.
 #[derive(Default)]
 pub struct PacketsView {
     /// The selected packet (index into the model's packet log, counted from the start of the log).
     pub selected: Option<usize>,
+    /// Show only packets of this type.
+    pub kind: Option<PacketType>,
     hovered_field: Option<usize>,
     cached: Option<(usize, u64, Inspection)>,
 }
@@ -25,7 +27,13 @@ const ROW_HEIGHT: f32 = 18.0;
 
 impl PacketsView {
     /// Draw the inspector. `logging` is whether the packet log is on.
-    pub fn show(&mut self, ui: &mut egui::Ui, model: &ConnectionModel, logging: bool, version: ProtocolVersion) -> Option<Action> {
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        model: &ConnectionModel,
+        logging: bool,
+        version: ProtocolVersion,
+    ) -> Option<Action> {
         let mut action = None;
         ui.horizontal(|ui| {
             let mut on = logging;
@@ -40,6 +48,20 @@ impl PacketsView {
                 ))
                 .weak(),
             );
+            let label = ui.label(t!("Show"));
+            egui::ComboBox::from_id_salt("packet-kind")
+                .selected_text(
+                    self.kind
+                        .map_or_else(|| t!("All packets").into_owned(), |k| k.name().to_owned()),
+                )
+                .show_ui(ui, |ui| {
+                    ui.selectable_value(&mut self.kind, None, t!("All packets"));
+                    for kind in PacketType::ALL {
+                        ui.selectable_value(&mut self.kind, Some(kind), kind.name());
+                    }
+                })
+                .response
+                .labelled_by(label.id);
         });
         if model.packets.is_empty() {
             ui.label(RichText::new(t!(
@@ -47,27 +69,39 @@ impl PacketsView {
             )).weak());
             return action;
         }
+        let kind_of = |bytes: &[u8]| PacketType::from_u8(bytes.first().map_or(0, |b| b >> 4));
+        let rows: Vec<usize> = match self.kind {
+            None => (0..model.packets.len()).collect(),
+            Some(kind) => (0..model.packets.len())
+                .filter(|&i| kind_of(&model.packets[i].bytes) == Some(kind))
+                .collect(),
+        };
         ui.columns(2, |columns| {
             let ui = &mut columns[0];
             egui::ScrollArea::vertical()
                 .id_salt("packet-list")
                 .auto_shrink([false, false])
-                .stick_to_bottom(true)
-                .show_rows(ui, ROW_HEIGHT, model.packets.len(), |ui, range| {
-                    for index in range {
+                .stick_to_bottom(self.kind.is_none())
+                .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+                    for &index in &rows[range] {
                         let packet = &model.packets[index];
                         let arrow = match packet.direction {
                             Direction::Sent => "→",
                             Direction::Received => "←",
                         };
-                        let kind = crate::proto::PacketType::from_u8(packet.bytes.first().map_or(0, |b| b >> 4))
-                            .map_or("?", |t| t.name());
+                        let kind = kind_of(&packet.bytes).map_or("?", |t| t.name());
                         let text = format!(
                             "{arrow} {}  {kind:<11} {}",
                             time_of_day(micros_since_epoch(packet.at)),
                             format_bytes(packet.bytes.len())
                         );
-                        if ui.selectable_label(self.selected == Some(index), RichText::new(text).monospace()).clicked() {
+                        if ui
+                            .selectable_label(
+                                self.selected == Some(index),
+                                RichText::new(text).monospace(),
+                            )
+                            .clicked()
+                        {
                             self.selected = Some(index);
                         }
                     }
@@ -79,7 +113,11 @@ impl PacketsView {
             };
             let packet = &model.packets[index];
             let key = micros_since_epoch(packet.at);
-            if self.cached.as_ref().is_none_or(|(i, at, _)| *i != index || *at != key) {
+            if self
+                .cached
+                .as_ref()
+                .is_none_or(|(i, at, _)| *i != index || *at != key)
+            {
                 self.cached = Some((index, key, inspect(&packet.bytes, version)));
             }
             let Some((_, _, inspection)) = &self.cached else {
@@ -92,60 +130,88 @@ impl PacketsView {
 }
 
 /// Draw the fields and the hex view; returns the field under the mouse.
-pub fn show_inspection(ui: &mut egui::Ui, inspection: &Inspection, bytes: &[u8], hovered: Option<usize>) -> Option<usize> {
+pub fn show_inspection(
+    ui: &mut egui::Ui,
+    inspection: &Inspection,
+    bytes: &[u8],
+    hovered: Option<usize>,
+) -> Option<usize> {
     let mut now_hovered = None;
     let highlight = ui.visuals().selection.bg_fill;
-    egui::ScrollArea::vertical().id_salt("fields").max_height(ui.available_height() * 0.55).show(ui, |ui| {
-        egui::Grid::new("fields").striped(true).num_columns(3).show(ui, |ui| {
-            ui.label(RichText::new(t!("Bytes")).weak());
-            ui.label(RichText::new(t!("Field")).weak());
-            ui.label(RichText::new(t!("Value")).weak());
-            ui.end_row();
-            for (index, field) in inspection.fields.iter().enumerate() {
-                let range = format!("{}–{}", field.range.start, field.range.end.saturating_sub(1));
-                let name = format!("{}{}", "  ".repeat(field.depth.into()), tr(&field.name));
-                let mut text = RichText::new(name);
-                if hovered == Some(index) {
-                    text = text.background_color(highlight);
-                }
-                let a = ui.label(RichText::new(range).monospace());
-                let b = ui.label(text);
-                let c = ui.label(RichText::new(&field.value).monospace());
-                if a.hovered() || b.hovered() || c.hovered() {
-                    now_hovered = Some(index);
-                }
-                ui.end_row();
+    egui::ScrollArea::vertical()
+        .id_salt("fields")
+        .max_height(ui.available_height() * 0.55)
+        .show(ui, |ui| {
+            egui::Grid::new("fields")
+                .striped(true)
+                .num_columns(3)
+                .show(ui, |ui| {
+                    ui.label(RichText::new(t!("Bytes")).weak());
+                    ui.label(RichText::new(t!("Field")).weak());
+                    ui.label(RichText::new(t!("Value")).weak());
+                    ui.end_row();
+                    for (index, field) in inspection.fields.iter().enumerate() {
+                        let range = format!(
+                            "{}–{}",
+                            field.range.start,
+                            field.range.end.saturating_sub(1)
+                        );
+                        let name =
+                            format!("{}{}", "  ".repeat(field.depth.into()), tr(&field.name));
+                        let mut text = RichText::new(name);
+                        if hovered == Some(index) {
+                            text = text.background_color(highlight);
+                        }
+                        let a = ui.label(RichText::new(range).monospace());
+                        let b = ui.label(text);
+                        let c = ui.label(RichText::new(&field.value).monospace());
+                        if a.hovered() || b.hovered() || c.hovered() {
+                            now_hovered = Some(index);
+                        }
+                        ui.end_row();
+                    }
+                });
+            if let Some(error) = &inspection.error {
+                ui.label(
+                    RichText::new(t!(
+                        "Stopped at byte %{offset}: %{error}",
+                        offset = error.offset,
+                        error = tr(&error.error.to_string())
+                    ))
+                    .color(ui.visuals().error_fg_color),
+                );
             }
         });
-        if let Some(error) = &inspection.error {
-            ui.label(
-                RichText::new(t!(
-                    "Stopped at byte %{offset}: %{error}",
-                    offset = error.offset,
-                    error = tr(&error.error.to_string())
-                ))
-                .color(ui.visuals().error_fg_color),
-            );
-        }
-    });
     ui.separator();
-    let highlighted = hovered.and_then(|i| inspection.fields.get(i)).map(|f| f.range.clone());
+    let highlighted = hovered
+        .and_then(|i| inspection.fields.get(i))
+        .map(|f| f.range.clone());
     egui::ScrollArea::vertical().id_salt("hex").show(ui, |ui| {
         for (row, chunk) in bytes.chunks(16).enumerate() {
             ui.horizontal(|ui| {
                 ui.spacing_mut().item_spacing.x = 4.0;
-                ui.label(RichText::new(format!("{:04X}", row * 16)).monospace().weak());
+                ui.label(
+                    RichText::new(format!("{:04X}", row * 16))
+                        .monospace()
+                        .weak(),
+                );
                 for (column, byte) in chunk.iter().enumerate() {
                     let offset = row * 16 + column;
                     let mut text = RichText::new(format!("{byte:02X}")).monospace();
                     if highlighted.as_ref().is_some_and(|r| r.contains(&offset)) {
                         text = text.background_color(highlight).color(Color32::WHITE);
-                    } else if inspection.error.as_ref().is_some_and(|e| e.offset == offset) {
+                    } else if inspection
+                        .error
+                        .as_ref()
+                        .is_some_and(|e| e.offset == offset)
+                    {
                         text = text.color(ui.visuals().error_fg_color);
                     }
                     let response = ui.add(egui::Label::new(text).sense(Sense::hover()));
                     if response.hovered() {
-                        now_hovered = inspection.field_at(offset).and_then(|f| inspection.fields.iter().position(|g| g == f));
+                        now_hovered = inspection
+                            .field_at(offset)
+                            .and_then(|f| inspection.fields.iter().position(|g| g == f));
                     }
                 }
             });

@@ -136,14 +136,17 @@ impl PublishForm {
         }
         if self.utf8_indicator {
             if std::str::from_utf8(&payload).is_err() {
-                problems.push("The payload is marked as UTF-8 text but is not valid UTF-8.".to_owned());
+                problems
+                    .push("The payload is marked as UTF-8 text but is not valid UTF-8.".to_owned());
             }
             properties.push(Property::PayloadFormatIndicator(1));
         }
         if !self.expiry.trim().is_empty() {
             match self.expiry.trim().parse::<u32>() {
                 Ok(secs) => properties.push(Property::MessageExpiryInterval(secs)),
-                Err(_) => problems.push("Message expiry must be a whole number of seconds.".to_owned()),
+                Err(_) => {
+                    problems.push("Message expiry must be a whole number of seconds.".to_owned())
+                }
             }
         }
         if !self.response_topic.is_empty() {
@@ -153,11 +156,16 @@ impl PublishForm {
             properties.push(Property::ResponseTopic(self.response_topic.as_str().into()));
         }
         if !self.correlation.is_empty() {
-            properties.push(Property::CorrelationData(Bytes::from(self.correlation.clone().into_bytes())));
+            properties.push(Property::CorrelationData(Bytes::from(
+                self.correlation.clone().into_bytes(),
+            )));
         }
         for (name, value) in &self.user_properties {
             if !name.is_empty() {
-                properties.push(Property::UserProperty(name.as_str().into(), value.as_str().into()));
+                properties.push(Property::UserProperty(
+                    name.as_str().into(),
+                    value.as_str().into(),
+                ));
             }
         }
         if !problems.is_empty() {
@@ -178,27 +186,40 @@ impl PublishForm {
         match std::str::from_utf8(&publish.payload) {
             Ok(text) => {
                 self.payload = text.to_owned();
-                self.mode = if serde_json::from_str::<serde_json::Value>(text).is_ok() && text.trim_start().starts_with(['{', '[']) {
+                self.mode = if serde_json::from_str::<serde_json::Value>(text).is_ok()
+                    && text.trim_start().starts_with(['{', '['])
+                {
                     PayloadMode::Json
                 } else {
                     PayloadMode::Text
                 };
             }
             Err(_) => {
-                self.payload = publish.payload.iter().map(|b| format!("{b:02x}")).collect::<Vec<_>>().join(" ");
+                self.payload = publish
+                    .payload
+                    .iter()
+                    .map(|b| format!("{b:02x}"))
+                    .collect::<Vec<_>>()
+                    .join(" ");
                 self.mode = PayloadMode::Hex;
             }
         }
         let p = &publish.properties;
         self.content_type = p.content_type().unwrap_or_default().to_owned();
         self.utf8_indicator = p.payload_format_indicator() == Some(1);
-        self.expiry = p.message_expiry_interval_secs().map(|s| s.to_string()).unwrap_or_default();
+        self.expiry = p
+            .message_expiry_interval_secs()
+            .map(|s| s.to_string())
+            .unwrap_or_default();
         self.response_topic = p.response_topic().unwrap_or_default().to_owned();
         self.correlation = p
             .correlation_data()
             .map(|d| String::from_utf8_lossy(d).into_owned())
             .unwrap_or_default();
-        self.user_properties = p.user_properties().map(|(k, v)| (k.to_owned(), v.to_owned())).collect();
+        self.user_properties = p
+            .user_properties()
+            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .collect();
     }
 
     fn poll_file_dialog(&mut self) {
@@ -217,39 +238,58 @@ impl PublishForm {
         self.poll_file_dialog();
         let mut action = None;
         let built = self.build();
-        egui::Grid::new("publish-form").num_columns(2).spacing([8.0, 6.0]).show(ui, |ui| {
-            ui.label(t!("Topic"));
-            ui.add(egui::TextEdit::singleline(&mut self.topic).desired_width(f32::INFINITY));
-            ui.end_row();
-            ui.label(t!("QoS"));
-            ui.horizontal(|ui| {
-                for qos in 0..=2u8 {
-                    ui.selectable_value(&mut self.qos, qos, qos.to_string());
-                }
-                ui.checkbox(&mut self.retain, t!("Retain"));
-                if let Some(broker) = model.broker() {
-                    if self.qos > broker.maximum_qos.to_u8() {
-                        ui.label(RichText::new(t!("the broker accepts up to QoS %{q}", q = broker.maximum_qos.to_u8())).color(error_color(ui)));
+        egui::Grid::new("publish-form")
+            .num_columns(2)
+            .spacing([8.0, 6.0])
+            .show(ui, |ui| {
+                let label = ui.label(t!("Topic"));
+                ui.add(egui::TextEdit::singleline(&mut self.topic).desired_width(f32::INFINITY))
+                    .labelled_by(label.id);
+                ui.end_row();
+                ui.label(t!("QoS"));
+                ui.horizontal(|ui| {
+                    for qos in 0..=2u8 {
+                        ui.selectable_value(&mut self.qos, qos, qos.to_string());
                     }
-                    if self.retain && !broker.retain_available {
-                        ui.label(RichText::new(t!("the broker does not keep retained messages")).color(error_color(ui)));
+                    ui.checkbox(&mut self.retain, t!("Retain"));
+                    if let Some(broker) = model.broker() {
+                        if self.qos > broker.maximum_qos.to_u8() {
+                            ui.label(
+                                RichText::new(t!(
+                                    "the broker accepts up to QoS %{q}",
+                                    q = broker.maximum_qos.to_u8()
+                                ))
+                                .color(error_color(ui)),
+                            );
+                        }
+                        if self.retain && !broker.retain_available {
+                            ui.label(
+                                RichText::new(t!("the broker does not keep retained messages"))
+                                    .color(error_color(ui)),
+                            );
+                        }
                     }
-                }
+                });
+                ui.end_row();
+                ui.label(t!("Payload"));
+                ui.horizontal(|ui| {
+                    ui.selectable_value(&mut self.mode, PayloadMode::Text, t!("Text"));
+                    ui.selectable_value(&mut self.mode, PayloadMode::Json, t!("JSON"));
+                    ui.selectable_value(&mut self.mode, PayloadMode::Hex, t!("Hex"));
+                    ui.selectable_value(&mut self.mode, PayloadMode::File, t!("File"));
+                });
+                ui.end_row();
             });
-            ui.end_row();
-            ui.label(t!("Payload"));
-            ui.horizontal(|ui| {
-                ui.selectable_value(&mut self.mode, PayloadMode::Text, t!("Text"));
-                ui.selectable_value(&mut self.mode, PayloadMode::Json, t!("JSON"));
-                ui.selectable_value(&mut self.mode, PayloadMode::Hex, t!("Hex"));
-                ui.selectable_value(&mut self.mode, PayloadMode::File, t!("File"));
-            });
-            ui.end_row();
-        });
         match self.mode {
             PayloadMode::File => {
                 ui.horizontal(|ui| {
-                    if ui.add_enabled(self.picking.is_none(), egui::Button::new(t!("Choose file…"))).clicked() {
+                    if ui
+                        .add_enabled(
+                            self.picking.is_none(),
+                            egui::Button::new(t!("Choose file…")),
+                        )
+                        .clicked()
+                    {
                         let (tx, rx) = channel();
                         self.picking = Some(rx);
                         let ctx = ui.ctx().clone();
@@ -266,7 +306,11 @@ impl PublishForm {
                     }
                     match &self.file {
                         Some((path, Ok(bytes))) => {
-                            ui.label(format!("{} — {}", path.display(), format_bytes(bytes.len())));
+                            ui.label(format!(
+                                "{} — {}",
+                                path.display(),
+                                format_bytes(bytes.len())
+                            ));
                         }
                         Some((_, Err(error))) => field_message(ui, error),
                         None => {
@@ -280,35 +324,50 @@ impl PublishForm {
                     egui::TextEdit::multiline(&mut self.payload)
                         .code_editor()
                         .desired_rows(4)
-                        .desired_width(f32::INFINITY),
+                        .desired_width(f32::INFINITY)
+                        .hint_text(t!("Payload")),
                 );
             }
         }
         egui::CollapsingHeader::new(t!("MQTT 5 properties")).show(ui, |ui| {
-            egui::Grid::new("publish-properties").num_columns(2).show(ui, |ui| {
-                ui.label(t!("Content type"));
-                ui.text_edit_singleline(&mut self.content_type);
-                ui.end_row();
-                ui.label(t!("Payload is UTF-8 text"));
-                ui.checkbox(&mut self.utf8_indicator, t!("Payload Format Indicator = 1"));
-                ui.end_row();
-                ui.label(t!("Message expiry (s)"));
-                ui.text_edit_singleline(&mut self.expiry);
-                ui.end_row();
-                ui.label(t!("Response topic"));
-                ui.text_edit_singleline(&mut self.response_topic);
-                ui.end_row();
-                ui.label(t!("Correlation data"));
-                ui.text_edit_singleline(&mut self.correlation);
-                ui.end_row();
-            });
+            egui::Grid::new("publish-properties")
+                .num_columns(2)
+                .show(ui, |ui| {
+                    let label = ui.label(t!("Content type"));
+                    ui.text_edit_singleline(&mut self.content_type)
+                        .labelled_by(label.id);
+                    ui.end_row();
+                    ui.label(t!("Payload is UTF-8 text"));
+                    ui.checkbox(&mut self.utf8_indicator, t!("Payload Format Indicator = 1"));
+                    ui.end_row();
+                    let label = ui.label(t!("Message expiry (s)"));
+                    ui.text_edit_singleline(&mut self.expiry)
+                        .labelled_by(label.id);
+                    ui.end_row();
+                    let label = ui.label(t!("Response topic"));
+                    ui.text_edit_singleline(&mut self.response_topic)
+                        .labelled_by(label.id);
+                    ui.end_row();
+                    let label = ui.label(t!("Correlation data"));
+                    ui.text_edit_singleline(&mut self.correlation)
+                        .labelled_by(label.id);
+                    ui.end_row();
+                });
             ui.label(t!("User properties"));
             let mut remove = None;
             for (index, (name, value)) in self.user_properties.iter_mut().enumerate() {
                 ui.horizontal(|ui| {
-                    ui.add(egui::TextEdit::singleline(name).hint_text(t!("name")).desired_width(120.0));
-                    ui.add(egui::TextEdit::singleline(value).hint_text(t!("value")).desired_width(160.0));
-                    if ui.small_button("✖").clicked() {
+                    ui.add(
+                        egui::TextEdit::singleline(name)
+                            .hint_text(t!("name"))
+                            .desired_width(120.0),
+                    );
+                    ui.add(
+                        egui::TextEdit::singleline(value)
+                            .hint_text(t!("value"))
+                            .desired_width(160.0),
+                    );
+                    if ui.small_button(t!("Remove")).clicked() {
                         remove = Some(index);
                     }
                 });
@@ -342,35 +401,44 @@ impl PublishForm {
         });
         ui.separator();
         ui.label(RichText::new(t!("Sent")).strong());
-        egui::ScrollArea::vertical().id_salt("sent").auto_shrink([false, false]).show(ui, |ui| {
-            for record in model.published.iter().rev() {
-                ui.horizontal(|ui| {
-                    if ui.small_button(t!("Resend")).clicked() {
-                        action = Some(Action::Publish(record.publish.clone()));
-                    }
-                    if ui.small_button(t!("Edit")).clicked() {
-                        self.load(&record.publish);
-                    }
-                    let outcome = match &record.outcome {
-                        PublishOutcome::Pending if record.publish.qos == QoS::AtMostOnce => t!("sent (QoS 0, no acknowledgment)").into_owned(),
-                        PublishOutcome::Pending => t!("waiting for the broker…").into_owned(),
-                        PublishOutcome::Completed(reason) => format!("{} — {}", reason.reason_code, tr(reason.reason_code.meaning())),
-                        PublishOutcome::Failed(error) => tr(error),
-                    };
-                    ui.label(
-                        RichText::new(format!(
-                            "{} QoS {}{} {} → {}",
-                            record.publish.topic,
-                            record.publish.qos.to_u8(),
-                            if record.publish.retain { " 📌" } else { "" },
-                            payload_preview(&record.publish.payload, 30),
-                            outcome
-                        ))
-                        .monospace(),
-                    );
-                });
-            }
-        });
+        egui::ScrollArea::vertical()
+            .id_salt("sent")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                for record in model.published.iter().rev() {
+                    ui.horizontal(|ui| {
+                        if ui.small_button(t!("Resend")).clicked() {
+                            action = Some(Action::Publish(record.publish.clone()));
+                        }
+                        if ui.small_button(t!("Edit")).clicked() {
+                            self.load(&record.publish);
+                        }
+                        let outcome = match &record.outcome {
+                            PublishOutcome::Pending if record.publish.qos == QoS::AtMostOnce => {
+                                t!("sent (QoS 0, no acknowledgment)").into_owned()
+                            }
+                            PublishOutcome::Pending => t!("waiting for the broker…").into_owned(),
+                            PublishOutcome::Completed(reason) => format!(
+                                "{} — {}",
+                                reason.reason_code,
+                                tr(reason.reason_code.meaning())
+                            ),
+                            PublishOutcome::Failed(error) => tr(error),
+                        };
+                        ui.label(
+                            RichText::new(format!(
+                                "{} QoS {}{} {} → {}",
+                                record.publish.topic,
+                                record.publish.qos.to_u8(),
+                                if record.publish.retain { " R" } else { "" },
+                                payload_preview(&record.publish.payload, 30),
+                                outcome
+                            ))
+                            .monospace(),
+                        );
+                    });
+                }
+            });
         action
     }
 }
@@ -398,7 +466,10 @@ mod tests {
         form.expiry = "60".into();
         let publish = form.build().unwrap();
         assert_eq!(publish.properties.message_expiry_interval_secs(), Some(60));
-        assert_eq!(publish.properties.user_properties().next(), Some(("k", "v")));
+        assert_eq!(
+            publish.properties.user_properties().next(),
+            Some(("k", "v"))
+        );
         let mut again = PublishForm::default();
         again.load(&publish);
         assert_eq!(again.mode, PayloadMode::Json);

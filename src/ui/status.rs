@@ -15,7 +15,12 @@ pub fn show_status(ui: &mut egui::Ui, model: &ConnectionModel, address: &str, ve
         ConnectionState::Idle => (Color32::GRAY, t!("Not connected").into_owned()),
         ConnectionState::Connecting { attempt, .. } if *attempt > 1 => (
             Color32::from_rgb(230, 170, 0),
-            t!("Connecting to %{address} (attempt %{n})…", address = address, n = attempt).into_owned(),
+            t!(
+                "Connecting to %{address} (attempt %{n})…",
+                address = address,
+                n = attempt
+            )
+            .into_owned(),
         ),
         ConnectionState::Connecting { .. } => (
             Color32::from_rgb(230, 170, 0),
@@ -23,37 +28,78 @@ pub fn show_status(ui: &mut egui::Ui, model: &ConnectionModel, address: &str, ve
         ),
         ConnectionState::Connected(_) => (
             Color32::from_rgb(40, 170, 80),
-            t!("Connected · %{address} · MQTT %{version}", address = address, version = version).into_owned(),
+            t!(
+                "Connected · %{address} · MQTT %{version}",
+                address = address,
+                version = version
+            )
+            .into_owned(),
         ),
-        ConnectionState::Disconnected { reason, by_user: true } => (Color32::GRAY, tr(reason)),
-        ConnectionState::Disconnected { reason, by_user: false } => (Color32::from_rgb(210, 60, 50), tr(reason)),
+        ConnectionState::Disconnected {
+            reason,
+            by_user: true,
+        } => (Color32::GRAY, tr(reason)),
+        ConnectionState::Disconnected {
+            reason,
+            by_user: false,
+        } => (Color32::from_rgb(210, 60, 50), tr(reason)),
         ConnectionState::Reconnecting { reason, .. } => (
             Color32::from_rgb(230, 170, 0),
             format!(
                 "{} {}",
                 tr(reason),
-                t!("Reconnecting in %{secs} s…", secs = format!("{:.0}", model.reconnect_in(now).unwrap_or_default().as_secs_f32().ceil()))
+                t!(
+                    "Reconnecting in %{secs} s…",
+                    secs = format!(
+                        "{:.0}",
+                        model
+                            .reconnect_in(now)
+                            .unwrap_or_default()
+                            .as_secs_f32()
+                            .ceil()
+                    )
+                )
             ),
         ),
     };
     ui.horizontal_wrapped(|ui| {
-        ui.label(RichText::new("●").color(color));
+        super::dot(ui, color);
         ui.label(text);
     });
     if let Some(info) = model.broker() {
         ui.horizontal_wrapped(|ui| {
             let weak = |s: String| RichText::new(s).small().weak();
-            ui.label(weak(t!("keep alive %{s} s", s = info.keep_alive_secs).into_owned()));
-            ui.label(weak(t!("receive maximum %{n}", n = info.receive_maximum).into_owned()));
+            ui.label(weak(
+                t!("keep alive %{s} s", s = info.keep_alive_secs).into_owned(),
+            ));
+            ui.label(weak(
+                t!("receive maximum %{n}", n = info.receive_maximum).into_owned(),
+            ));
             ui.label(weak(match info.maximum_packet_size {
-                Some(size) => t!("max packet %{size}", size = format_bytes(size as usize)).into_owned(),
+                Some(size) => {
+                    t!("max packet %{size}", size = format_bytes(size as usize)).into_owned()
+                }
                 None => t!("no packet size limit").into_owned(),
             }));
-            ui.label(weak(t!("max QoS %{q}", q = info.maximum_qos.to_u8()).into_owned()));
-            let yes_no = |b: bool| if b { "✔" } else { "✖" };
-            ui.label(weak(format!("{} {}", t!("retain"), yes_no(info.retain_available))));
-            ui.label(weak(format!("{} {}", t!("wildcards"), yes_no(info.wildcard_subscription_available))));
-            ui.label(weak(format!("{} {}", t!("shared"), yes_no(info.shared_subscription_available))));
+            ui.label(weak(
+                t!("max QoS %{q}", q = info.maximum_qos.to_u8()).into_owned(),
+            ));
+            let yes_no = |b: bool| if b { t!("yes") } else { t!("no") };
+            ui.label(weak(format!(
+                "{} {}",
+                t!("retain"),
+                yes_no(info.retain_available)
+            )));
+            ui.label(weak(format!(
+                "{} {}",
+                t!("wildcards"),
+                yes_no(info.wildcard_subscription_available)
+            )));
+            ui.label(weak(format!(
+                "{} {}",
+                t!("shared"),
+                yes_no(info.shared_subscription_available)
+            )));
             if info.session_present {
                 ui.label(weak(t!("session resumed").into_owned()));
             }

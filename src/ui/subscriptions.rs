@@ -6,7 +6,9 @@ use rust_i18n::t;
 
 use super::{Action, error_color, field_message, tr};
 use crate::model::{ConnectionModel, SubscriptionStatus};
-use crate::proto::{Properties, Property, QoS, RetainHandling, SubscribeFilter, SubscriptionOptions, topic};
+use crate::proto::{
+    Properties, Property, QoS, RetainHandling, SubscribeFilter, SubscriptionOptions, topic,
+};
 
 /// The add-subscription form.
 pub struct SubscribeForm {
@@ -62,13 +64,21 @@ impl SubscribeForm {
             _ => RetainHandling::SendAtSubscribe,
         };
         if self.no_local && topic::is_shared_subscription(&self.filter) {
-            return Err("No Local cannot be used with a shared subscription ($share/…).".to_owned());
+            return Err(
+                "No Local cannot be used with a shared subscription ($share/…).".to_owned(),
+            );
         }
         let mut properties = Properties::new();
         if !self.identifier.trim().is_empty() {
             match self.identifier.trim().parse::<u32>() {
-                Ok(id) if (1..=268_435_455).contains(&id) => properties.push(Property::SubscriptionIdentifier(id)),
-                _ => return Err("A subscription identifier is a number from 1 to 268 435 455.".to_owned()),
+                Ok(id) if (1..=268_435_455).contains(&id) => {
+                    properties.push(Property::SubscriptionIdentifier(id))
+                }
+                _ => {
+                    return Err(
+                        "A subscription identifier is a number from 1 to 268 435 455.".to_owned(),
+                    );
+                }
             }
         }
         Ok((
@@ -90,69 +100,108 @@ impl SubscribeForm {
         let mut action = None;
         let built = self.build();
         ui.horizontal(|ui| {
-            ui.label(t!("Topic filter"));
-            let edit = ui.add(egui::TextEdit::singleline(&mut self.filter).desired_width(220.0));
+            let label = ui.label(t!("Topic filter"));
+            let edit = ui
+                .add(egui::TextEdit::singleline(&mut self.filter).desired_width(220.0))
+                .labelled_by(label.id);
             let enter = edit.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
             ui.label(t!("QoS"));
             for qos in 0..=2u8 {
                 ui.selectable_value(&mut self.qos, qos, qos.to_string());
             }
             let can = built.is_ok() && model.is_connected();
-            if (ui.add_enabled(can, egui::Button::new(t!("Subscribe"))).clicked() || (enter && can))
+            if (ui
+                .add_enabled(can, egui::Button::new(t!("Subscribe")))
+                .clicked()
+                || (enter && can))
                 && let Ok((filter, properties)) = &built
             {
                 action = Some(Action::Subscribe(vec![filter.clone()], properties.clone()));
             }
         });
         egui::CollapsingHeader::new(t!("MQTT 5 options")).show(ui, |ui| {
-            ui.checkbox(&mut self.no_local, t!("No Local: do not send me my own messages"));
-            ui.checkbox(&mut self.retain_as_published, t!("Retain As Published: keep the RETAIN flag as it was published"));
+            ui.checkbox(
+                &mut self.no_local,
+                t!("No Local: do not send me my own messages"),
+            );
+            ui.checkbox(
+                &mut self.retain_as_published,
+                t!("Retain As Published: keep the RETAIN flag as it was published"),
+            );
             ui.horizontal(|ui| {
                 ui.label(t!("Retained messages:"));
                 ui.selectable_value(&mut self.retain_handling, 0, t!("send on subscribe"));
-                ui.selectable_value(&mut self.retain_handling, 1, t!("only for a new subscription"));
+                ui.selectable_value(
+                    &mut self.retain_handling,
+                    1,
+                    t!("only for a new subscription"),
+                );
                 ui.selectable_value(&mut self.retain_handling, 2, t!("never"));
             });
             ui.horizontal(|ui| {
-                ui.label(t!("Subscription identifier"));
-                ui.add(egui::TextEdit::singleline(&mut self.identifier).desired_width(100.0));
+                let label = ui.label(t!("Subscription identifier"));
+                ui.add(egui::TextEdit::singleline(&mut self.identifier).desired_width(100.0))
+                    .labelled_by(label.id);
             });
         });
         if let Err(problem) = &built {
             field_message(ui, problem);
         }
         if !model.is_connected() {
-            ui.label(RichText::new(t!("Connect first; saved subscriptions are renewed when you connect.")).weak());
+            ui.label(
+                RichText::new(t!(
+                    "Connect first; saved subscriptions are renewed when you connect."
+                ))
+                .weak(),
+            );
         }
         ui.separator();
         if model.subscriptions.is_empty() {
-            ui.label(RichText::new(t!("No subscriptions yet. # subscribes to every topic.")).weak());
+            ui.label(
+                RichText::new(t!("No subscriptions yet. # subscribes to every topic.")).weak(),
+            );
         }
-        egui::Grid::new("subscriptions").striped(true).num_columns(4).show(ui, |ui| {
-            for sub in &model.subscriptions {
-                let [r, g, b] = sub.color;
-                ui.label(RichText::new("⏺").color(Color32::from_rgb(r, g, b)));
-                ui.label(RichText::new(&sub.filter).monospace());
-                match &sub.status {
-                    SubscriptionStatus::Pending => ui.label(t!("waiting for SUBACK…")),
-                    SubscriptionStatus::Granted(qos) => ui.label(t!("granted QoS %{qos}", qos = qos)),
-                    SubscriptionStatus::Refused(reason) => ui
-                        .label(RichText::new(format!("{} {reason}", t!("refused:"))).color(error_color(ui)))
-                        .on_hover_text(tr(reason.meaning())),
-                    SubscriptionStatus::Failed(error) => ui.label(RichText::new(tr(error)).color(error_color(ui))),
-                    SubscriptionStatus::Inactive => ui.label(RichText::new(t!("not active")).weak()),
-                };
-                if ui.small_button(t!("Unsubscribe")).clicked() {
-                    action = Some(Action::Unsubscribe(sub.filter.clone()));
-                }
-                ui.end_row();
-                if let SubscriptionStatus::Refused(reason) = &sub.status {
-                    ui.label("");
-                    ui.label(RichText::new(tr(reason.meaning())).small().color(error_color(ui)));
+        egui::Grid::new("subscriptions")
+            .striped(true)
+            .num_columns(4)
+            .show(ui, |ui| {
+                for sub in &model.subscriptions {
+                    let [r, g, b] = sub.color;
+                    super::dot(ui, Color32::from_rgb(r, g, b));
+                    ui.label(RichText::new(&sub.filter).monospace());
+                    match &sub.status {
+                        SubscriptionStatus::Pending => ui.label(t!("waiting for SUBACK…")),
+                        SubscriptionStatus::Granted(qos) => {
+                            ui.label(t!("granted QoS %{qos}", qos = qos))
+                        }
+                        SubscriptionStatus::Refused(reason) => ui
+                            .label(
+                                RichText::new(format!("{} {reason}", t!("refused:")))
+                                    .color(error_color(ui)),
+                            )
+                            .on_hover_text(tr(reason.meaning())),
+                        SubscriptionStatus::Failed(error) => {
+                            ui.label(RichText::new(tr(error)).color(error_color(ui)))
+                        }
+                        SubscriptionStatus::Inactive => {
+                            ui.label(RichText::new(t!("not active")).weak())
+                        }
+                    };
+                    if ui.small_button(t!("Unsubscribe")).clicked() {
+                        action = Some(Action::Unsubscribe(sub.filter.clone()));
+                    }
                     ui.end_row();
+                    if let SubscriptionStatus::Refused(reason) = &sub.status {
+                        ui.label("");
+                        ui.label(
+                            RichText::new(tr(reason.meaning()))
+                                .small()
+                                .color(error_color(ui)),
+                        );
+                        ui.end_row();
+                    }
                 }
-            }
-        });
+            });
         action
     }
 }

@@ -110,9 +110,10 @@ impl TreeView {
         if !stale && !periodic {
             return;
         }
-        let only_structure_changed = self.built_for.as_ref().is_some_and(|(_, f, s, e)| {
-            *f == key.1 && *s == key.2 && *e == key.3
-        });
+        let only_structure_changed = self
+            .built_for
+            .as_ref()
+            .is_some_and(|(_, f, s, e)| *f == key.1 && *s == key.2 && *e == key.3);
         if only_structure_changed
             && !periodic
             && self
@@ -136,8 +137,12 @@ impl TreeView {
         let mut children = tree.node(node).children.clone();
         match self.sort {
             TreeSort::Name => children.sort_by(|a, b| tree.node(*a).name.cmp(&tree.node(*b).name)),
-            TreeSort::Messages => children.sort_by_key(|c| std::cmp::Reverse(tree.node(*c).subtree_messages)),
-            TreeSort::Recent => children.sort_by_key(|c| std::cmp::Reverse(tree.node(*c).changed_at_micros)),
+            TreeSort::Messages => {
+                children.sort_by_key(|c| std::cmp::Reverse(tree.node(*c).subtree_messages))
+            }
+            TreeSort::Recent => {
+                children.sort_by_key(|c| std::cmp::Reverse(tree.node(*c).changed_at_micros))
+            }
         }
         children
     }
@@ -151,7 +156,13 @@ impl TreeView {
         }
     }
 
-    fn push_filtered(&mut self, tree: &TopicTree, node: NodeId, depth: u16, visible: &HashSet<NodeId>) {
+    fn push_filtered(
+        &mut self,
+        tree: &TopicTree,
+        node: NodeId,
+        depth: u16,
+        visible: &HashSet<NodeId>,
+    ) {
         for child in self.sorted_children(tree, node) {
             if visible.contains(&child) {
                 self.rows.push(Row { node: child, depth });
@@ -161,18 +172,24 @@ impl TreeView {
     }
 
     /// Draw the filter bar and the tree. Returns the node clicked, if any.
-    pub fn show(&mut self, ui: &mut egui::Ui, model: &ConnectionModel, colors: &[(String, [u8; 3])]) -> Option<NodeId> {
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        model: &ConnectionModel,
+        colors: &[(String, [u8; 3])],
+    ) -> Option<NodeId> {
         let now = Instant::now();
         ui.horizontal(|ui| {
             let filter = ui.add(
                 egui::TextEdit::singleline(&mut self.filter)
-                    .hint_text(t!("🔍 Filter topics…"))
-                    .desired_width(ui.available_width() - 110.0),
+                    .hint_text(t!("Filter topics…  (Ctrl+F)"))
+                    .desired_width(ui.available_width() - 140.0),
             );
             if self.focus_filter {
                 filter.request_focus();
                 self.focus_filter = false;
             }
+            let label = ui.label(t!("Sort"));
             egui::ComboBox::from_id_salt("tree-sort")
                 .width(90.0)
                 .selected_text(match self.sort {
@@ -184,13 +201,17 @@ impl TreeView {
                     ui.selectable_value(&mut self.sort, TreeSort::Name, t!("Name"));
                     ui.selectable_value(&mut self.sort, TreeSort::Messages, t!("Messages"));
                     ui.selectable_value(&mut self.sort, TreeSort::Recent, t!("Recent"));
-                });
+                })
+                .response
+                .labelled_by(label.id);
         });
         self.rebuild_if_needed(&model.tree, now);
         if self.rows.is_empty() {
             ui.add_space(12.0);
             let text = if model.tree.node_count() == 0 {
-                t!("No messages yet. Connect and subscribe (for example to #) to see topics appear here.")
+                t!(
+                    "No messages yet. Connect and subscribe (for example to #) to see topics appear here."
+                )
             } else {
                 t!("No topic matches the filter.")
             };
@@ -212,6 +233,10 @@ impl TreeView {
                         egui::vec2(ui.available_width(), ROW_HEIGHT),
                         Sense::click(),
                     );
+                    let accessible = node.name.to_string();
+                    response.widget_info(|| {
+                        egui::WidgetInfo::labeled(egui::Role::TreeItem, true, &accessible)
+                    });
                     let age = now_micros.saturating_sub(node.changed_at_micros);
                     let painter = ui.painter_at(rect);
                     if self.selected == Some(row.node) {
@@ -232,24 +257,53 @@ impl TreeView {
                     let font = egui::FontId::proportional(13.5);
                     if !node.children.is_empty() {
                         let open = filtering || self.expanded.contains(&row.node);
-                        painter.text(
-                            egui::pos2(x, y),
-                            egui::Align2::LEFT_CENTER,
-                            if open { "⏷" } else { "⏵" },
-                            font.clone(),
+                        let c = egui::pos2(x + 5.0, y);
+                        let points = if open {
+                            vec![
+                                c + egui::vec2(-4.0, -2.5),
+                                c + egui::vec2(4.0, -2.5),
+                                c + egui::vec2(0.0, 3.5),
+                            ]
+                        } else {
+                            vec![
+                                c + egui::vec2(-2.5, -4.0),
+                                c + egui::vec2(3.5, 0.0),
+                                c + egui::vec2(-2.5, 4.0),
+                            ]
+                        };
+                        painter.add(egui::Shape::convex_polygon(
+                            points,
                             weak,
-                        );
+                            egui::Stroke::NONE,
+                        ));
                     }
                     x += 16.0;
-                    let name = if node.name.is_empty() { "∅" } else { &node.name };
-                    let name_rect = painter.text(egui::pos2(x, y), egui::Align2::LEFT_CENTER, name, font.clone(), text_color);
+                    let name = if node.name.is_empty() {
+                        "∅"
+                    } else {
+                        &node.name
+                    };
+                    let name_rect = painter.text(
+                        egui::pos2(x, y),
+                        egui::Align2::LEFT_CENTER,
+                        name,
+                        font.clone(),
+                        text_color,
+                    );
                     x = name_rect.right() + 8.0;
                     if let Some(color) = colors
                         .iter()
-                        .find(|(filter, _)| node.is_topic() && topic::topic_matches(filter, &model.tree.path(row.node)))
+                        .find(|(filter, _)| {
+                            node.is_topic()
+                                && topic::topic_matches(filter, &model.tree.path(row.node))
+                        })
                         .map(|(_, c)| *c)
                     {
-                        painter.circle_filled(egui::pos2(rect.left() + indent + 14.0, y), 3.0, Color32::from_rgb(color[0], color[1], color[2]));
+                        painter.circle_filled(
+                            egui::pos2(rect.left() + indent + 14.0, y),
+                            3.0,
+                            Color32::from_rgb(color[0], color[1], color[2]),
+                        );
                     }
                     let count = format!("{}", node.subtree_messages);
                     let count_rect = painter.text(
@@ -260,22 +314,44 @@ impl TreeView {
                         weak,
                     );
                     if let Some(last) = &node.last {
-                        let mut value = super::payload_preview(&last.payload, 40);
+                        let value = super::payload_preview(&last.payload, 40);
                         if node.retained {
-                            value = format!("📌 {value}");
+                            let badge = painter.text(
+                                egui::pos2(x, y),
+                                egui::Align2::LEFT_CENTER,
+                                "R",
+                                egui::FontId::monospace(11.0),
+                                ui.visuals().warn_fg_color,
+                            );
+                            x = badge.right() + 6.0;
                         }
                         let available = count_rect.left() - x - 8.0;
                         if available > 20.0 {
-                            let galley = painter.layout_no_wrap(value, egui::FontId::monospace(12.0), weak);
-                            let clip = egui::Rect::from_min_max(egui::pos2(x, rect.top()), egui::pos2(x + available, rect.bottom()));
-                            ui.painter_at(clip).galley(egui::pos2(x, y - galley.size().y / 2.0), galley, weak);
+                            let galley =
+                                painter.layout_no_wrap(value, egui::FontId::monospace(12.0), weak);
+                            let clip = egui::Rect::from_min_max(
+                                egui::pos2(x, rect.top()),
+                                egui::pos2(x + available, rect.bottom()),
+                            );
+                            ui.painter_at(clip).galley(
+                                egui::pos2(x, y - galley.size().y / 2.0),
+                                galley,
+                                weak,
+                            );
                         }
                     }
                     if response.clicked() {
                         clicked = Some(row.node);
                         if !node.children.is_empty() && !filtering {
-                            let arrow = egui::Rect::from_min_size(egui::pos2(rect.left() + indent, rect.top()), egui::vec2(20.0, ROW_HEIGHT));
-                            if response.interact_pointer_pos().is_some_and(|p| arrow.contains(p)) || !node.is_topic() {
+                            let arrow = egui::Rect::from_min_size(
+                                egui::pos2(rect.left() + indent, rect.top()),
+                                egui::vec2(20.0, ROW_HEIGHT),
+                            );
+                            if response
+                                .interact_pointer_pos()
+                                .is_some_and(|p| arrow.contains(p))
+                                || !node.is_topic()
+                            {
                                 toggled = Some(row.node);
                             }
                         }
@@ -306,7 +382,13 @@ fn matching_nodes(tree: &TopicTree, needle: &str) -> HashSet<NodeId> {
     visible
 }
 
-fn walk(tree: &TopicTree, node: NodeId, path: &mut String, needle: &str, visible: &mut HashSet<NodeId>) -> bool {
+fn walk(
+    tree: &TopicTree,
+    node: NodeId,
+    path: &mut String,
+    needle: &str,
+    visible: &mut HashSet<NodeId>,
+) -> bool {
     let mut any = false;
     for &child in &tree.node(node).children {
         let len = path.len();
@@ -334,7 +416,11 @@ mod tests {
     fn model(topics: &[&str]) -> ConnectionModel {
         let mut model = ConnectionModel::default();
         for topic in topics {
-            model.ingest(&Publish::new(*topic, Bytes::from_static(b"1")), Instant::now(), std::time::SystemTime::now());
+            model.ingest(
+                &Publish::new(*topic, Bytes::from_static(b"1")),
+                Instant::now(),
+                std::time::SystemTime::now(),
+            );
         }
         model
     }
@@ -351,7 +437,11 @@ mod tests {
         assert_eq!(view.row_count(), 4, "a, b, d, x");
         view.filter = "Y".into();
         view.rebuild_if_needed(&model.tree, Instant::now());
-        let names: Vec<&str> = view.rows.iter().map(|r| &*model.tree.node(r.node).name).collect();
+        let names: Vec<&str> = view
+            .rows
+            .iter()
+            .map(|r| &*model.tree.node(r.node).name)
+            .collect();
         assert_eq!(names, ["x", "y"]);
     }
 }

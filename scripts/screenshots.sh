@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Screenshots of the real mqscope window under Xvfb, against a local mosquitto
+# with sample traffic: one PNG per main view, written to docs/screenshots/.
+#
+#   scripts/screenshots.sh            (needs: xvfb imagemagick xdotool mosquitto mosquitto-clients)
+#
+# Look at every picture afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+for tool in Xvfb import xdotool mosquitto mosquitto_pub; do
+    command -v "$tool" >/dev/null || { echo "screenshots.sh needs $tool (apt-get install xvfb imagemagick xdotool mosquitto mosquitto-clients)" >&2; exit 1; }
+done
+
+cargo build --release --quiet
+app=target/release/mqscope
+out=docs/screenshots
+mkdir -p "$out"
+work=$(mktemp -d)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+cat > "$work/mosquitto.conf" <<CONF
+user root
+listener $port 127.0.0.1
+allow_anonymous true
+CONF
+mosquitto -c "$work/mosquitto.conf" >/dev/null 2>&1 & pids+=($!)
+display=:$((90 + RANDOM % 9))
+Xvfb "$display" -screen 0 1400x900x24 >/dev/null 2>&1 & pids+=($!)
+sleep 1
+export DISPLAY=$display HOME=$work MQSCOPE_CONFIG_DIR=$work/config
+
+# Sample traffic: sensors with numbers, JSON with user properties, retained config.
+pub() { mosquitto_pub -p "$port" -V 5 "$@"; }
+pub -r -t lab/config/sample-rate -m 10 -D publish content-type text/plain
+pub -r -t lab/config/name -m "Physics lab 2"
+(
+    i=0
+    while true; do
+        t=$(awk -v i=$i 'BEGIN { printf "%.1f", 21 + 2*sin(i/5) }')
+        h=$(awk -v i=$i 'BEGIN { printf "%.0f", 45 + 5*cos(i/7) }')
+        pub -t sensors/lab1/temperature -m "$t"
+        pub -t sensors/lab1/humidity -m "$h"
+        pub -t sensors/lab2/climate -m "{\"temperature\": $t, \"humidity\": $h, \"ok\": true}" \
+            -D publish content-type application/json -D publish user-property site A \
+            -D publish user-property room 2.14 -q 1
+        pub -t devices/esp32-07/status -m online -q 1
+        i=$((i + 1))
+        sleep 0.3
+    done
+) & pids+=($!)
+
+shot() { sleep "${2:-1}"; import -window root "$out/$1.png"; echo "wrote $out/$1.png"; }
+click() { xdotool mousemove "$1" "$2" click 1; sleep 0.4; }
+
+# 1. The first screen: pick a broker and press Connect.
+"$app" >/dev/null 2>&1 & app_pid=$!; pids+=($app_pid)
+shot 01-connect 3
+kill $app_pid; wait $app_pid 2>/dev/null || true
+
+# 2-5. Connected to the local broker, subscribed to everything.
+"$app" --connect "mqtt://127.0.0.1:$port" --subscribe '#' --record-packets >/dev/null 2>&1 & app_pid=$!; pids+=($app_pid)
+sleep 5
+click 90 34                                    # hide the connection settings
+source scripts/screenshot-clicks.sh

@@ -1,0 +1,336 @@
+//! The window driven as a person drives it (egui_kittest: click, type, read
+//! labels), against a real mosquitto on loopback.
+
+mod support;
+
+use std::process::{Command as Process, Stdio};
+use std::time::{Duration, Instant};
+
+use egui::{Key, Modifiers, Role};
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use mqscope::app::{MqscopeApp, Settings};
+use mqscope::profiles::{MemorySecretStore, ProfileStore};
+use support::mosquitto::{Mosquitto, clients_available};
+use support::skip;
+
+fn app(dir: &std::path::Path) -> MqscopeApp {
+    MqscopeApp::with_store(
+        Ok((ProfileStore::new(dir, Vec::new()), None)),
+        Box::new(MemorySecretStore::new()),
+        Settings::default(),
+    )
+}
+
+fn harness(dir: std::path::PathBuf) -> Harness<'static, MqscopeApp> {
+    Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| app(&dir))
+}
+
+/// Step the window until `done` holds (network events arrive on their own time).
+fn wait_until(
+    harness: &mut Harness<'_, MqscopeApp>,
+    what: &str,
+    mut done: impl FnMut(&Harness<'_, MqscopeApp>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        harness.step();
+        if done(harness) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Replace the text of the text field labelled `label`.
+fn set_text(harness: &mut Harness<'_, MqscopeApp>, label: &str, text: &str) {
+    if harness
+        .query_by_role_and_label(Role::TextInput, label)
+        .is_none()
+    {
+        let inputs: Vec<String> = harness
+            .get_all_by_role(Role::TextInput)
+            .map(|n| {
+                format!(
+                    "{:?} {:?}",
+                    n.accesskit_node().label(),
+                    n.accesskit_node().value()
+                )
+            })
+            .collect();
+        let all: Vec<String> = harness
+            .root()
+            .children_recursive()
+            .filter_map(|n| {
+                n.accesskit_node()
+                    .label()
+                    .map(|l| format!("{:?}:{l}", n.accesskit_node().role()))
+            })
+            .collect();
+        panic!("no text field labelled {label:?}; text fields: {inputs:#?}; labels: {all:?}");
+    }
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .focus();
+    harness.step();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.step();
+    harness
+        .get_by_role_and_label(Role::TextInput, label)
+        .type_text(text);
+    harness.step();
+    harness.step();
+}
+
+fn has_label_containing(harness: &Harness<'_, MqscopeApp>, text: &str) -> bool {
+    harness.query_all_by_label_contains(text).next().is_some()
+}
+
+#[test]
+fn a_student_connects_watches_publishes_and_inspects() {
+    let test = "window";
+    let dir = Mosquitto::new_dir(test);
+    let Some(broker) = Mosquitto::start(test, "allow_anonymous true", "") else {
+        return;
+    };
+    if !clients_available() {
+        return skip(
+            test,
+            "mosquitto_pub is not installed (apt-get install mosquitto-clients)",
+        );
+    }
+    let port = broker.port.to_string();
+    let mut harness = harness(dir.clone());
+    harness.run_steps(3);
+
+    // Pick the preset for this computer.
+    let combo = harness
+        .get_all_by_role(Role::ComboBox)
+        .find(|node| {
+            node.value()
+                .is_some_and(|v| v.contains("HiveMQ public broker"))
+        })
+        .expect("the Start from list");
+    combo.click_accesskit();
+    harness.run_steps(2);
+    harness
+        .get_by_label("This computer (localhost:1883)")
+        .click_accesskit();
+    harness.run_steps(2);
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "Host")
+            .value()
+            .as_deref(),
+        Some("localhost"),
+        "the preset filled in the host"
+    );
+
+    // An impossible port is refused at its field, before Connect.
+    set_text(&mut harness, "Host", "127.0.0.1");
+    set_text(&mut harness, "Port", "70000");
+    assert!(
+        has_label_containing(&harness, "70000"),
+        "the port field explains what is wrong"
+    );
+    assert!(has_label_containing(
+        &harness,
+        "Fix the fields marked in red"
+    ));
+    set_text(&mut harness, "Port", &port);
+    assert!(!has_label_containing(
+        &harness,
+        "Fix the fields marked in red"
+    ));
+
+    // Record packets, then connect.
+    harness.get_by_label("Packets").click_accesskit();
+    harness.run_steps(2);
+    harness.get_by_label("Record packets").click_accesskit();
+    harness.run_steps(2);
+    harness
+        .get_all_by_label("Connect")
+        .next()
+        .expect("Connect")
+        .click_accesskit();
+    wait_until(&mut harness, "Connected", |h| {
+        has_label_containing(h, "Connected ·")
+    });
+
+    // Subscribe to lab/#.
+    harness.get_by_label("Subscriptions").click_accesskit();
+    harness.run_steps(2);
+    set_text(&mut harness, "Topic filter", "lab/#");
+    harness.get_by_label("Subscribe").click_accesskit();
+    wait_until(&mut harness, "SUBACK", |h| {
+        has_label_containing(h, "granted QoS 0")
+    });
+
+    // Another client publishes with a user property; it appears in the tree
+    // and, selected, in the details with its user property.
+    let out = Process::new("mosquitto_pub")
+        .args(["-p", &port, "-V", "5", "-t", "lab/bench/t1", "-m", "21.5"])
+        .args(["-D", "publish", "user-property", "site", "lab-A"])
+        .output()
+        .expect("mosquitto_pub");
+    assert!(out.status.success());
+    wait_until(&mut harness, "the topic in the tree", |h| {
+        h.query_by_role_and_label(Role::TreeItem, "lab").is_some()
+    });
+    harness
+        .get_by_role_and_label(Role::TreeItem, "lab")
+        .click_accesskit();
+    harness.run_steps(3);
+    harness
+        .get_by_role_and_label(Role::TreeItem, "bench")
+        .click_accesskit();
+    harness.run_steps(3);
+    harness
+        .get_by_role_and_label(Role::TreeItem, "t1")
+        .click_accesskit();
+    harness.run_steps(3);
+    assert!(has_label_containing(&harness, "lab/bench/t1"));
+    assert!(
+        harness.query_by_label("lab-A").is_some(),
+        "the user property value"
+    );
+    assert!(
+        harness.query_by_label("site").is_some(),
+        "the user property name"
+    );
+
+    // Publish from the window; an independent client receives it.
+    let receiver = Process::new("mosquitto_sub")
+        .args([
+            "-p",
+            &port,
+            "-V",
+            "5",
+            "-t",
+            "lab/from-window",
+            "-C",
+            "1",
+            "-W",
+            "10",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mosquitto_sub");
+    std::thread::sleep(Duration::from_millis(300));
+    harness.get_by_label("Publish").click_accesskit();
+    harness.run_steps(2);
+    set_text(&mut harness, "Topic", "lab/from-window");
+    // The tab selector comes first; the form's button last.
+    harness
+        .get_all_by_role_and_label(Role::Button, "Publish")
+        .last()
+        .expect("the Publish button")
+        .click_accesskit();
+    harness.run_steps(3);
+    let received = receiver.wait_with_output().expect("mosquitto_sub output");
+    assert_eq!(
+        String::from_utf8_lossy(&received.stdout).trim(),
+        "Hello from mqscope"
+    );
+
+    // The packet inspector: find the CONNECT and its Keep Alive field and bytes.
+    harness.get_by_label("Packets").click_accesskit();
+    harness.run_steps(2);
+    harness.get_by_label_contains("CONNECT ").click_accesskit();
+    harness.run_steps(3);
+    assert!(
+        harness.query_by_label("Keep Alive").is_some(),
+        "the Keep Alive field"
+    );
+    assert!(harness.query_by_label("10–11").is_some(), "its byte range");
+    assert!(harness.query_by_label("Protocol Name").is_some());
+
+    // Disconnect is one click and says so.
+    harness.get_by_label("Disconnect").click_accesskit();
+    wait_until(&mut harness, "disconnected", |h| {
+        has_label_containing(h, "Disconnected at your request")
+    });
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+/// A broker that accepts the connection and refuses every subscription to
+/// `#`, the way public brokers often do.
+fn refusing_broker() -> u16 {
+    use mqscope::proto::{
+        ConnAck, Decoder, Packet, Properties, Property, ProtocolVersion, ReasonCode, SubAck,
+    };
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        let Ok((mut stream, _)) = listener.accept() else {
+            return;
+        };
+        let mut decoder = Decoder::new(ProtocolVersion::V5, None);
+        let mut buf = [0u8; 4096];
+        loop {
+            let Ok(n) = stream.read(&mut buf) else { return };
+            if n == 0 {
+                return;
+            }
+            decoder.feed(&buf[..n]);
+            while let Ok(Some(packet)) = decoder.next_packet() {
+                let answer = match packet {
+                    Packet::Connect(_) => Packet::ConnAck(ConnAck::new(false, ReasonCode::Success)),
+                    Packet::Subscribe(s) => Packet::SubAck(SubAck {
+                        packet_id: s.packet_id,
+                        properties: Properties::new().with(Property::ReasonString(
+                            "subscribing to # is not allowed here".into(),
+                        )),
+                        reason_codes: s
+                            .filters
+                            .iter()
+                            .map(|_| ReasonCode::NotAuthorized)
+                            .collect(),
+                    }),
+                    Packet::PingReq => Packet::PingResp,
+                    _ => continue,
+                };
+                let bytes = answer.to_bytes(ProtocolVersion::V5).expect("encode");
+                if stream.write_all(&bytes).is_err() {
+                    return;
+                }
+            }
+        }
+    });
+    port
+}
+
+#[test]
+fn a_refused_subscription_is_shown_with_its_reason_in_plain_words() {
+    let dir = Mosquitto::new_dir("refused");
+    let port = refusing_broker();
+    let mut harness = harness(dir.clone());
+    harness.run_steps(3);
+    set_text(&mut harness, "Host", "127.0.0.1");
+    set_text(&mut harness, "Port", &port.to_string());
+    harness
+        .get_all_by_label("Connect")
+        .next()
+        .expect("Connect")
+        .click_accesskit();
+    wait_until(&mut harness, "Connected", |h| {
+        has_label_containing(h, "Connected ·")
+    });
+    // The HiveMQ preset subscribes to # on connect; this broker refuses it.
+    wait_until(&mut harness, "the refusal", |h| {
+        has_label_containing(h, "0x87 Not authorized")
+    });
+    assert!(
+        has_label_containing(&harness, "does not allow this client"),
+        "the reason in plain words"
+    );
+    assert!(
+        has_label_containing(&harness, "subscribing to # is not allowed here"),
+        "the broker's own words"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+}
