@@ -214,6 +214,8 @@ impl Default for Settings {
 }
 
 const SETTINGS_KEY: &str = "mqscope-settings";
+/// The height of the panel under the tree, until the person resizes it.
+const BOTTOM_PANEL_HEIGHT: f32 = 300.0;
 
 /// The application.
 pub struct MqscopeApp {
@@ -764,6 +766,7 @@ impl eframe::App for MqscopeApp {
             .resizable(true)
             .default_size(330.0)
             .show(ui, |ui| {
+                ui.set_min_height(BOTTOM_PANEL_HEIGHT);
                 ui.horizontal(|ui| {
                     for (which, label) in [
                         (BottomTab::Subscriptions, t!("Subscriptions")),
@@ -776,8 +779,20 @@ impl eframe::App for MqscopeApp {
                 });
                 ui.separator();
                 let action = match tab.bottom {
-                    BottomTab::Subscriptions => tab.subscribe.show(ui, &tab.model),
-                    BottomTab::Publish => tab.publish.show(ui, &tab.model),
+                    BottomTab::Subscriptions => {
+                        egui::ScrollArea::vertical()
+                            .id_salt("subscriptions-scroll")
+                            .auto_shrink([false, false])
+                            .show(ui, |ui| tab.subscribe.show(ui, &tab.model))
+                            .inner
+                    }
+                    BottomTab::Publish => {
+                        egui::ScrollArea::vertical()
+                            .id_salt("publish-scroll")
+                            .auto_shrink([false, false])
+                            .show(ui, |ui| tab.publish.show(ui, &tab.model))
+                            .inner
+                    }
                     BottomTab::Messages => {
                         if let Some(node) = tab.messages.show(ui, &tab.model) {
                             tab.tree.reveal(&tab.model.tree, node);

@@ -81,13 +81,24 @@ fn round_trip(packet: &Packet, version: ProtocolVersion) {
     let header = parse_frame_header(&encoded)
         .expect("encoded fixed header is invalid")
         .expect("encoded fixed header is incomplete");
-    assert_eq!(header.total_len(), encoded.len(), "Remaining Length is wrong");
+    assert_eq!(
+        header.total_len(),
+        encoded.len(),
+        "Remaining Length is wrong"
+    );
 
     let again = Packet::decode(&encoded, version).unwrap_or_else(|e| {
         panic!("re-decoding failed: {e:?}\npacket: {packet:?}\nencoded: {encoded:02x?}")
     });
-    assert_eq!(&again, packet, "decode → encode → decode changed the packet");
-    assert_eq!(encode(&again, version), encoded, "re-encoding changed the bytes");
+    assert_eq!(
+        &again, packet,
+        "decode → encode → decode changed the packet"
+    );
+    assert_eq!(
+        encode(&again, version),
+        encoded,
+        "re-encoding changed the bytes"
+    );
 }
 
 /// Encode `packet`, checking that it is accepted and that the sizes agree.

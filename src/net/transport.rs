@@ -343,6 +343,11 @@ impl Transport {
 
     /// Say goodbye at the TLS level and shut the socket.
     pub fn close(&mut self) {
+        if let Some(ws) = self.ws.as_mut() {
+            ws.close();
+            let frame = ws.take_outgoing();
+            let _ = self.write_lower(&frame);
+        }
         if let Some(tls) = self.tls.as_mut() {
             tls.send_close_notify();
         }

@@ -73,6 +73,23 @@ pub enum WsProgress {
     Closed(String),
 }
 
+/// A failed WebSocket handshake in words a person can act on.
+fn explain_handshake(error: &tungstenite::Error) -> String {
+    match error {
+        tungstenite::Error::Http(response) if response.status() == 404 => {
+            "there is no WebSocket endpoint at that path (404 Not Found); check the path, which is often /mqtt".to_owned()
+        }
+        tungstenite::Error::Http(response) => format!(
+            "the server answered the WebSocket upgrade with HTTP {}; is this an MQTT WebSocket endpoint?",
+            response.status()
+        ),
+        tungstenite::Error::Protocol(tungstenite::error::ProtocolError::SecWebSocketSubProtocolError(_)) => {
+            "the server did not accept MQTT over WebSocket (subprotocol \"mqtt\"); is this an MQTT endpoint?".to_owned()
+        }
+        other => other.to_string(),
+    }
+}
+
 fn config() -> WebSocketConfig {
     // MQTT limits packet sizes itself; allow the protocol's largest packet.
     WebSocketConfig::default()
@@ -137,7 +154,7 @@ impl WsLayer {
                     self.state = State::Handshaking(mid);
                     return Ok(WsProgress::Handshaking);
                 }
-                Err(HandshakeError::Failure(error)) => return Err(error.to_string()),
+                Err(HandshakeError::Failure(error)) => return Err(explain_handshake(&error)),
             }
         }
         let State::Open(socket) = &mut self.state else {
@@ -172,6 +189,14 @@ impl WsLayer {
         // Pongs queued by tungstenite.
         let _ = socket.flush();
         Ok(WsProgress::Open)
+    }
+
+    /// Start the closing handshake: queue a Close frame (RFC 6455 5.5.1).
+    pub fn close(&mut self) {
+        if let State::Open(socket) = &mut self.state {
+            let _ = socket.close(None);
+            let _ = socket.flush();
+        }
     }
 
     /// Whether the handshake is complete.

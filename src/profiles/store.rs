@@ -246,7 +246,7 @@ impl ProfileStore {
 
 /// The file's text for `profiles`.
 fn to_toml(profiles: &[Profile]) -> Result<String, StoreError> {
-    let body = toml::to_string_pretty(&FileOut {
+    let body = toml::to_string(&FileOut {
         format: FORMAT,
         profiles,
     })

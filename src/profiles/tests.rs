@@ -620,7 +620,6 @@ fn the_file_reads_like_a_settings_file() {
     profile.will.topic = "lab/gone".into();
     ProfileStore::new(dir.path(), vec![profile]).save().unwrap();
     let text = fs::read_to_string(dir.path().join(FILE_NAME)).unwrap();
-    eprintln!("{text}");
     for line in [
         "format = 1",
         "[[profiles]]",
@@ -633,6 +632,7 @@ fn the_file_reads_like_a_settings_file() {
         "qos = 0",
         "[[profiles.subscriptions]]",
         "filter = \"#\"",
+        "color = [76, 154, 255]",
     ] {
         assert!(
             text.lines().any(|l| l.trim() == line),

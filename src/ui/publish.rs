@@ -403,7 +403,8 @@ impl PublishForm {
         ui.label(RichText::new(t!("Sent")).strong());
         egui::ScrollArea::vertical()
             .id_salt("sent")
-            .auto_shrink([false, false])
+            .max_height(160.0)
+            .auto_shrink([false, true])
             .show(ui, |ui| {
                 for record in model.published.iter().rev() {
                     ui.horizontal(|ui| {
