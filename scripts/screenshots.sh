@@ -64,5 +64,21 @@ kill $app_pid; wait $app_pid 2>/dev/null || true
 # 2-5. Connected to the local broker, subscribed to everything.
 "$app" --connect "mqtt://127.0.0.1:$port" --subscribe '#' --record-packets >/dev/null 2>&1 & app_pid=$!; pids+=($app_pid)
 sleep 5
-click 90 34                                    # hide the connection settings
-source scripts/screenshot-clicks.sh
+# The window is 1280x820 at the top left of a 1400x900 screen; the clicks
+# below follow its default layout.
+click 50 170                                   # expand "sensors"
+click 32 216                                   # expand "lab2"
+click 100 239                                  # select sensors/lab2/climate
+shot 02-tree-and-details 2
+click 138 478                                  # bottom tab: Publish
+shot 03-publish
+click 211 478                                  # bottom tab: Messages
+shot 04-messages
+click 286 478                                  # bottom tab: Packets
+click 423 510                                  # Show: …
+click 418 560                                  #   CONNECT
+click 100 531                                  # the CONNECT packet
+xdotool mousemove 740 691                      # hover a field: it lights up in the hex view too
+shot 05-packet-inspector
+kill $app_pid; wait $app_pid 2>/dev/null || true
+echo "Now look at every picture in $out."

@@ -96,6 +96,14 @@ pub fn numbers(payload: &[u8]) -> Vec<(String, f64)> {
         .unwrap_or_default()
 }
 
+/// A difference with its sign and no floating-point noise (`+0.4`, not
+/// `+0.3999999999999986`).
+fn signed(delta: f64) -> String {
+    let text = format!("{delta:+.6}");
+    let text = text.trim_end_matches('0').trim_end_matches('.');
+    text.to_owned()
+}
+
 /// What changed from `old` to `new`, one line per change.
 pub fn diff(old: &[u8], new: &[u8]) -> Vec<String> {
     let (Ok(old_text), Ok(new_text)) = (std::str::from_utf8(old), std::str::from_utf8(new)) else {
@@ -112,7 +120,7 @@ pub fn diff(old: &[u8], new: &[u8]) -> Vec<String> {
         return if a == b {
             Vec::new()
         } else {
-            vec![format!("{a} -> {b} ({:+})", b - a)]
+            vec![format!("{a} -> {b} ({})", signed(b - a))]
         };
     }
     if let (Some(a), Some(b)) = (parse(old), parse(new))
@@ -160,7 +168,7 @@ fn diff_values(a: &Value, b: &Value, path: &mut String, out: &mut Vec<String>) {
         (x, y) if x != y => {
             let shown = if path.is_empty() { "/" } else { path.as_str() };
             match (x.as_f64(), y.as_f64()) {
-                (Some(p), Some(q)) => out.push(format!("{shown}: {x} -> {y} ({:+})", q - p)),
+                (Some(p), Some(q)) => out.push(format!("{shown}: {x} -> {y} ({})", signed(q - p))),
                 _ => out.push(format!("{shown}: {x} -> {y}")),
             }
         }
@@ -199,5 +207,6 @@ mod tests {
         );
         assert_eq!(diff(b"a\nb", b"a\nc"), ["− b", "+ c"]);
         assert!(diff(b"same", b"same").is_empty());
+        assert_eq!(diff(b"21.2", b"21.6"), ["21.2 -> 21.6 (+0.4)"]);
     }
 }

@@ -76,37 +76,40 @@ impl PacketsView {
                 .filter(|&i| kind_of(&model.packets[i].bytes) == Some(kind))
                 .collect(),
         };
-        ui.columns(2, |columns| {
-            let ui = &mut columns[0];
-            egui::ScrollArea::vertical()
-                .id_salt("packet-list")
-                .auto_shrink([false, false])
-                .stick_to_bottom(self.kind.is_none())
-                .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
-                    for &index in &rows[range] {
-                        let packet = &model.packets[index];
-                        let arrow = match packet.direction {
-                            Direction::Sent => "→",
-                            Direction::Received => "←",
-                        };
-                        let kind = kind_of(&packet.bytes).map_or("?", |t| t.name());
-                        let text = format!(
-                            "{arrow} {}  {kind:<11} {}",
-                            time_of_day(micros_since_epoch(packet.at)),
-                            format_bytes(packet.bytes.len())
-                        );
-                        if ui
-                            .selectable_label(
-                                self.selected == Some(index),
-                                RichText::new(text).monospace(),
-                            )
-                            .clicked()
-                        {
-                            self.selected = Some(index);
+        egui::Panel::left("packet-list-panel")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("packet-list")
+                    .auto_shrink([false, false])
+                    .stick_to_bottom(self.kind.is_none())
+                    .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
+                        for &index in &rows[range] {
+                            let packet = &model.packets[index];
+                            let arrow = match packet.direction {
+                                Direction::Sent => "→",
+                                Direction::Received => "←",
+                            };
+                            let kind = kind_of(&packet.bytes).map_or("?", |t| t.name());
+                            let text = format!(
+                                "{arrow} {}  {kind:<11} {}",
+                                time_of_day(micros_since_epoch(packet.at)),
+                                format_bytes(packet.bytes.len())
+                            );
+                            if ui
+                                .selectable_label(
+                                    self.selected == Some(index),
+                                    RichText::new(text).monospace(),
+                                )
+                                .clicked()
+                            {
+                                self.selected = Some(index);
+                            }
                         }
-                    }
-                });
-            let ui = &mut columns[1];
+                    });
+            });
+        egui::CentralPanel::default().show(ui, |ui| {
             let Some(index) = self.selected.filter(|&i| i < model.packets.len()) else {
                 ui.label(RichText::new(t!("Select a packet to see its fields.")).weak());
                 return;
@@ -138,84 +141,87 @@ pub fn show_inspection(
 ) -> Option<usize> {
     let mut now_hovered = None;
     let highlight = ui.visuals().selection.bg_fill;
-    egui::ScrollArea::vertical()
-        .id_salt("fields")
-        .max_height(ui.available_height() * 0.55)
-        .show(ui, |ui| {
-            egui::Grid::new("fields")
-                .striped(true)
-                .num_columns(3)
-                .show(ui, |ui| {
-                    ui.label(RichText::new(t!("Bytes")).weak());
-                    ui.label(RichText::new(t!("Field")).weak());
-                    ui.label(RichText::new(t!("Value")).weak());
-                    ui.end_row();
-                    for (index, field) in inspection.fields.iter().enumerate() {
-                        let range = format!(
-                            "{}–{}",
-                            field.range.start,
-                            field.range.end.saturating_sub(1)
-                        );
-                        let name =
-                            format!("{}{}", "  ".repeat(field.depth.into()), tr(&field.name));
-                        let mut text = RichText::new(name);
-                        if hovered == Some(index) {
-                            text = text.background_color(highlight);
-                        }
-                        let a = ui.label(RichText::new(range).monospace());
-                        let b = ui.label(text);
-                        let c = ui.label(RichText::new(&field.value).monospace());
-                        if a.hovered() || b.hovered() || c.hovered() {
-                            now_hovered = Some(index);
-                        }
-                        ui.end_row();
-                    }
-                });
-            if let Some(error) = &inspection.error {
-                ui.label(
-                    RichText::new(t!(
-                        "Stopped at byte %{offset}: %{error}",
-                        offset = error.offset,
-                        error = tr(&error.error.to_string())
-                    ))
-                    .color(ui.visuals().error_fg_color),
-                );
-            }
-        });
-    ui.separator();
     let highlighted = hovered
         .and_then(|i| inspection.fields.get(i))
         .map(|f| f.range.clone());
-    egui::ScrollArea::vertical().id_salt("hex").show(ui, |ui| {
-        for (row, chunk) in bytes.chunks(16).enumerate() {
-            ui.horizontal(|ui| {
-                ui.spacing_mut().item_spacing.x = 4.0;
-                ui.label(
-                    RichText::new(format!("{:04X}", row * 16))
-                        .monospace()
-                        .weak(),
-                );
-                for (column, byte) in chunk.iter().enumerate() {
-                    let offset = row * 16 + column;
-                    let mut text = RichText::new(format!("{byte:02X}")).monospace();
-                    if highlighted.as_ref().is_some_and(|r| r.contains(&offset)) {
-                        text = text.background_color(highlight).color(Color32::WHITE);
-                    } else if inspection
-                        .error
-                        .as_ref()
-                        .is_some_and(|e| e.offset == offset)
-                    {
-                        text = text.color(ui.visuals().error_fg_color);
-                    }
-                    let response = ui.add(egui::Label::new(text).sense(Sense::hover()));
-                    if response.hovered() {
-                        now_hovered = inspection
-                            .field_at(offset)
-                            .and_then(|f| inspection.fields.iter().position(|g| g == f));
-                    }
+    ui.columns(2, |columns| {
+        let ui = &mut columns[0];
+        egui::ScrollArea::vertical()
+            .id_salt("fields")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                egui::Grid::new("fields")
+                    .striped(true)
+                    .num_columns(3)
+                    .show(ui, |ui| {
+                        ui.label(RichText::new(t!("Bytes")).weak());
+                        ui.label(RichText::new(t!("Field")).weak());
+                        ui.label(RichText::new(t!("Value")).weak());
+                        ui.end_row();
+                        for (index, field) in inspection.fields.iter().enumerate() {
+                            let range = format!(
+                                "{}–{}",
+                                field.range.start,
+                                field.range.end.saturating_sub(1)
+                            );
+                            let name =
+                                format!("{}{}", "  ".repeat(field.depth.into()), tr(&field.name));
+                            let mut text = RichText::new(name);
+                            if hovered == Some(index) {
+                                text = text.background_color(highlight);
+                            }
+                            let a = ui.label(RichText::new(range).monospace());
+                            let b = ui.label(text);
+                            let c = ui.label(RichText::new(&field.value).monospace());
+                            if a.hovered() || b.hovered() || c.hovered() {
+                                now_hovered = Some(index);
+                            }
+                            ui.end_row();
+                        }
+                    });
+                if let Some(error) = &inspection.error {
+                    ui.label(
+                        RichText::new(t!(
+                            "Stopped at byte %{offset}: %{error}",
+                            offset = error.offset,
+                            error = tr(&error.error.to_string())
+                        ))
+                        .color(ui.visuals().error_fg_color),
+                    );
                 }
             });
-        }
+        let ui = &mut columns[1];
+        egui::ScrollArea::vertical().id_salt("hex").show(ui, |ui| {
+            for (row, chunk) in bytes.chunks(16).enumerate() {
+                ui.horizontal(|ui| {
+                    ui.spacing_mut().item_spacing.x = 4.0;
+                    ui.label(
+                        RichText::new(format!("{:04X}", row * 16))
+                            .monospace()
+                            .weak(),
+                    );
+                    for (column, byte) in chunk.iter().enumerate() {
+                        let offset = row * 16 + column;
+                        let mut text = RichText::new(format!("{byte:02X}")).monospace();
+                        if highlighted.as_ref().is_some_and(|r| r.contains(&offset)) {
+                            text = text.background_color(highlight).color(Color32::WHITE);
+                        } else if inspection
+                            .error
+                            .as_ref()
+                            .is_some_and(|e| e.offset == offset)
+                        {
+                            text = text.color(ui.visuals().error_fg_color);
+                        }
+                        let response = ui.add(egui::Label::new(text).sense(Sense::hover()));
+                        if response.hovered() {
+                            now_hovered = inspection
+                                .field_at(offset)
+                                .and_then(|f| inspection.fields.iter().position(|g| g == f));
+                        }
+                    }
+                });
+            }
+        });
     });
-    now_hovered.or(hovered.filter(|_| false))
+    now_hovered
 }
