@@ -74,3 +74,20 @@ pub fn micros_since_epoch(time: SystemTime) -> u64 {
         .map(|d| d.as_micros() as u64)
         .unwrap_or(0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_message_stays_small() {
+        // The per-message overhead budget is 200 bytes beyond topic and
+        // payload: 64 for this struct, 8 for its place in the per-topic
+        // history, and the payload allocation's own header.
+        assert!(
+            std::mem::size_of::<StoredMessage>() <= 64,
+            "{}",
+            std::mem::size_of::<StoredMessage>()
+        );
+    }
+}
