@@ -648,10 +648,10 @@ impl Session {
         }
         match packet {
             Packet::Publish(publish) => self.handle_publish(now, publish),
-            Packet::PubAck(ack) => self.handle_puback(ack),
+            Packet::PubAck(ack) => self.handle_final_ack(ack, Awaiting::PubAck),
             Packet::PubRec(rec) => self.handle_pubrec(now, rec),
             Packet::PubRel(rel) => self.handle_pubrel(now, rel),
-            Packet::PubComp(comp) => self.handle_pubcomp(comp),
+            Packet::PubComp(comp) => self.handle_final_ack(comp, Awaiting::PubComp),
             Packet::SubAck(ack) => self.handle_suback(now, ack),
             Packet::UnsubAck(ack) => self.handle_unsuback(now, ack),
             Packet::PingResp => self.ping_deadline = None,
@@ -864,11 +864,13 @@ impl Session {
         }
     }
 
-    fn handle_puback(&mut self, ack: PubResponse) {
+    /// PUBACK or PUBCOMP: the last step of a flow that waits for `stage`. An
+    /// acknowledgment for anything else is ignored.
+    fn handle_final_ack(&mut self, ack: PubResponse, stage: Awaiting) {
         if self
             .in_flight
             .get(&ack.packet_id)
-            .is_some_and(|f| f.stage == Awaiting::PubAck)
+            .is_some_and(|f| f.stage == stage)
         {
             self.complete(ack.packet_id, ack.reason_code, &ack.properties);
         }
@@ -906,16 +908,6 @@ impl Session {
         }
         // [MQTT-4.3.3-11] answer PUBREL with PUBCOMP.
         self.send(now, &Packet::PubComp(comp));
-    }
-
-    fn handle_pubcomp(&mut self, comp: PubResponse) {
-        if self
-            .in_flight
-            .get(&comp.packet_id)
-            .is_some_and(|f| f.stage == Awaiting::PubComp)
-        {
-            self.complete(comp.packet_id, comp.reason_code, &comp.properties);
-        }
     }
 
     fn handle_suback(&mut self, now: Instant, ack: SubAck) {
