@@ -9,7 +9,9 @@ use std::time::Instant;
 use egui::RichText;
 use rust_i18n::t;
 
-use crate::model::{ConnectionModel, ConnectionState, Subscription, SubscriptionStatus};
+use crate::model::{
+    ConnectionModel, ConnectionState, HistoryLimits, Subscription, SubscriptionStatus,
+};
 use crate::net::{Command, ConnectionHandle, Event};
 use crate::profiles::{
     Profile, ProfileStore, SavedSubscription, SecretStore, StoreError, default_secret_store,
@@ -63,8 +65,8 @@ pub struct Tab {
 }
 
 impl Tab {
-    fn new(profile: Profile) -> Tab {
-        let mut model = ConnectionModel::default();
+    fn new(profile: Profile, limits: HistoryLimits) -> Tab {
+        let mut model = ConnectionModel::new(limits);
         for (index, saved) in profile.subscriptions.iter().enumerate() {
             model.subscriptions.push(subscription_from(saved, index));
         }
@@ -202,6 +204,20 @@ pub struct Settings {
     pub theme: ThemeChoice,
     /// The profile the first tab starts with.
     pub last_profile: Option<String>,
+    /// How many messages each connection keeps in all.
+    pub history_messages: usize,
+    /// How many messages each topic keeps.
+    pub history_per_topic: usize,
+}
+
+impl Settings {
+    fn history_limits(&self) -> HistoryLimits {
+        HistoryLimits {
+            max_messages: self.history_messages.max(1),
+            per_topic: self.history_per_topic.max(1),
+            ..HistoryLimits::default()
+        }
+    }
 }
 
 impl Default for Settings {
@@ -209,6 +225,8 @@ impl Default for Settings {
         Settings {
             theme: ThemeChoice::System,
             last_profile: None,
+            history_messages: HistoryLimits::default().max_messages,
+            history_per_topic: HistoryLimits::default().per_topic,
         }
     }
 }
@@ -275,7 +293,7 @@ impl MqscopeApp {
             .or_else(|| store.as_ref().and_then(|s| s.profiles.first().cloned()))
             .unwrap_or_else(|| presets().remove(0));
         MqscopeApp {
-            tabs: vec![Tab::new(first)],
+            tabs: vec![Tab::new(first, settings.history_limits())],
             active: 0,
             store,
             secrets,
@@ -311,7 +329,7 @@ impl MqscopeApp {
             saved.color = color_for(index);
             profile.subscriptions.push(saved);
         }
-        let mut tab = Tab::new(profile);
+        let mut tab = Tab::new(profile, self.settings.history_limits());
         tab.packet_log = launch.record_packets;
         tab.editor.password = tab.editor.profile.password.clone().unwrap_or_default();
         self.tabs = vec![tab];
@@ -596,7 +614,10 @@ impl MqscopeApp {
             self.active = index;
         }
         if add {
-            self.tabs.push(Tab::new(presets().remove(0)));
+            self.tabs.push(Tab::new(
+                presets().remove(0),
+                self.settings.history_limits(),
+            ));
             self.active = self.tabs.len() - 1;
         }
         if let Some(index) = close {
@@ -630,7 +651,11 @@ fn find_profile(store: Option<&ProfileStore>, id: &str) -> Option<Profile> {
 impl eframe::App for MqscopeApp {
     fn logic(&mut self, _ctx: &egui::Context, _frame: &mut eframe::Frame) {
         let now = Instant::now();
+        let limits = self.settings.history_limits();
         for tab in &mut self.tabs {
+            if tab.model.history.limits() != limits {
+                tab.model.history.set_limits(limits);
+            }
             tab.drain(now);
         }
     }
@@ -754,7 +779,7 @@ impl eframe::App for MqscopeApp {
                     if let Some(profile) = find_profile(self.store.as_ref(), &id)
                         && !self.tabs[active].is_running()
                     {
-                        self.tabs[active] = Tab::new(profile);
+                        self.tabs[active] = Tab::new(profile, self.settings.history_limits());
                     }
                 }
                 None => {}
@@ -794,6 +819,25 @@ impl eframe::App for MqscopeApp {
                             .inner
                     }
                     BottomTab::Messages => {
+                        ui.horizontal(|ui| {
+                            let label = ui.label(t!("History: keep"));
+                            ui.add(
+                                egui::DragValue::new(&mut self.settings.history_messages)
+                                    .range(1_000..=10_000_000)
+                                    .speed(1000),
+                            )
+                            .labelled_by(label.id);
+                            let label = ui.label(t!("messages in all, and per topic"));
+                            ui.add(
+                                egui::DragValue::new(&mut self.settings.history_per_topic)
+                                    .range(1..=100_000),
+                            )
+                            .labelled_by(label.id);
+                        });
+                        let limits = self.settings.history_limits();
+                        if tab.model.history.limits() != limits {
+                            tab.model.history.set_limits(limits);
+                        }
                         if let Some(node) = tab.messages.show(ui, &tab.model) {
                             tab.tree.reveal(&tab.model.tree, node);
                             tab.details.history_selected = None;

@@ -188,6 +188,22 @@ mod tests {
     }
 
     #[test]
+    fn shrinking_the_limits_evicts_at_once() {
+        let mut history = History::new(HistoryLimits::default());
+        for seq in 0..100 {
+            history.push(msg(seq, 0, 1));
+        }
+        history.set_limits(HistoryLimits {
+            max_messages: 10,
+            per_topic: 5,
+            ..HistoryLimits::default()
+        });
+        assert_eq!(history.len(), 10);
+        assert_eq!(history.evicted(), 90);
+        assert_eq!(history.of_topic(0).count(), 5);
+    }
+
+    #[test]
     fn the_byte_bound_holds() {
         let mut history = History::new(HistoryLimits {
             max_messages: 1000,
