@@ -197,7 +197,8 @@ impl Editor {
             let connect = ui
                 .add_enabled(
                     !blocking && !busy,
-                    egui::Button::new(RichText::new(t!("Connect")).strong()),
+                    egui::Button::new(RichText::new(t!("Connect")).strong().size(15.0))
+                        .min_size(egui::vec2(110.0, 28.0)),
                 )
                 .on_hover_text(t!("Ctrl+K"));
             if connect.clicked() {
