@@ -79,7 +79,7 @@ pub enum CodecError {
         required: u8,
     },
     /// A QoS field holds 3, which is not a quality of service.
-    #[error("the {field} is 3, which is not a quality of service [MQTT-3.3.1-4]")]
+    #[error("the {field} is 3, which is not a quality of service (0, 1 or 2)")]
     InvalidQos {
         /// Where the QoS appears.
         field: &'static str,
@@ -206,7 +206,7 @@ pub enum CodecError {
     /// A SUBACK or MQTT 5 UNSUBACK carries no reason code, though it answers
     /// at least one topic filter.
     #[error(
-        "the {packet} packet carries no reason code; it needs one per topic filter [MQTT-3.9.3-1] [MQTT-3.11.3-1]"
+        "the {packet} packet carries no reason code; it needs one per topic filter [MQTT-3.8.4-6] [MQTT-3.11.3-2]"
     )]
     NoReasonCodes {
         /// The packet.
@@ -218,6 +218,11 @@ pub enum CodecError {
     /// Reserved bits of the subscription options are set.
     #[error("the reserved bits of the subscription options are set [MQTT-3.8.3-5]")]
     SubscriptionOptionsReserved,
+    /// The Maximum QoS of a subscription is 3 (a Protocol Error, 3.8.3.1).
+    #[error(
+        "the Maximum QoS of a subscription is 3, which is not a quality of service (0, 1 or 2)"
+    )]
+    InvalidSubscriptionQos,
     /// Retain Handling is 3.
     #[error("Retain Handling is 3, which is not defined")]
     InvalidRetainHandling,
@@ -253,6 +258,7 @@ impl CodecError {
             | NoReasonCodes { .. }
             | AuthenticationMethodMissing
             | InvalidRetainHandling
+            | InvalidSubscriptionQos
             | NoLocalOnSharedSubscription
             | PacketIdentifierZero { .. } => ReasonCode::ProtocolError,
             InvalidProtocolName { .. } | UnsupportedProtocolLevel { .. } => {

@@ -89,9 +89,9 @@ impl SubscriptionOptions {
             // [MQTT-3.8.3-5] (MQTT 3.1.1: [MQTT-3.8.3-4])
             return Err(CodecError::SubscriptionOptionsReserved);
         }
-        let maximum_qos = QoS::from_u8(byte & 0b11).ok_or(CodecError::InvalidQos {
-            field: "Maximum QoS of a subscription",
-        })?;
+        // 3.8.3.1: a Maximum QoS of 3 is a Protocol Error (malformed in 3.1.1,
+        // which has no reason codes to tell the two apart).
+        let maximum_qos = QoS::from_u8(byte & 0b11).ok_or(CodecError::InvalidSubscriptionQos)?;
         let retain_handling = match (byte >> 4) & 0b11 {
             0 => RetainHandling::SendAtSubscribe,
             1 => RetainHandling::SendAtSubscribeIfNew,

@@ -820,14 +820,12 @@ fn subscribe_rules() {
         CodecError::InvalidRetainHandling,
         ReasonCode::ProtocolError,
     );
-    // QoS 3 in the options is malformed.
+    // 3.8.3.1: Maximum QoS 3 in the options is a Protocol Error.
     rejects(
         &[0x82, 0x07, 0x00, 0x01, 0x00, 0x00, 0x01, b'x', 0x03],
         V5,
-        CodecError::InvalidQos {
-            field: "Maximum QoS of a subscription",
-        },
-        ReasonCode::MalformedPacket,
+        CodecError::InvalidSubscriptionQos,
+        ReasonCode::ProtocolError,
     );
     // [MQTT-3.8.3-4] No Local on a shared subscription.
     let mut bytes = vec![0x82, 0x10, 0x00, 0x01, 0x00, 0x00, 0x0A];

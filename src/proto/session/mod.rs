@@ -703,6 +703,15 @@ impl Session {
             )));
             return;
         }
+        if self.connect.clean_start && connack.session_present {
+            // [MQTT-3.2.2-4] a new session cannot be a resumed one.
+            self.violation(
+                now,
+                "it said a session was resumed although mqscope asked for a clean start".to_owned(),
+                ReasonCode::ProtocolError,
+            );
+            return;
+        }
         let info = ConnectionInfo::from_connack(&connack, self.connect.keep_alive_secs);
         // [MQTT-3.1.2-21] the Server Keep Alive replaces the client's.
         self.keep_alive =
@@ -828,7 +837,7 @@ impl Session {
         };
         let maximum = self.connect.properties.topic_alias_maximum().unwrap_or(0);
         if alias == 0 || alias > maximum {
-            // [MQTT-3.3.2-10] no alias above the Topic Alias Maximum we sent.
+            // [MQTT-3.3.2-11] no alias above the Topic Alias Maximum we sent.
             return Err((
                 format!(
                     "it used topic alias {alias}, above the maximum of {maximum} mqscope allowed"
@@ -887,7 +896,7 @@ impl Session {
                 if let Some(flight) = self.in_flight.get_mut(&rec.packet_id) {
                     flight.stage = Awaiting::PubComp;
                 }
-                // [MQTT-4.3.3-3] answer PUBREC with PUBREL.
+                // [MQTT-4.3.3-4] answer PUBREC with PUBREL.
                 self.send(now, &Packet::PubRel(PubResponse::new(rec.packet_id)));
             }
             _ => {
@@ -916,7 +925,7 @@ impl Session {
         };
         self.ids.release(ack.packet_id);
         if ack.reason_codes.len() != request.filters.len() {
-            // [MQTT-3.9.3-1] one reason code per topic filter.
+            // [MQTT-3.8.4-6] one reason code per topic filter.
             self.violation(
                 now,
                 format!(
@@ -959,7 +968,7 @@ impl Session {
             ack.reason_codes
         };
         if codes.len() != filters.len() {
-            // [MQTT-3.11.3-1] one reason code per topic filter.
+            // [MQTT-3.11.3-2] one reason code per topic filter.
             self.violation(
                 now,
                 format!(

@@ -160,6 +160,23 @@ fn a_refused_connect_says_why_in_plain_words() {
 }
 
 #[test]
+fn session_present_after_a_clean_start_is_a_protocol_error() {
+    // [MQTT-3.2.2-4] after Clean Start 1, Session Present must be 0.
+    let mut h = Harness::v5();
+    h.connect_with(ConnAck::new(true, ReasonCode::Success));
+    assert_eq!(
+        h.sent(),
+        [Packet::Disconnect(Disconnect::new(
+            ReasonCode::ProtocolError
+        ))]
+    );
+    assert!(matches!(
+        h.events()[..],
+        [SessionEvent::Closed(CloseReason::ProtocolViolation { .. })]
+    ));
+}
+
+#[test]
 fn a_broker_that_never_answers_connect_is_given_up_on() {
     let mut h = Harness::v5();
     h.session.connect(h.now).unwrap();
@@ -284,7 +301,7 @@ fn qos1_publish_completes_with_the_pubacks_reason() {
 
 #[test]
 fn qos2_publish_goes_through_pubrec_pubrel_pubcomp() {
-    // [MQTT-4.3.3-3] PUBREC is answered with PUBREL; PUBCOMP ends the flow.
+    // [MQTT-4.3.3-4] PUBREC is answered with PUBREL; [MQTT-4.3.3-5] PUBCOMP ends the flow.
     let mut h = Harness::v5();
     h.connected();
     let id = h
@@ -471,7 +488,7 @@ fn incoming_qos1_is_delivered_and_acknowledged() {
 
 #[test]
 fn incoming_qos2_is_delivered_exactly_once() {
-    // [MQTT-4.3.3-8] PUBREC; a copy re-sent before PUBREL is not delivered again.
+    // [MQTT-4.3.3-8] PUBREC; [MQTT-4.3.3-10] a copy re-sent before PUBREL is not delivered again.
     let mut h = Harness::v5();
     h.connected();
     let mut p = publish("in", QoS::ExactlyOnce, b"m");
@@ -517,7 +534,7 @@ fn incoming_topic_aliases_are_resolved() {
 
 #[test]
 fn a_topic_alias_above_our_maximum_closes_with_0x94() {
-    // [MQTT-3.3.2-10] the broker may not use an alias above our Topic Alias Maximum (5).
+    // [MQTT-3.3.2-11] the broker may not use an alias above our Topic Alias Maximum (5).
     let mut h = Harness::v5();
     h.connected();
     let mut p = publish("t", QoS::AtMostOnce, b"");
@@ -654,7 +671,7 @@ fn subscribe_with_every_option_and_a_result_per_filter() {
 
 #[test]
 fn a_suback_with_the_wrong_number_of_results_is_a_protocol_error() {
-    // [MQTT-3.9.3-1] one reason code per topic filter.
+    // [MQTT-3.8.4-6] one reason code per topic filter.
     let mut h = Harness::v5();
     h.connected();
     h.session
