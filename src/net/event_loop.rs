@@ -41,6 +41,8 @@ struct Loop {
     stop_requested: bool,
     tags: HashMap<u64, u64>,
     sent_any: bool,
+    /// The interest the socket is registered with, to re-register only on change.
+    interest: Option<mio::Interest>,
 }
 
 /// Run the network thread until a disconnect is requested, the handle is
@@ -67,6 +69,7 @@ pub fn run(
         stop_requested: false,
         tags: HashMap::new(),
         sent_any: false,
+        interest: None,
     };
     this.main(&commands);
     this.emit(Event::Stopped);
@@ -223,6 +226,7 @@ impl Loop {
                         last_error = Some(super::transport::classify(&e, peer));
                         continue;
                     }
+                    self.interest = Some(interest);
                     self.link = Link::Up {
                         transport: Box::new(transport),
                         deadline: Some(deadline),
@@ -480,10 +484,13 @@ impl Loop {
             self.schedule_retry(now);
         } else if let Link::Up { transport, .. } = &mut self.link {
             let interest = transport.interest();
-            let _ = self
-                .poll
-                .registry()
-                .reregister(transport.socket_mut(), SOCKET, interest);
+            if self.interest != Some(interest) {
+                self.interest = Some(interest);
+                let _ = self
+                    .poll
+                    .registry()
+                    .reregister(transport.socket_mut(), SOCKET, interest);
+            }
         }
     }
 }

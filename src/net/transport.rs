@@ -169,34 +169,45 @@ impl Transport {
         }
         let mut closed = None;
         loop {
-            // Without WebSocket, read straight into the MQTT buffer.
-            let result = if self.ws.is_none() {
-                let start = sink.len();
-                sink.resize(start + READ_CHUNK, 0);
-                let result = self.socket.read(&mut sink[start..]);
-                sink.truncate(start + *result.as_ref().unwrap_or(&0));
-                result.map(|n| (n, None))
-            } else {
-                let mut scratch = std::mem::take(&mut self.scratch);
-                let result = self.socket.read(&mut scratch);
-                let out = result.map(|n| (n, Some(scratch[..n].to_vec())));
-                self.scratch = scratch;
-                out
-            };
-            match result {
-                Ok((0, _)) => {
+            // Read into the reused scratch buffer (no per-read zeroing), then
+            // hand the bytes to MQTT or to the WebSocket layer.
+            let mut scratch = std::mem::take(&mut self.scratch);
+            let result = self.socket.read(&mut scratch);
+            let outcome = match result {
+                Ok(0) => {
                     closed = Some("the broker closed the connection".to_owned());
-                    break;
+                    None
                 }
-                Ok((_, Some(bytes))) => {
-                    if let Some(progress) = self.deliver(&bytes, sink)? {
+                Ok(n) => {
+                    let delivered = match self.ws.is_some() {
+                        true => self.deliver(&scratch[..n], sink),
+                        false => {
+                            sink.extend_from_slice(&scratch[..n]);
+                            Ok(None)
+                        }
+                    };
+                    Some((n, delivered))
+                }
+                Err(e) if e.kind() == io::ErrorKind::WouldBlock => None,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => Some((READ_CHUNK, Ok(None))),
+                Err(e) => {
+                    self.scratch = scratch;
+                    return self.lost(&e);
+                }
+            };
+            self.scratch = scratch;
+            match outcome {
+                Some((n, delivered)) => {
+                    if let Some(progress) = delivered? {
                         return Ok(progress);
                     }
+                    // A short read means the socket is drained for now; the
+                    // next readiness event brings the rest (as tokio does).
+                    if n < READ_CHUNK {
+                        break;
+                    }
                 }
-                Ok((_, None)) => {}
-                Err(e) if e.kind() == io::ErrorKind::WouldBlock => break,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
-                Err(e) => return self.lost(&e),
+                None => break,
             }
         }
         Ok(closed.map_or(Progress::Pending, Progress::Closed))
