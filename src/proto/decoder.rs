@@ -24,12 +24,14 @@ pub struct FrameHeader {
 
 impl FrameHeader {
     /// The size of the whole packet.
+    #[inline]
     pub fn total_len(&self) -> usize {
         self.header_len + self.remaining_len
     }
 }
 
 /// Read the fixed header at the start of `buf`; `Ok(None)` when more bytes are needed.
+#[inline]
 pub fn parse_frame_header(buf: &[u8]) -> Result<Option<FrameHeader>> {
     let Some((&first_byte, rest)) = buf.split_first() else {
         return Ok(None);
@@ -45,6 +47,7 @@ pub fn parse_frame_header(buf: &[u8]) -> Result<Option<FrameHeader>> {
 ///
 /// `Ok(None)` means more bytes are needed. A packet larger than
 /// `max_packet_size` is an error as soon as its fixed header is complete.
+#[inline]
 pub fn next_frame(buf: &mut BytesMut, max_packet_size: Option<u32>) -> Result<Option<Bytes>> {
     let Some(header) = parse_frame_header(buf)? else {
         return Ok(None);

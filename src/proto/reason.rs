@@ -168,6 +168,7 @@ impl ReasonCode {
 
     /// The reason code with this byte value, or `None` if MQTT 5.0 does not
     /// define one.
+    #[inline]
     pub fn from_u8(value: u8) -> Option<ReasonCode> {
         let code = match value {
             0x00 => ReasonCode::Success,
@@ -219,6 +220,7 @@ impl ReasonCode {
     }
 
     /// The byte value sent on the wire.
+    #[inline]
     pub fn to_u8(self) -> u8 {
         self as u8
     }
@@ -490,7 +492,7 @@ impl ReasonCode {
     /// Note: Table 2-6 lists 0x8C (Bad authentication method) for DISCONNECT,
     /// although the DISCONNECT packet's own table (3.14.2.1) leaves it out; this
     /// follows Table 2-6.
-    pub fn valid_packets(self) -> &'static [PacketType] {
+    pub const fn valid_packets(self) -> &'static [PacketType] {
         match self {
             ReasonCode::Success => &[
                 CONNACK, PUBACK, PUBREC, PUBREL, PUBCOMP, SUBACK, UNSUBACK, DISCONNECT, AUTH,
@@ -542,8 +544,9 @@ impl ReasonCode {
     /// Whether Table 2-6 allows this code in `packet`. Always `false` for the
     /// packets that carry no reason code (CONNECT, PUBLISH, SUBSCRIBE,
     /// UNSUBSCRIBE, PINGREQ, PINGRESP).
+    #[inline]
     pub fn is_valid_for(self, packet: PacketType) -> bool {
-        self.valid_packets().contains(&packet)
+        VALID_PACKETS[self as usize] & (1 << packet as u8) != 0
     }
 
     /// The MQTT 5.0 code for an MQTT 3.1.1 CONNACK return code (0–5), or
@@ -613,6 +616,26 @@ impl ReasonCode {
         }
     }
 }
+
+/// For each byte value, the packets that may carry it as a reason code: bit
+/// `n` stands for the packet type with value `n`. Built at compile time from
+/// [`ReasonCode::valid_packets`], so that [`ReasonCode::is_valid_for`] is one
+/// load instead of a search.
+static VALID_PACKETS: [u16; 256] = {
+    let mut masks = [0u16; 256];
+    let mut i = 0;
+    while i < ReasonCode::ALL.len() {
+        let code = ReasonCode::ALL[i];
+        let packets = code.valid_packets();
+        let mut j = 0;
+        while j < packets.len() {
+            masks[code as usize] |= 1 << packets[j] as u8;
+            j += 1;
+        }
+        i += 1;
+    }
+    masks
+};
 
 impl fmt::Display for ReasonCode {
     /// Prints the hexadecimal value and the spec name, e.g. `0x87 Not authorized`.
@@ -721,6 +744,19 @@ mod tests {
         assert_eq!(ReasonCode::NotAuthorized.to_string(), "0x87 Not authorized");
         assert_eq!(ReasonCode::Success.to_string(), "0x00 Success");
         assert_eq!(ReasonCode::Banned.to_string(), "0x8A Banned");
+    }
+
+    #[test]
+    fn the_table_of_valid_packets_is_the_list() {
+        for code in ReasonCode::ALL {
+            for packet in PacketType::ALL {
+                assert_eq!(
+                    code.is_valid_for(packet),
+                    code.valid_packets().contains(&packet),
+                    "{code} in {packet}"
+                );
+            }
+        }
     }
 
     #[test]

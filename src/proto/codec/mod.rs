@@ -4,6 +4,7 @@
 pub mod error;
 pub mod properties;
 pub mod reader;
+pub(crate) mod scan;
 pub mod varint;
 pub mod writer;
 

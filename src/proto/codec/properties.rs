@@ -379,23 +379,23 @@ impl Property {
 
     fn write(&self, out: &mut impl BufMut) {
         use Property as P;
-        out.put_u8(self.id().to_u8());
+        writer::put_u8(out, self.id().to_u8());
         match self {
-            P::PayloadFormatIndicator(v) | P::MaximumQos(v) => out.put_u8(*v),
+            P::PayloadFormatIndicator(v) | P::MaximumQos(v) => writer::put_u8(out, *v),
             P::RequestProblemInformation(v)
             | P::RequestResponseInformation(v)
             | P::RetainAvailable(v)
             | P::WildcardSubscriptionAvailable(v)
             | P::SubscriptionIdentifierAvailable(v)
-            | P::SharedSubscriptionAvailable(v) => out.put_u8(u8::from(*v)),
+            | P::SharedSubscriptionAvailable(v) => writer::put_u8(out, u8::from(*v)),
             P::ServerKeepAlive(v)
             | P::ReceiveMaximum(v)
             | P::TopicAliasMaximum(v)
-            | P::TopicAlias(v) => out.put_u16(*v),
+            | P::TopicAlias(v) => writer::put_u16(out, *v),
             P::MessageExpiryInterval(v)
             | P::SessionExpiryInterval(v)
             | P::WillDelayInterval(v)
-            | P::MaximumPacketSize(v) => out.put_u32(*v),
+            | P::MaximumPacketSize(v) => writer::put_u32(out, *v),
             P::SubscriptionIdentifier(v) => varint::put(out, *v),
             P::ContentType(s)
             | P::ResponseTopic(s)
@@ -634,7 +634,24 @@ fn check_authentication(
 
 /// Read a Property Length and the properties it covers, checking each one as it
 /// is read.
+#[inline]
 pub fn read_properties<T: Trace>(
+    r: &mut Reader<'_, T>,
+    context: PropertyContext,
+) -> Result<Properties> {
+    // Most packets carry no properties: a Property Length of 0, handled here
+    // without a call (and recorded exactly as `varint` would record it).
+    if r.peek_u8() == Some(0) {
+        let start = r.position();
+        r.skip(1);
+        r.record(start, "Property Length", || 0.to_string());
+        return Ok(Properties::new());
+    }
+    read_property_list(r, context)
+}
+
+#[inline(never)]
+fn read_property_list<T: Trace>(
     r: &mut Reader<'_, T>,
     context: PropertyContext,
 ) -> Result<Properties> {
@@ -644,7 +661,9 @@ pub fn read_properties<T: Trace>(
     }
     let outer_end = r.limit(len, "Properties")?;
     r.enter();
-    let mut list = Vec::new();
+    // A property takes at least 2 bytes, typically more: room for one per 8
+    // bytes saves the regrowth of long lists (4 is what the first push takes).
+    let mut list = Vec::with_capacity((len / 8).clamp(4, 16));
     let mut seen = 0u64;
     while !r.is_empty() {
         let start = r.position();

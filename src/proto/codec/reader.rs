@@ -4,13 +4,19 @@
 //! reports the field it read to a [`Trace`]. The decoder's trace is
 //! [`NoTrace`], which compiles away; the inspector's records names, byte ranges
 //! and values.
+//!
+//! Without a trace, the decoder also takes a few direct paths for the common
+//! cases (a plain PUBLISH read straight from the frame, a run of valid reason
+//! codes, an empty property list). Each one hands over to this reader as soon
+//! as anything is unusual, so every error is still found and reported here,
+//! exactly as the inspector sees it.
 
 use std::ops::Range;
 
 use bytes::Bytes;
 use bytestring::ByteString;
 
-use super::CodecError;
+use super::{CodecError, scan};
 
 /// Receives each field as the decoder reads it.
 pub trait Trace {
@@ -230,7 +236,12 @@ impl<'a, T: Trace> Reader<'a, T> {
     pub fn raw_string(&mut self, field: &'static str) -> Result<ByteString> {
         let start = self.pos;
         let bytes = self.raw_binary(field)?;
-        if bytes.contains(&0) {
+        if scan::is_plain_ascii(&bytes) {
+            // SAFETY: every byte is in 0x01..=0x7F, so the bytes are ASCII, and
+            // ASCII is well-formed UTF-8: exactly what `try_from` would accept.
+            return Ok(unsafe { ByteString::from_bytes_unchecked(bytes) });
+        }
+        if scan::has_nul(&bytes) {
             return Err(self.fail_at(start, CodecError::NullCharacter { field }));
         }
         ByteString::try_from(bytes)
@@ -253,6 +264,31 @@ impl<'a, T: Trace> Reader<'a, T> {
         let value = self.raw_binary(field)?;
         self.record(start, field, || describe_bytes(&value));
         Ok(value)
+    }
+
+    /// The next byte, without reading it; `None` at the end of the window.
+    #[inline]
+    pub fn peek_u8(&self) -> Option<u8> {
+        if self.pos < self.end {
+            Some(self.packet[self.pos])
+        } else {
+            None
+        }
+    }
+
+    /// The bytes left in the window, without reading them.
+    #[inline]
+    pub fn peek_rest(&self) -> &'a [u8] {
+        let packet: &'a Bytes = self.packet;
+        &packet[self.pos..self.end]
+    }
+
+    /// Step over `len` bytes already looked at with [`Reader::peek_rest`] or
+    /// [`Reader::peek_u8`]; `len` must be at most [`Reader::remaining`].
+    #[inline]
+    pub fn skip(&mut self, len: usize) {
+        assert!(len <= self.remaining(), "skipping past the window");
+        self.pos += len;
     }
 
     /// Take every byte left in the window (a payload).

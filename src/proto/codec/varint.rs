@@ -3,7 +3,7 @@
 
 use bytes::BufMut;
 
-use super::CodecError;
+use super::{CodecError, writer};
 
 /// The largest value a Variable Byte Integer can hold (268 435 455).
 pub const MAX: u32 = 268_435_455;
@@ -65,7 +65,7 @@ pub fn put(out: &mut impl BufMut, mut value: u32) {
         if value > 0 {
             byte |= 0x80;
         }
-        out.put_u8(byte);
+        writer::put_u8(out, byte);
         if value == 0 {
             break;
         }

@@ -1,13 +1,13 @@
 //! CONNACK (section 3.2): the server's answer to CONNECT.
 
-use bytes::{BufMut, BytesMut};
+use bytes::BytesMut;
 
 use super::{
     ProtocolVersion, check_reason_code, properties_len, read_reason_code, write_properties,
 };
 use crate::proto::codec::properties::read_properties;
 use crate::proto::codec::reader::Result;
-use crate::proto::codec::{CodecError, Properties, PropertyContext, Reader, Trace};
+use crate::proto::codec::{CodecError, Properties, PropertyContext, Reader, Trace, writer};
 use crate::proto::{PacketType, ReasonCode};
 
 /// A CONNACK packet. In MQTT 3.1.1 the Connect Return Code is mapped to the
@@ -103,12 +103,12 @@ impl ConnAck {
     }
 
     pub(super) fn write_body(&self, version: ProtocolVersion, out: &mut BytesMut) {
-        out.put_u8(u8::from(self.session_present));
+        writer::put_u8(out, u8::from(self.session_present));
         let code = match version {
             ProtocolVersion::V5 => self.reason_code.to_u8(),
             ProtocolVersion::V311 => self.reason_code.to_v311_connack().unwrap_or(0x80),
         };
-        out.put_u8(code);
+        writer::put_u8(out, code);
         write_properties(&self.properties, version, out);
     }
 }

@@ -1,6 +1,6 @@
 //! CONNECT (section 3.1): the first packet a client sends.
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 use bytestring::ByteString;
 
 use super::{ProtocolVersion, QoS, properties_len, string_len, write_properties};
@@ -227,9 +227,9 @@ impl Connect {
     pub(super) fn write_body(&self, out: &mut BytesMut) {
         let version = self.protocol_version;
         writer::put_binary(out, PROTOCOL_NAME.as_bytes());
-        out.put_u8(version.level());
-        out.put_u8(self.flags());
-        out.put_u16(self.keep_alive_secs);
+        writer::put_u8(out, version.level());
+        writer::put_u8(out, self.flags());
+        writer::put_u16(out, self.keep_alive_secs);
         write_properties(&self.properties, version, out);
         writer::put_binary(out, self.client_id.as_bytes());
         if let Some(will) = &self.will {

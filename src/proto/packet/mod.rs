@@ -16,7 +16,7 @@ mod subscribe;
 mod unsuback;
 mod unsubscribe;
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 
 pub use auth::Auth;
 pub use connack::ConnAck;
@@ -30,7 +30,7 @@ pub use unsuback::UnsubAck;
 pub use unsubscribe::Unsubscribe;
 
 use crate::proto::codec::reader::Result;
-use crate::proto::codec::{CodecError, NoTrace, PropertyContext, Reader, Trace, varint};
+use crate::proto::codec::{CodecError, NoTrace, PropertyContext, Reader, Trace, varint, writer};
 use crate::proto::{PacketType, ReasonCode};
 
 /// The version of the protocol spoken on a connection.
@@ -159,8 +159,13 @@ impl Packet {
     /// Decode one whole packet, fixed header included. `frame` must hold exactly
     /// the packet (see [`crate::proto::decoder`] to cut a stream into packets).
     /// `version` is the connection's version; CONNECT carries its own.
+    #[inline]
     pub fn decode(frame: &Bytes, version: ProtocolVersion) -> Result<Packet> {
-        decode_traced(frame, version, &mut NoTrace)
+        // Most packets are PUBLISH: those take a direct path when they can.
+        match Publish::decode_plain(frame, version) {
+            Some(publish) => publish.map(Packet::Publish),
+            None => decode_traced(frame, version, &mut NoTrace),
+        }
     }
 
     /// Check every rule that applies and return the length of the variable
@@ -250,7 +255,10 @@ impl Packet {
         }
         out.reserve(total);
         let start = out.len();
-        out.put_u8(self.packet_type().to_u8() << 4 | self.fixed_header_flags());
+        writer::put_u8(
+            out,
+            self.packet_type().to_u8() << 4 | self.fixed_header_flags(),
+        );
         varint::put(out, remaining);
         self.write_body(version, out);
         debug_assert_eq!(out.len() - start, total, "{:?}", self.packet_type());

@@ -1,7 +1,7 @@
 //! PUBACK, PUBREC, PUBREL and PUBCOMP (sections 3.4–3.7): the acknowledgments
 //! of QoS 1 and QoS 2 deliveries, which share one shape.
 
-use bytes::{BufMut, BytesMut};
+use bytes::BytesMut;
 
 use super::{
     ProtocolVersion, check_packet_id, check_reason_code, properties_len, read_packet_id,
@@ -9,7 +9,7 @@ use super::{
 };
 use crate::proto::codec::properties::read_properties;
 use crate::proto::codec::reader::Result;
-use crate::proto::codec::{CodecError, Properties, PropertyContext, Reader, Trace};
+use crate::proto::codec::{CodecError, Properties, PropertyContext, Reader, Trace, writer};
 use crate::proto::{PacketType, ReasonCode};
 
 /// The body of PUBACK, PUBREC, PUBREL or PUBCOMP.
@@ -77,12 +77,12 @@ impl PubResponse {
     }
 
     pub(super) fn write_body(&self, version: ProtocolVersion, out: &mut BytesMut) {
-        out.put_u16(self.packet_id);
+        writer::put_u16(out, self.packet_id);
         if version == ProtocolVersion::V311 {
             return;
         }
         if self.reason_code != ReasonCode::Success || !self.properties.is_empty() {
-            out.put_u8(self.reason_code.to_u8());
+            writer::put_u8(out, self.reason_code.to_u8());
         }
         if !self.properties.is_empty() {
             write_properties(&self.properties, version, out);

@@ -1,6 +1,6 @@
 //! PUBLISH (section 3.3): an application message, in either direction.
 
-use bytes::{BufMut, Bytes, BytesMut};
+use bytes::{Bytes, BytesMut};
 use bytestring::ByteString;
 
 use super::{
@@ -8,7 +8,9 @@ use super::{
 };
 use crate::proto::codec::properties::read_properties;
 use crate::proto::codec::reader::Result;
-use crate::proto::codec::{CodecError, Properties, PropertyContext, Reader, Trace, writer};
+use crate::proto::codec::{
+    CodecError, NoTrace, Properties, PropertyContext, Reader, Trace, scan, varint, writer,
+};
 use crate::proto::{PacketType, topic};
 
 /// A PUBLISH packet. The topic and payload share the received buffer (no copy).
@@ -83,6 +85,95 @@ impl Publish {
         })
     }
 
+    /// The common PUBLISH, decoded straight from the frame without a trace: an
+    /// exact frame, an ASCII topic name, and (in MQTT 5) usually no properties.
+    ///
+    /// `None` means "not that case": the caller then runs the general decoder,
+    /// which finds the same packet or reports the precise error. So this path
+    /// returns only what the general one would: `Some(Ok(..))` after the same
+    /// checks, and `Some(Err(..))` only for an error in the property list,
+    /// which is read by the same code at the same point.
+    #[inline(always)]
+    pub(super) fn decode_plain(frame: &Bytes, version: ProtocolVersion) -> Option<Result<Publish>> {
+        let bytes: &[u8] = frame;
+        let (&first, after_type) = bytes.split_first()?;
+        if first >> 4 != PacketType::Publish.to_u8() {
+            return None;
+        }
+        let flags = first & 0x0F;
+        let qos = match (flags >> 1) & 0b11 {
+            0 if flags & 0b1000 == 0 => QoS::AtMostOnce,
+            1 => QoS::AtLeastOnce,
+            2 => QoS::ExactlyOnce,
+            // QoS 3 [MQTT-3.3.1-4], or DUP with QoS 0 [MQTT-3.3.1-2].
+            _ => return None,
+        };
+        let Ok(Some((remaining, length_len))) = varint::parse(after_type) else {
+            return None;
+        };
+        // The general decoder tolerates bytes after the packet; this path
+        // wants the frame to be exactly the packet, as `next_frame` cuts it.
+        let body = after_type.get(length_len..)?;
+        if body.len() != remaining as usize {
+            return None;
+        }
+        let [len_hi, len_lo, after_len @ ..] = body else {
+            return None;
+        };
+        let topic_len = usize::from(u16::from_be_bytes([*len_hi, *len_lo]));
+        let topic = after_len.get(..topic_len)?;
+        // One pass for UTF-8, U+0000 and the wildcards, which also makes the
+        // name valid ([MQTT-3.3.2-2], [MQTT-4.7.3-1]: not empty).
+        if topic.is_empty() || !scan::is_plain_topic_name(topic) {
+            return None;
+        }
+        let mut rest = &after_len[topic_len..];
+        let mut packet_id = 0;
+        if qos != QoS::AtMostOnce {
+            let [id_hi, id_lo, after_id @ ..] = rest else {
+                return None;
+            };
+            packet_id = u16::from_be_bytes([*id_hi, *id_lo]);
+            if packet_id == 0 {
+                return None;
+            }
+            rest = after_id;
+        }
+        let mut properties = Properties::new();
+        if version == ProtocolVersion::V5 {
+            match rest {
+                [0, after_props @ ..] => rest = after_props,
+                [] => return None,
+                _ => {
+                    let start = bytes.len() - rest.len();
+                    let mut trace = NoTrace;
+                    let mut r = Reader::new(frame, start, bytes.len(), &mut trace);
+                    match read_properties(&mut r, PropertyContext::Packet(PacketType::Publish)) {
+                        Ok(list) => properties = list,
+                        Err(error) => return Some(Err(error)),
+                    }
+                    rest = &bytes[r.position()..];
+                }
+            }
+        }
+        let topic_start = bytes.len() - after_len.len();
+        let payload_start = bytes.len() - rest.len();
+        // SAFETY: `is_plain_topic_name` checked that every byte of the topic
+        // is in 0x01..=0x7F: ASCII, hence well-formed UTF-8.
+        let topic = unsafe {
+            ByteString::from_bytes_unchecked(frame.slice(topic_start..topic_start + topic_len))
+        };
+        Some(Ok(Publish {
+            dup: flags & 0b1000 != 0,
+            qos,
+            retain: flags & 1 != 0,
+            topic,
+            packet_id,
+            properties,
+            payload: frame.slice(payload_start..),
+        }))
+    }
+
     pub(super) fn body_len(&self, version: ProtocolVersion) -> Result<usize> {
         if self.qos == QoS::AtMostOnce {
             if self.dup {
@@ -113,10 +204,10 @@ impl Publish {
     pub(super) fn write_body(&self, version: ProtocolVersion, out: &mut BytesMut) {
         writer::put_binary(out, self.topic.as_bytes());
         if self.qos != QoS::AtMostOnce {
-            out.put_u16(self.packet_id);
+            writer::put_u16(out, self.packet_id);
         }
         write_properties(&self.properties, version, out);
-        out.put_slice(&self.payload);
+        writer::put(out, &self.payload);
     }
 }
 

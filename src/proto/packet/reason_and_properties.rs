@@ -2,12 +2,12 @@
 //! properties, both of which may be left out when the reason is Success and
 //! there are no properties (3.14.2.1, 3.15.2.1).
 
-use bytes::{BufMut, BytesMut};
+use bytes::BytesMut;
 
 use super::{ProtocolVersion, check_reason_code, properties_len, read_reason_code};
 use crate::proto::codec::properties::read_properties;
 use crate::proto::codec::reader::Result;
-use crate::proto::codec::{Properties, PropertyContext, Reader, Trace};
+use crate::proto::codec::{Properties, PropertyContext, Reader, Trace, writer};
 use crate::proto::{PacketType, ReasonCode};
 
 pub(super) fn read<T: Trace>(
@@ -46,7 +46,7 @@ pub(super) fn write(reason: ReasonCode, properties: &Properties, out: &mut Bytes
     if reason == ReasonCode::Success && properties.is_empty() {
         return;
     }
-    out.put_u8(reason.to_u8());
+    writer::put_u8(out, reason.to_u8());
     if !properties.is_empty() {
         properties.write(out, properties.encoded_len());
     }

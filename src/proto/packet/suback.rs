@@ -1,6 +1,6 @@
 //! SUBACK (section 3.9): the result of each topic filter of a SUBSCRIBE.
 
-use bytes::{BufMut, BytesMut};
+use bytes::BytesMut;
 
 use super::{
     ProtocolVersion, check_packet_id, check_reason_code, properties_len, read_packet_id,
@@ -8,7 +8,7 @@ use super::{
 };
 use crate::proto::codec::properties::read_properties;
 use crate::proto::codec::reader::Result;
-use crate::proto::codec::{CodecError, Properties, PropertyContext, Reader, Trace};
+use crate::proto::codec::{CodecError, Properties, PropertyContext, Reader, Trace, writer};
 use crate::proto::{PacketType, ReasonCode};
 
 /// A SUBACK packet. In MQTT 3.1.1 the return codes 0, 1, 2 and 0x80 are the
@@ -34,6 +34,19 @@ impl SubAck {
             ProtocolVersion::V311 => Properties::new(),
         };
         let mut reason_codes = Vec::with_capacity(r.remaining());
+        if !T::ENABLED {
+            // The common case, every code a granted QoS (0, 1 or 2 in both
+            // versions), in one pass; anything else is left to the loop below.
+            let codes = r.peek_rest();
+            if codes.iter().all(|&code| code <= 2) {
+                reason_codes.extend(codes.iter().map(|&code| match code {
+                    0 => ReasonCode::Success,
+                    1 => ReasonCode::GrantedQos1,
+                    _ => ReasonCode::GrantedQos2,
+                }));
+                r.skip(codes.len());
+            }
+        }
         while !r.is_empty() {
             let code = match version {
                 ProtocolVersion::V5 => read_reason_code(r, PacketType::SubAck, "Reason Code")?,
@@ -91,13 +104,16 @@ impl SubAck {
     }
 
     pub(super) fn write_body(&self, version: ProtocolVersion, out: &mut BytesMut) {
-        out.put_u16(self.packet_id);
+        writer::put_u16(out, self.packet_id);
         write_properties(&self.properties, version, out);
-        for &code in &self.reason_codes {
-            out.put_u8(match version {
+        // All the codes at once: one `put_u8` each would copy byte by byte.
+        let start = out.len();
+        out.resize(start + self.reason_codes.len(), 0);
+        for (byte, &code) in out[start..].iter_mut().zip(&self.reason_codes) {
+            *byte = match version {
                 ProtocolVersion::V5 => code.to_u8(),
                 ProtocolVersion::V311 => code.to_v311_suback().unwrap_or(0x80),
-            });
+            };
         }
     }
 }

@@ -1,6 +1,6 @@
 //! SUBSCRIBE (section 3.8): the client asks for messages matching topic filters.
 
-use bytes::{BufMut, BytesMut};
+use bytes::BytesMut;
 use bytestring::ByteString;
 
 use super::{
@@ -9,7 +9,7 @@ use super::{
 };
 use crate::proto::codec::properties::read_properties;
 use crate::proto::codec::reader::Result;
-use crate::proto::codec::{CodecError, Properties, PropertyContext, Reader, Trace};
+use crate::proto::codec::{CodecError, Properties, PropertyContext, Reader, Trace, writer};
 use crate::proto::{PacketType, topic};
 
 /// A SUBSCRIBE packet.
@@ -224,11 +224,11 @@ impl Subscribe {
     }
 
     pub(super) fn write_body(&self, version: ProtocolVersion, out: &mut BytesMut) {
-        out.put_u16(self.packet_id);
+        writer::put_u16(out, self.packet_id);
         write_properties(&self.properties, version, out);
         for entry in &self.filters {
-            crate::proto::codec::writer::put_binary(out, entry.filter.as_bytes());
-            out.put_u8(entry.options.to_u8());
+            writer::put_binary(out, entry.filter.as_bytes());
+            writer::put_u8(out, entry.options.to_u8());
         }
     }
 }

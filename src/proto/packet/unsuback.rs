@@ -1,6 +1,6 @@
 //! UNSUBACK (section 3.11): the result of each topic filter of an UNSUBSCRIBE.
 
-use bytes::{BufMut, BytesMut};
+use bytes::BytesMut;
 
 use super::{
     ProtocolVersion, check_packet_id, check_reason_code, properties_len, read_packet_id,
@@ -8,7 +8,7 @@ use super::{
 };
 use crate::proto::codec::properties::read_properties;
 use crate::proto::codec::reader::Result;
-use crate::proto::codec::{CodecError, Properties, PropertyContext, Reader, Trace};
+use crate::proto::codec::{CodecError, Properties, PropertyContext, Reader, Trace, writer};
 use crate::proto::{PacketType, ReasonCode};
 
 /// An UNSUBACK packet. MQTT 3.1.1 has no reason codes: the list is empty.
@@ -35,6 +35,22 @@ impl UnsubAck {
         };
         if version == ProtocolVersion::V5 {
             ack.properties = read_properties(r, PropertyContext::Packet(PacketType::UnsubAck))?;
+            ack.reason_codes.reserve(r.remaining());
+            if !T::ENABLED {
+                // Every valid code in one pass; the loop below takes over at
+                // the first invalid one, to report it.
+                let mut valid = 0;
+                for &byte in r.peek_rest() {
+                    match ReasonCode::from_u8(byte) {
+                        Some(code) if code.is_valid_for(PacketType::UnsubAck) => {
+                            ack.reason_codes.push(code);
+                        }
+                        _ => break,
+                    }
+                    valid += 1;
+                }
+                r.skip(valid);
+            }
             while !r.is_empty() {
                 ack.reason_codes
                     .push(read_reason_code(r, PacketType::UnsubAck, "Reason Code")?);
@@ -72,10 +88,13 @@ impl UnsubAck {
     }
 
     pub(super) fn write_body(&self, version: ProtocolVersion, out: &mut BytesMut) {
-        out.put_u16(self.packet_id);
+        writer::put_u16(out, self.packet_id);
         write_properties(&self.properties, version, out);
-        for &code in &self.reason_codes {
-            out.put_u8(code.to_u8());
+        // All the codes at once: one `put_u8` each would copy byte by byte.
+        let start = out.len();
+        out.resize(start + self.reason_codes.len(), 0);
+        for (byte, &code) in out[start..].iter_mut().zip(&self.reason_codes) {
+            *byte = code.to_u8();
         }
     }
 }

@@ -1,6 +1,6 @@
 //! UNSUBSCRIBE (section 3.10): the client removes subscriptions.
 
-use bytes::{BufMut, BytesMut};
+use bytes::BytesMut;
 use bytestring::ByteString;
 
 use super::subscribe::check_filter;
@@ -77,7 +77,7 @@ impl Unsubscribe {
     }
 
     pub(super) fn write_body(&self, version: ProtocolVersion, out: &mut BytesMut) {
-        out.put_u16(self.packet_id);
+        writer::put_u16(out, self.packet_id);
         write_properties(&self.properties, version, out);
         for filter in &self.filters {
             writer::put_binary(out, filter.as_bytes());
