@@ -48,13 +48,11 @@ pub enum TopicError {
     /// A `+` in a filter shares its level with other characters.
     #[error("a topic filter may use '+' only as a whole level [MQTT-4.7.1-2]")]
     SingleLevelWildcardNotWholeLevel,
-    /// The ShareName of a `$share/` filter is empty or holds `+` or `#`.
-    ///
-    /// The empty case is [MQTT-4.8.2-1]; the character ban is spelled out in
-    /// [MQTT-4.8.2-2].
-    #[error(
-        "a shared subscription needs a share name of at least one character without '/', '+' or '#' [MQTT-4.8.2-1]"
-    )]
+    /// The ShareName of a `$share/` filter is empty [MQTT-4.8.2-1].
+    #[error("a shared subscription needs a share name of at least one character [MQTT-4.8.2-1]")]
+    EmptyShareName,
+    /// The ShareName of a `$share/` filter holds `+` or `#` [MQTT-4.8.2-2].
+    #[error("the share name of a shared subscription may not contain '+' or '#' [MQTT-4.8.2-2]")]
     InvalidShareName,
     /// A `$share/{ShareName}` filter has no `/` and non-empty filter after the name.
     #[error(
@@ -73,7 +71,8 @@ impl TopicError {
             TopicError::WildcardInTopicName => "MQTT-3.3.2-2",
             TopicError::MultiLevelWildcardNotLast => "MQTT-4.7.1-1",
             TopicError::SingleLevelWildcardNotWholeLevel => "MQTT-4.7.1-2",
-            TopicError::InvalidShareName => "MQTT-4.8.2-1",
+            TopicError::EmptyShareName => "MQTT-4.8.2-1",
+            TopicError::InvalidShareName => "MQTT-4.8.2-2",
             TopicError::SharedFilterMissing => "MQTT-4.8.2-2",
         }
     }
@@ -136,7 +135,7 @@ pub fn validate_topic_filter(filter: &str) -> Result<(), TopicError> {
                 None => (rest, None),
             };
             if name.is_empty() {
-                return Err(TopicError::InvalidShareName);
+                return Err(TopicError::EmptyShareName);
             }
             for &b in name.as_bytes() {
                 match b {
@@ -269,6 +268,7 @@ mod tests {
             TopicError::WildcardInTopicName,
             TopicError::MultiLevelWildcardNotLast,
             TopicError::SingleLevelWildcardNotWholeLevel,
+            TopicError::EmptyShareName,
             TopicError::InvalidShareName,
             TopicError::SharedFilterMissing,
         ];
@@ -437,8 +437,8 @@ mod tests {
         assert!(!topic_matches("$share/g/#", "$SYS/x"));
 
         // [MQTT-4.8.2-1]: the ShareName is at least one character long.
-        assert_eq!(filter_err("$share//a"), TopicError::InvalidShareName);
-        assert_eq!(filter_err("$share/"), TopicError::InvalidShareName);
+        assert_eq!(filter_err("$share//a"), TopicError::EmptyShareName);
+        assert_eq!(filter_err("$share/"), TopicError::EmptyShareName);
         // [MQTT-4.8.2-2]: the ShareName holds no '+' or '#'.
         assert_eq!(filter_err("$share/g+/a"), TopicError::InvalidShareName);
         assert_eq!(filter_err("$share/+/a"), TopicError::InvalidShareName);
