@@ -10,9 +10,10 @@
 # `cargo fuzz tmin --sanitizer none decode <file>` minimizes it.
 #
 # Stable rustc can do libFuzzer's coverage instrumentation (-Cpasses=sancov-module)
-# but not -Zsanitizer, so the default is `--sanitizer none`; the codec has no
-# unsafe code, so AddressSanitizer would add little. FUZZ_SANITIZER=address
-# turns it on, with RUSTC_BOOTSTRAP=1 so that stable accepts the -Z flag.
+# but not -Zsanitizer, so the default is `--sanitizer none`. The codec has a
+# few small `unsafe` blocks (its fast paths); run with FUZZ_SANITIZER=address
+# after changing them: that turns AddressSanitizer on, with RUSTC_BOOTSTRAP=1
+# so that stable accepts the -Z flag.
 # Extra arguments after SECONDS go to libFuzzer (e.g. -jobs=2, -seed=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
