@@ -8,7 +8,7 @@ mod support;
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -21,6 +21,7 @@ use mqtt5::broker::{BrokerConfig, BrokerShutdownHandle, MqttBroker};
 
 use support::certs::TestPki;
 use support::client::{Client, config};
+use support::temp_dir;
 
 /// How long any one wait may take; everything normally happens in milliseconds.
 const TIMEOUT: Duration = Duration::from_secs(10);
@@ -119,16 +120,6 @@ impl Drop for Broker {
             runtime.shutdown_timeout(Duration::from_secs(2));
         }
     }
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "mqscope-test-{name}-{}-{}",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    std::fs::create_dir_all(&dir).expect("create test directory");
-    dir
 }
 
 /// A client configuration for `ws://` or `wss://127.0.0.1:port/mqtt`.

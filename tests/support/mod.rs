@@ -14,6 +14,17 @@ pub fn free_port() -> u16 {
     listener.local_addr().expect("local address").port()
 }
 
+/// A fresh directory for one test, under the system's temporary directory.
+pub fn temp_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!(
+        "mqscope-test-{name}-{}-{}",
+        std::process::id(),
+        fastrand::u64(..)
+    ));
+    std::fs::create_dir_all(&dir).expect("create test directory");
+    dir
+}
+
 /// Whether CI demands that broker tests run (`MQSCOPE_REQUIRE_BROKER=1`).
 pub fn broker_required() -> bool {
     std::env::var("MQSCOPE_REQUIRE_BROKER").is_ok_and(|v| v == "1")

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use super::{free_port, skip};
+use super::{free_port, skip, temp_dir};
 
 /// A running mosquitto; killed when dropped.
 pub struct Mosquitto {
@@ -38,16 +38,6 @@ pub fn clients_available() -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok()
-}
-
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "mqscope-test-{name}-{}-{}",
-        std::process::id(),
-        fastrand::u64(..)
-    ));
-    std::fs::create_dir_all(&dir).expect("create test directory");
-    dir
 }
 
 impl Mosquitto {

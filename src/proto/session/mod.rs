@@ -385,21 +385,13 @@ impl Session {
         if let Some(broker) = &self.broker {
             check_subscribe_features(broker, &filters, &properties)?;
         }
-        let packet_id = self
-            .ids
-            .allocate()
-            .ok_or(SessionError::NoPacketIdentifier)?;
-        let packet = Packet::Subscribe(Subscribe {
-            packet_id,
-            properties: properties.clone(),
-            filters: filters.clone(),
-        });
-        if let Err(error) = self.check_size(&packet) {
-            self.ids.release(packet_id);
-            return Err(error);
-        }
-        let id = self.next_id();
-        self.send(now, &packet);
+        let (packet_id, id) = self.send_request(now, |packet_id| {
+            Packet::Subscribe(Subscribe {
+                packet_id,
+                properties: properties.clone(),
+                filters: filters.clone(),
+            })
+        })?;
         self.subscribe_requests.insert(
             packet_id,
             PendingSubscribe {
@@ -422,21 +414,13 @@ impl Session {
         if self.state != State::Connected {
             return Err(SessionError::NotConnected);
         }
-        let packet_id = self
-            .ids
-            .allocate()
-            .ok_or(SessionError::NoPacketIdentifier)?;
-        let packet = Packet::Unsubscribe(Unsubscribe {
-            packet_id,
-            properties,
-            filters: filters.clone(),
-        });
-        if let Err(error) = self.check_size(&packet) {
-            self.ids.release(packet_id);
-            return Err(error);
-        }
-        let id = self.next_id();
-        self.send(now, &packet);
+        let (packet_id, id) = self.send_request(now, |packet_id| {
+            Packet::Unsubscribe(Unsubscribe {
+                packet_id,
+                properties,
+                filters: filters.clone(),
+            })
+        })?;
         self.unsubscribe_requests.insert(packet_id, (id, filters));
         Ok(id)
     }
@@ -463,6 +447,28 @@ impl Session {
     }
 
     // ---- Internals --------------------------------------------------------
+
+    /// Send a request that needs a packet identifier (SUBSCRIBE, UNSUBSCRIBE):
+    /// allocate one, build the packet with it, check it fits the broker's
+    /// limit (giving the identifier back if not) and send it. Returns the
+    /// packet identifier and the request's id.
+    fn send_request(
+        &mut self,
+        now: Instant,
+        build: impl FnOnce(u16) -> Packet,
+    ) -> Result<(u16, u64), SessionError> {
+        let packet_id = self
+            .ids
+            .allocate()
+            .ok_or(SessionError::NoPacketIdentifier)?;
+        let packet = build(packet_id);
+        if let Err(error) = self.check_size(&packet) {
+            self.ids.release(packet_id);
+            return Err(error);
+        }
+        self.send(now, &packet);
+        Ok((packet_id, self.next_id()))
+    }
 
     fn next_id(&mut self) -> u64 {
         let id = self.next_request_id;
