@@ -107,8 +107,14 @@ impl Tab {
         let events: Vec<Event> = handle.events().try_iter().collect();
         let count = events.len();
         let mut stopped = false;
+        // One clock reading for the whole batch, not one per message.
+        let received_at = std::time::SystemTime::now();
         for event in events {
             match &event {
+                Event::Message(publish) => {
+                    self.model.ingest(publish, now, received_at);
+                    continue;
+                }
                 Event::Connected(_) if !self.subscribed_on_connect => {
                     self.subscribed_on_connect = true;
                     self.model.apply(event, now);

@@ -18,7 +18,7 @@ use mqscope::proto::session::CloseReason;
 use mqscope::proto::{Properties, Property, Publish, QoS, SubscribeFilter};
 use support::certs::TestPki;
 use support::client::{Client, config};
-use support::mosquitto::{Mosquitto, clients_available};
+use support::mosquitto::{Mosquitto, start_with_clients};
 use support::{mqscope_bin, skip};
 
 const LONG: Duration = Duration::from_secs(20);
@@ -49,15 +49,9 @@ fn subscribe(client: &Client, filter: &str, qos: QoS) {
 #[test]
 fn mqscope_sub_receives_every_property_from_mosquitto_pub() {
     let test = "sub_properties";
-    let Some(broker) = Mosquitto::start(test, "allow_anonymous true", "") else {
+    let Some(broker) = start_with_clients(test) else {
         return;
     };
-    if !clients_available() {
-        return skip(
-            test,
-            "mosquitto_pub is not installed (apt-get install mosquitto-clients)",
-        );
-    }
     let port = broker.port.to_string();
     // Retained, so that the subscriber gets it whenever it subscribes.
     let published = run(Process::new("mosquitto_pub").args([
@@ -146,15 +140,9 @@ fn mqscope_sub_receives_every_property_from_mosquitto_pub() {
 #[test]
 fn mqscope_pub_properties_arrive_intact_at_mosquitto_sub() {
     let test = "pub_properties";
-    let Some(broker) = Mosquitto::start(test, "allow_anonymous true", "") else {
+    let Some(broker) = start_with_clients(test) else {
         return;
     };
-    if !clients_available() {
-        return skip(
-            test,
-            "mosquitto_sub is not installed (apt-get install mosquitto-clients)",
-        );
-    }
     let port = broker.port.to_string();
     for (qos, topic) in [("1", "out/q1"), ("2", "out/q2")] {
         let out = run(Process::new(mqscope_bin()).args([

@@ -11,8 +11,7 @@ use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use mqscope::app::{MqscopeApp, Settings};
 use mqscope::profiles::{MemorySecretStore, ProfileStore};
-use support::mosquitto::{Mosquitto, clients_available};
-use support::skip;
+use support::mosquitto::{Mosquitto, start_with_clients};
 
 fn app(dir: &std::path::Path) -> MqscopeApp {
     MqscopeApp::with_store(
@@ -85,6 +84,18 @@ fn set_text(harness: &mut Harness<'_, MqscopeApp>, label: &str, text: &str) {
     harness.step();
 }
 
+/// Press Connect and wait until the status line says so.
+fn connect(harness: &mut Harness<'_, MqscopeApp>) {
+    harness
+        .get_all_by_label("Connect")
+        .next()
+        .expect("Connect")
+        .click_accesskit();
+    wait_until(harness, "Connected", |h| {
+        has_label_containing(h, "Connected ·")
+    });
+}
+
 fn has_label_containing(harness: &Harness<'_, MqscopeApp>, text: &str) -> bool {
     harness.query_all_by_label_contains(text).next().is_some()
 }
@@ -93,15 +104,9 @@ fn has_label_containing(harness: &Harness<'_, MqscopeApp>, text: &str) -> bool {
 fn a_student_connects_watches_publishes_and_inspects() {
     let test = "window";
     let dir = Mosquitto::new_dir(test);
-    let Some(broker) = Mosquitto::start(test, "allow_anonymous true", "") else {
+    let Some(broker) = start_with_clients(test) else {
         return;
     };
-    if !clients_available() {
-        return skip(
-            test,
-            "mosquitto_pub is not installed (apt-get install mosquitto-clients)",
-        );
-    }
     let port = broker.port.to_string();
     let mut harness = harness(dir.clone());
     harness.run_steps(3);
@@ -151,14 +156,7 @@ fn a_student_connects_watches_publishes_and_inspects() {
     harness.run_steps(2);
     harness.get_by_label("Record packets").click_accesskit();
     harness.run_steps(2);
-    harness
-        .get_all_by_label("Connect")
-        .next()
-        .expect("Connect")
-        .click_accesskit();
-    wait_until(&mut harness, "Connected", |h| {
-        has_label_containing(h, "Connected ·")
-    });
+    connect(&mut harness);
 
     // Subscribe to lab/#.
     harness.get_by_label("Subscriptions").click_accesskit();
@@ -312,14 +310,7 @@ fn a_refused_subscription_is_shown_with_its_reason_in_plain_words() {
     harness.run_steps(3);
     set_text(&mut harness, "Host", "127.0.0.1");
     set_text(&mut harness, "Port", &port.to_string());
-    harness
-        .get_all_by_label("Connect")
-        .next()
-        .expect("Connect")
-        .click_accesskit();
-    wait_until(&mut harness, "Connected", |h| {
-        has_label_containing(h, "Connected ·")
-    });
+    connect(&mut harness);
     // The HiveMQ preset subscribes to # on connect; this broker refuses it.
     wait_until(&mut harness, "the refusal", |h| {
         has_label_containing(h, "0x87 Not authorized")

@@ -40,6 +40,21 @@ pub fn clients_available() -> bool {
         .is_ok()
 }
 
+/// Start an anonymous mosquitto for a test that also runs mosquitto_pub or
+/// mosquitto_sub; `None` (after printing why) when either is missing and CI
+/// does not require them.
+pub fn start_with_clients(test: &str) -> Option<Mosquitto> {
+    let broker = Mosquitto::start(test, "allow_anonymous true", "")?;
+    if !clients_available() {
+        skip(
+            test,
+            "mosquitto_pub and mosquitto_sub are not installed (apt-get install mosquitto-clients)",
+        );
+        return None;
+    }
+    Some(broker)
+}
+
 impl Mosquitto {
     /// Start mosquitto with `listener_options` (lines placed after the
     /// `listener` line) and `global_options`. Returns `None` (after printing

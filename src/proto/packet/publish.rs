@@ -74,15 +74,30 @@ impl Publish {
             return Err(r.fail_at(topic_start, error));
         }
         let payload = r.rest("Payload");
-        Ok(Publish {
+        Ok(Publish::from_wire(
+            flags, topic, packet_id, properties, payload,
+        ))
+    }
+
+    /// A decoded PUBLISH from its fixed-header flags (checked by the caller)
+    /// and its fields.
+    #[inline]
+    fn from_wire(
+        flags: u8,
+        topic: ByteString,
+        packet_id: u16,
+        properties: Properties,
+        payload: Bytes,
+    ) -> Publish {
+        Publish {
             dup: flags & 0b1000 != 0,
-            qos,
+            qos: QoS::from_u8((flags >> 1) & 0b11).unwrap_or_default(),
             retain: flags & 1 != 0,
             topic,
             packet_id,
             properties,
             payload,
-        })
+        }
     }
 
     /// The common PUBLISH, decoded straight from the frame without a trace: an
@@ -163,15 +178,13 @@ impl Publish {
         let topic = unsafe {
             ByteString::from_bytes_unchecked(frame.slice(topic_start..topic_start + topic_len))
         };
-        Some(Ok(Publish {
-            dup: flags & 0b1000 != 0,
-            qos,
-            retain: flags & 1 != 0,
+        Some(Ok(Publish::from_wire(
+            flags,
             topic,
             packet_id,
             properties,
-            payload: frame.slice(payload_start..),
-        }))
+            frame.slice(payload_start..),
+        )))
     }
 
     pub(super) fn body_len(&self, version: ProtocolVersion) -> Result<usize> {
