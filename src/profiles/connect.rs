@@ -195,6 +195,24 @@ impl SavedSubscription {
         }
     }
 
+    /// The subscription a SUBSCRIBE asks for: `filter` with its options and
+    /// Subscription Identifier, shown in `color`.
+    pub fn from_request(
+        filter: &SubscribeFilter,
+        subscription_identifier: Option<u32>,
+        color: [u8; 3],
+    ) -> SavedSubscription {
+        SavedSubscription {
+            filter: filter.filter.to_string(),
+            qos: filter.options.maximum_qos,
+            no_local: filter.options.no_local,
+            retain_as_published: filter.options.retain_as_published,
+            retain_handling: filter.options.retain_handling,
+            subscription_identifier,
+            color,
+        }
+    }
+
     /// The filter with its options, for [`crate::net::Command::Subscribe`].
     pub fn subscribe_filter(&self) -> SubscribeFilter {
         SubscribeFilter {

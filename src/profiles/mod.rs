@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-pub use presets::{HIVEMQ_CLOUD_PLACEHOLDER_HOST, presets};
+pub use presets::{HIVEMQ_CLOUD_PLACEHOLDER_HOST, PRESET_ID_PREFIX, presets};
 pub use secrets::{
     KeyringStore, MemorySecretStore, NoKeyring, SecretError, SecretStore, default_secret_store,
 };
@@ -392,6 +392,11 @@ impl Profile {
         }
     }
 
+    /// Whether this is one of the built-in presets (never saved as is).
+    pub fn is_preset(&self) -> bool {
+        self.id.starts_with(presets::PRESET_ID_PREFIX)
+    }
+
     /// The broker's address as the network thread takes it.
     pub fn address(&self) -> BrokerAddress {
         let mut address = BrokerAddress::new(self.transport, self.host.trim(), self.port);
@@ -432,15 +437,28 @@ impl Profile {
         secrets: &dyn SecretStore,
     ) -> Result<(), SecretError> {
         self.password = password.map(str::to_owned);
-        match (self.password_storage, password) {
-            (PasswordStorage::Keyring, Some(password)) => secrets.set(&self.id, password),
-            (PasswordStorage::Keyring, None) => secrets.delete(&self.id),
-            (PasswordStorage::DoNotSave | PasswordStorage::PlainText, _) => {
-                // Leave no copy behind in the keyring; without one, that is fine.
-                match secrets.delete(&self.id) {
-                    Ok(()) | Err(SecretError::Unavailable { .. }) => Ok(()),
-                    Err(error) => Err(error),
-                }
+        keep_password(secrets, &self.id, self.password_storage, password)
+    }
+}
+
+/// Store `password` of profile `profile_id` as `storage` says: in the
+/// keyring, or nowhere (any keyring entry is deleted; plain text is written
+/// with the profile itself). May block on the keyring: call it off the UI
+/// thread.
+pub fn keep_password(
+    secrets: &dyn SecretStore,
+    profile_id: &str,
+    storage: PasswordStorage,
+    password: Option<&str>,
+) -> Result<(), SecretError> {
+    match (storage, password) {
+        (PasswordStorage::Keyring, Some(password)) => secrets.set(profile_id, password),
+        (PasswordStorage::Keyring, None) => secrets.delete(profile_id),
+        (PasswordStorage::DoNotSave | PasswordStorage::PlainText, _) => {
+            // Leave no copy behind in the keyring; without one, that is fine.
+            match secrets.delete(profile_id) {
+                Ok(()) | Err(SecretError::Unavailable { .. }) => Ok(()),
+                Err(error) => Err(error),
             }
         }
     }

@@ -24,9 +24,12 @@ use crate::net::TransportKind;
 /// The host of the HiveMQ Cloud presets, to be replaced by the user's cluster.
 pub const HIVEMQ_CLOUD_PLACEHOLDER_HOST: &str = "YOUR-CLUSTER.s1.eu.hivemq.cloud";
 
+/// The start of every preset's id.
+pub const PRESET_ID_PREFIX: &str = "preset-";
+
 fn preset(id: &str, name: &str, host: &str, transport: TransportKind, port: u16) -> Profile {
     Profile {
-        id: format!("preset-{id}"),
+        id: format!("{PRESET_ID_PREFIX}{id}"),
         name: name.to_owned(),
         host: host.to_owned(),
         port,

@@ -85,7 +85,7 @@ pub struct LoadOutcome {
 }
 
 /// The saved profiles and the folder they live in.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub struct ProfileStore {
     dir: PathBuf,
     /// The profiles, in the order the list shows them.

@@ -5,11 +5,11 @@
 use egui::RichText;
 use rust_i18n::t;
 
-use super::{error_color, tr, warning_color};
+use super::widgets::user_property_table;
+use super::{Action, error_color, tr, warning_color};
 use crate::net::TransportKind;
 use crate::profiles::{
-    Field, FieldError, PasswordStorage, Profile, Severity, UserProperty, generate_client_id,
-    parse_port_field,
+    Field, FieldError, PasswordStorage, Profile, Severity, generate_client_id, parse_port_field,
 };
 use crate::proto::{ProtocolVersion, QoS};
 
@@ -21,19 +21,6 @@ pub struct Editor {
     pub port_text: String,
     /// The password as typed in this run.
     pub password: String,
-}
-
-/// What the person asked the editor for.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum EditorAction {
-    /// Connect with this profile.
-    Connect,
-    /// Start from another profile (a preset or a saved one), by id.
-    Load(String),
-    /// Save the profile.
-    Save,
-    /// Delete the saved profile.
-    Delete,
 }
 
 impl Editor {
@@ -67,7 +54,7 @@ impl Editor {
         ui: &mut egui::Ui,
         choices: &[(String, String, bool)],
         busy: bool,
-    ) -> Option<EditorAction> {
+    ) -> Option<Action> {
         let mut action = None;
         if let Ok(port) = parse_port_field(&self.port_text) {
             self.profile.port = port;
@@ -97,7 +84,7 @@ impl Editor {
                             name.clone()
                         };
                         if ui.selectable_label(*id == self.profile.id, label).clicked() {
-                            action = Some(EditorAction::Load(id.clone()));
+                            action = Some(Action::LoadProfile(id.clone()));
                         }
                     }
                 })
@@ -202,13 +189,13 @@ impl Editor {
                 )
                 .on_hover_text(t!("Ctrl+K"));
             if connect.clicked() {
-                action = Some(EditorAction::Connect);
+                action = Some(Action::Connect);
             }
             if ui.button(t!("Save")).clicked() {
-                action = Some(EditorAction::Save);
+                action = Some(Action::SaveProfile);
             }
-            if !self.profile.id.starts_with("preset-") && ui.button(t!("Delete")).clicked() {
-                action = Some(EditorAction::Delete);
+            if !self.profile.is_preset() && ui.button(t!("Delete")).clicked() {
+                action = Some(Action::DeleteProfile);
             }
         });
         if blocking {
@@ -327,7 +314,7 @@ impl Editor {
                     ui.end_row();
                 }
             });
-        user_properties(
+        user_property_table(
             ui,
             "connect-user-properties",
             &mut p.advanced.user_properties,
@@ -400,7 +387,7 @@ impl Editor {
                         );
                         ui.end_row();
                     });
-                    user_properties(ui, "will-user-properties", &mut p.will.user_properties);
+                    user_property_table(ui, "will-user-properties", &mut p.will.user_properties);
                 }
             });
         if p.transport.is_tls() {
@@ -515,35 +502,4 @@ fn path_field(ui: &mut egui::Ui, label: &str, value: &mut Option<std::path::Path
             *value = None;
         }
     });
-}
-
-fn user_properties(ui: &mut egui::Ui, id: &str, list: &mut Vec<UserProperty>) {
-    egui::CollapsingHeader::new(t!("User properties (%{n})", n = list.len()))
-        .id_salt(id)
-        .show(ui, |ui| {
-            let mut remove = None;
-            for (index, property) in list.iter_mut().enumerate() {
-                ui.horizontal(|ui| {
-                    ui.add(
-                        egui::TextEdit::singleline(&mut property.name)
-                            .hint_text(t!("name"))
-                            .desired_width(110.0),
-                    );
-                    ui.add(
-                        egui::TextEdit::singleline(&mut property.value)
-                            .hint_text(t!("value"))
-                            .desired_width(150.0),
-                    );
-                    if ui.small_button(t!("Remove")).clicked() {
-                        remove = Some(index);
-                    }
-                });
-            }
-            if let Some(index) = remove {
-                list.remove(index);
-            }
-            if ui.small_button(t!("+ Add")).clicked() {
-                list.push(UserProperty::default());
-            }
-        });
 }

@@ -1,20 +1,16 @@
 //! Publishing: topic, payload (text, JSON, hex, or a file), QoS, retain, the
 //! MQTT 5 properties, the outcome, and a history to resend from.
 
-use std::path::PathBuf;
-use std::sync::mpsc::{Receiver, channel};
-
 use bytes::Bytes;
 use egui::RichText;
 use rust_i18n::t;
 
-use super::{Action, error_color, field_message, format_bytes, payload_preview, tr};
+use super::widgets::user_property_table;
+use super::{Action, error_color, field_message, format_bytes, payload_preview, tr, words};
+use crate::app::PickedFile;
 use crate::model::{ConnectionModel, PublishOutcome};
+use crate::profiles::UserProperty;
 use crate::proto::{Properties, Property, Publish, QoS, topic};
-
-/// A file chosen for the payload: its path and its contents, or why they
-/// could not be read.
-type PickedFile = (PathBuf, Result<Bytes, String>);
 
 /// How the payload is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -52,9 +48,10 @@ pub struct PublishForm {
     /// Correlation Data (as text).
     pub correlation: String,
     /// User Properties.
-    pub user_properties: Vec<(String, String)>,
+    pub user_properties: Vec<UserProperty>,
     file: Option<PickedFile>,
-    picking: Option<Receiver<Option<PickedFile>>>,
+    /// A file dialog is open for this form.
+    pub picking: bool,
 }
 
 impl Default for PublishForm {
@@ -72,28 +69,41 @@ impl Default for PublishForm {
             correlation: String::new(),
             user_properties: Vec::new(),
             file: None,
-            picking: None,
+            picking: false,
         }
     }
 }
 
-/// Parse hex text (spaces, commas and `0x` allowed) into bytes.
+/// Parse hex text into bytes. Bytes may be separated by spaces, commas or
+/// colons, and each group may start with `0x`; anything else is an error
+/// that names the character.
 pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
-    let digits: String = text
-        .replace("0x", "")
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != ',' && *c != ':')
-        .collect();
-    if !digits.len().is_multiple_of(2) {
-        return Err("Hex needs two digits per byte; one digit is left over.".to_owned());
+    let mut digits = Vec::with_capacity(text.len());
+    for group in text.split(|c: char| c.is_whitespace() || c == ',' || c == ':') {
+        let group = group
+            .strip_prefix("0x")
+            .or_else(|| group.strip_prefix("0X"))
+            .unwrap_or(group);
+        for character in group.chars() {
+            match character.to_digit(16) {
+                Some(digit) => digits.push(digit as u8),
+                None => {
+                    return Err(t!(
+                        "\"%{character}\" is not a hex digit (0-9, a-f); separate bytes with spaces.",
+                        character = character
+                    )
+                    .into_owned());
+                }
+            }
+        }
     }
-    (0..digits.len())
-        .step_by(2)
-        .map(|i| {
-            u8::from_str_radix(&digits[i..i + 2], 16)
-                .map_err(|_| format!("\"{}\" is not a hex byte.", &digits[i..i + 2]))
-        })
-        .collect()
+    if !digits.len().is_multiple_of(2) {
+        return Err(t!("Hex needs two digits per byte; one digit is left over.").into_owned());
+    }
+    Ok(digits
+        .chunks_exact(2)
+        .map(|pair| (pair[0] << 4) | pair[1])
+        .collect())
 }
 
 impl PublishForm {
@@ -119,9 +129,15 @@ impl PublishForm {
                 }
             },
             PayloadMode::File => match &self.file {
-                Some((_, Ok(bytes))) => bytes.clone(),
-                Some((_, Err(error))) => {
-                    problems.push(error.clone());
+                Some(PickedFile {
+                    contents: Ok(bytes),
+                    ..
+                }) => bytes.clone(),
+                Some(PickedFile {
+                    path,
+                    contents: Err(error),
+                }) => {
+                    problems.push(words::payload_file_error(path, error));
                     Bytes::new()
                 }
                 None => {
@@ -160,11 +176,11 @@ impl PublishForm {
                 self.correlation.clone().into_bytes(),
             )));
         }
-        for (name, value) in &self.user_properties {
-            if !name.is_empty() {
+        for pair in &self.user_properties {
+            if !pair.name.is_empty() {
                 properties.push(Property::UserProperty(
-                    name.as_str().into(),
-                    value.as_str().into(),
+                    pair.name.as_str().into(),
+                    pair.value.as_str().into(),
                 ));
             }
         }
@@ -218,24 +234,21 @@ impl PublishForm {
             .unwrap_or_default();
         self.user_properties = p
             .user_properties()
-            .map(|(k, v)| (k.to_owned(), v.to_owned()))
+            .map(|(name, value)| UserProperty {
+                name: name.to_owned(),
+                value: value.to_owned(),
+            })
             .collect();
     }
 
-    fn poll_file_dialog(&mut self) {
-        if let Some(rx) = &self.picking
-            && let Ok(result) = rx.try_recv()
-        {
-            if let Some(file) = result {
-                self.file = Some(file);
-            }
-            self.picking = None;
-        }
+    /// The file the worker read for the payload (or why it could not).
+    pub fn set_file(&mut self, file: PickedFile) {
+        self.file = Some(file);
+        self.picking = false;
     }
 
     /// Draw the form and the history of sent messages.
     pub fn show(&mut self, ui: &mut egui::Ui, model: &ConnectionModel) -> Option<Action> {
-        self.poll_file_dialog();
         let mut action = None;
         let built = self.build();
         egui::Grid::new("publish-form")
@@ -284,35 +297,26 @@ impl PublishForm {
             PayloadMode::File => {
                 ui.horizontal(|ui| {
                     if ui
-                        .add_enabled(
-                            self.picking.is_none(),
-                            egui::Button::new(t!("Choose file…")),
-                        )
+                        .add_enabled(!self.picking, egui::Button::new(t!("Choose file…")))
                         .clicked()
                     {
-                        let (tx, rx) = channel();
-                        self.picking = Some(rx);
-                        let ctx = ui.ctx().clone();
-                        std::thread::spawn(move || {
-                            let picked = rfd::FileDialog::new().pick_file().map(|path| {
-                                let data = std::fs::read(&path)
-                                    .map(Bytes::from)
-                                    .map_err(|e| format!("Cannot read {}: {e}", path.display()));
-                                (path, data)
-                            });
-                            let _ = tx.send(picked);
-                            ctx.request_repaint();
-                        });
+                        action = Some(Action::PickPayloadFile);
                     }
                     match &self.file {
-                        Some((path, Ok(bytes))) => {
+                        Some(PickedFile {
+                            path,
+                            contents: Ok(bytes),
+                        }) => {
                             ui.label(format!(
                                 "{} — {}",
                                 path.display(),
                                 format_bytes(bytes.len())
                             ));
                         }
-                        Some((_, Err(error))) => field_message(ui, error),
+                        Some(PickedFile {
+                            path,
+                            contents: Err(error),
+                        }) => field_message(ui, &words::payload_file_error(path, error)),
                         None => {
                             ui.label(RichText::new(t!("No file chosen.")).weak());
                         }
@@ -353,31 +357,7 @@ impl PublishForm {
                         .labelled_by(label.id);
                     ui.end_row();
                 });
-            ui.label(t!("User properties"));
-            let mut remove = None;
-            for (index, (name, value)) in self.user_properties.iter_mut().enumerate() {
-                ui.horizontal(|ui| {
-                    ui.add(
-                        egui::TextEdit::singleline(name)
-                            .hint_text(t!("name"))
-                            .desired_width(120.0),
-                    );
-                    ui.add(
-                        egui::TextEdit::singleline(value)
-                            .hint_text(t!("value"))
-                            .desired_width(160.0),
-                    );
-                    if ui.small_button(t!("Remove")).clicked() {
-                        remove = Some(index);
-                    }
-                });
-            }
-            if let Some(index) = remove {
-                self.user_properties.remove(index);
-            }
-            if ui.small_button(t!("+ Add user property")).clicked() {
-                self.user_properties.push((String::new(), String::new()));
-            }
+            user_property_table(ui, "publish-user-properties", &mut self.user_properties);
         });
         if let Err(problems) = &built {
             for problem in problems {
@@ -453,6 +433,13 @@ mod tests {
         assert_eq!(parse_hex("01 ff,0x7A"), Ok(vec![0x01, 0xFF, 0x7A]));
         assert!(parse_hex("abc").is_err());
         assert!(parse_hex("zz").is_err());
+        // Multi-byte characters are refused by name, never sliced.
+        let error = parse_hex("1ü1").expect_err("not hex");
+        assert!(error.contains('ü'), "{error}");
+        // `0x` starts a byte group; inside one it is not hex.
+        assert!(parse_hex("10x2").is_err());
+        assert_eq!(parse_hex("0X0a:0b"), Ok(vec![0x0A, 0x0B]));
+        assert_eq!(parse_hex(""), Ok(vec![]));
         let mut form = PublishForm {
             topic: "a/+".into(),
             mode: PayloadMode::Json,
@@ -463,7 +450,10 @@ mod tests {
         assert_eq!(problems.len(), 2, "{problems:?}");
         form.topic = "a/b".into();
         form.payload = r#"{"t": 1}"#.into();
-        form.user_properties.push(("k".into(), "v".into()));
+        form.user_properties.push(UserProperty {
+            name: "k".into(),
+            value: "v".into(),
+        });
         form.expiry = "60".into();
         let publish = form.build().unwrap();
         assert_eq!(publish.properties.message_expiry_interval_secs(), Some(60));

@@ -1,0 +1,355 @@
+//! The one place where actions are carried out: what the panels asked for,
+//! and the worker's answers. Anything that may block becomes a [`Job`].
+
+use bytes::Bytes;
+
+use super::worker::{Job, TabId, WorkerEvent};
+use super::{AppNotice, MqscopeApp, find_profile, first_preset};
+use crate::net::Command;
+use crate::profiles::{PasswordStorage, Profile, SavedSubscription};
+use crate::proto::{Properties, Publish, QoS, ReasonCode, SubscribeFilter};
+use crate::ui::Action;
+use crate::ui::connection::Editor;
+use crate::ui::subscriptions::color_for;
+
+impl MqscopeApp {
+    /// Carry out one action.
+    pub fn handle(&mut self, action: Action) {
+        match action {
+            Action::Connect => self.connect(),
+            Action::Disconnect => self.disconnect(),
+            Action::Subscribe(filters, properties) => self.subscribe(filters, properties),
+            Action::Unsubscribe(filter) => self.unsubscribe(filter),
+            Action::Publish(publish) => self.publish(publish),
+            Action::DeleteRetained(topic) => self.delete_retained(topic),
+            Action::SetPacketLog(on) => {
+                let tab = &mut self.tabs[self.active];
+                tab.packet_log = on;
+                tab.send(Command::SetPacketLog(on));
+            }
+            Action::SaveProfile => self.save_editor_profile(),
+            Action::DeleteProfile => self.delete_editor_profile(),
+            Action::LoadProfile(id) => self.load_profile(&id),
+            Action::PickPayloadFile => {
+                let tab = self.active_tab_id();
+                self.tabs[self.active].publish.picking = true;
+                self.queue(Job::PickPayloadFile { tab });
+            }
+            Action::SetHistoryLimits {
+                messages,
+                per_topic,
+            } => {
+                self.settings.history_messages = messages;
+                self.settings.history_per_topic = per_topic;
+                let limits = self.settings.history_limits();
+                for tab in &mut self.tabs {
+                    tab.model.history.set_limits(limits);
+                }
+            }
+            Action::SetTheme(theme) => self.settings.theme = theme,
+            Action::SwitchTab(index) if index < self.tabs.len() => self.active = index,
+            Action::SwitchTab(_) => {}
+            Action::CloseTab(index) => self.close_tab(index),
+            Action::NewTab => {
+                let tab = self.new_tab(first_preset());
+                self.tabs.push(tab);
+                self.active = self.tabs.len() - 1;
+            }
+            Action::ToggleEditor => self.tabs[self.active].show_editor ^= true,
+            Action::FocusTopicFilter => self.tabs[self.active].tree.focus_filter = true,
+            Action::ShowTopic(node) => {
+                let tab = &mut self.tabs[self.active];
+                tab.tree.reveal(&tab.model.tree, node);
+                tab.details.history_selected = None;
+            }
+            Action::TopicSelected => self.tabs[self.active].details.history_selected = None,
+            Action::DismissNotices => {
+                self.notices.clear();
+                self.tabs[self.active].model.notices.clear();
+            }
+        }
+    }
+
+    /// Apply one answer of the worker.
+    pub(super) fn apply_worker_event(&mut self, event: WorkerEvent) {
+        match event {
+            WorkerEvent::ProfilesSaved(Ok(())) => {}
+            WorkerEvent::ProfilesSaved(Err(error)) => {
+                self.notices.push(AppNotice::ProfilesNotSaved(error));
+            }
+            WorkerEvent::PasswordStored {
+                storage, result, ..
+            } => match result {
+                Ok(()) if storage == PasswordStorage::Keyring => {
+                    self.notices.push(AppNotice::PasswordSaved);
+                }
+                Ok(()) => {}
+                Err(error) => self.notices.push(AppNotice::PasswordNotSaved(error)),
+            },
+            WorkerEvent::PasswordRead {
+                tab,
+                profile_id,
+                result,
+            } => self.password_read(tab, &profile_id, result),
+            WorkerEvent::PasswordDeleted(Ok(())) => {}
+            WorkerEvent::PasswordDeleted(Err(error)) => {
+                self.notices.push(AppNotice::PasswordNotDeleted(error));
+            }
+            WorkerEvent::PayloadFile { tab, file } => {
+                if let Some(tab) = self.tab_mut(tab) {
+                    tab.publish.set_file(file);
+                }
+            }
+            WorkerEvent::PayloadFileCancelled { tab } => {
+                if let Some(tab) = self.tab_mut(tab) {
+                    tab.publish.picking = false;
+                }
+            }
+        }
+    }
+
+    fn active_tab_id(&self) -> TabId {
+        self.tabs[self.active].id
+    }
+
+    /// Hand a job to the worker; if it is not running, say so.
+    fn queue(&mut self, job: Job) {
+        if !self.worker.send(job) {
+            self.notices.push(AppNotice::WorkerUnavailable);
+        }
+    }
+
+    /// Connect the active tab: with the password typed, the one in the
+    /// profile, or (after the worker has read it) the keyring's.
+    fn connect(&mut self) {
+        let index = self.active;
+        let tab = &mut self.tabs[index];
+        if !tab.can_connect() {
+            return;
+        }
+        let mut profile = tab.editor.profile.clone();
+        let typed = tab.editor.password.clone();
+        let id = tab.id;
+        if !typed.is_empty() {
+            profile.password = Some(typed.clone());
+            self.queue(Job::StorePassword {
+                tab: id,
+                profile_id: profile.id.clone(),
+                storage: profile.password_storage,
+                password: Some(typed),
+            });
+        } else if profile.password.is_none() && profile.password_storage == PasswordStorage::Keyring
+        {
+            tab.awaiting_password = true;
+            self.queue(Job::ReadPassword {
+                tab: id,
+                profile_id: profile.id.clone(),
+            });
+            return;
+        }
+        let password = profile.password.clone();
+        self.start_connection(index, profile, password);
+    }
+
+    /// The keyring answered: connect the tab that asked, if it still wants to.
+    fn password_read(
+        &mut self,
+        tab_id: TabId,
+        profile_id: &str,
+        result: Result<Option<String>, crate::profiles::SecretError>,
+    ) {
+        let Some(index) = self.tabs.iter().position(|t| t.id == tab_id) else {
+            return;
+        };
+        let tab = &mut self.tabs[index];
+        if !std::mem::take(&mut tab.awaiting_password) || tab.editor.profile.id != profile_id {
+            return;
+        }
+        let profile = tab.editor.profile.clone();
+        let password = match result {
+            Ok(password) => password,
+            Err(error) => {
+                self.notices.push(AppNotice::PasswordNotRead(error));
+                None
+            }
+        };
+        self.start_connection(index, profile, password);
+    }
+
+    fn start_connection(&mut self, index: usize, profile: Profile, password: Option<String>) {
+        let mut config = match profile.to_connection_config(password.as_deref()) {
+            Ok(config) => config,
+            Err(error) => {
+                self.notices.push(AppNotice::ProfileInvalid(error));
+                return;
+            }
+        };
+        let tab = &mut self.tabs[index];
+        tab.version = profile.advanced.mqtt_version;
+        config.packet_log = tab.packet_log;
+        if let Err(error) = tab.start(config, self.repaint.clone()) {
+            self.notices.push(AppNotice::NetworkThread(error));
+        }
+        self.settings.last_profile = Some(profile.id.clone());
+        if self.is_saved(&profile.id) {
+            self.save_profile(index, profile);
+        }
+    }
+
+    fn disconnect(&mut self) {
+        let tab = &mut self.tabs[self.active];
+        tab.awaiting_password = false;
+        tab.send(Command::Disconnect {
+            reason_code: ReasonCode::Success,
+            properties: Properties::new(),
+        });
+    }
+
+    fn is_saved(&self, profile_id: &str) -> bool {
+        self.store
+            .as_ref()
+            .is_some_and(|s| s.get(profile_id).is_some())
+    }
+
+    /// Keep `profile` in the store (a preset becomes a profile of its own)
+    /// and have the worker write the file. Returns the id it was saved under.
+    fn save_profile(&mut self, index: usize, mut profile: Profile) -> Option<String> {
+        let Some(store) = &mut self.store else {
+            self.notices.push(AppNotice::SavingUnavailable);
+            return None;
+        };
+        if profile.is_preset() {
+            profile = profile.duplicate();
+        }
+        store.upsert(profile.clone());
+        let snapshot = store.clone();
+        self.queue(Job::SaveProfiles(snapshot));
+        self.tabs[index].editor.profile.id = profile.id.clone();
+        Some(profile.id)
+    }
+
+    /// Save: the profile, and the password typed for it where it belongs.
+    fn save_editor_profile(&mut self) {
+        let index = self.active;
+        let tab = &self.tabs[index];
+        let mut profile = tab.editor.profile.clone();
+        let typed = tab.editor.password.clone();
+        let id = tab.id;
+        if !typed.is_empty() {
+            profile.password = Some(typed.clone());
+        }
+        let storage = profile.password_storage;
+        if let Some(profile_id) = self.save_profile(index, profile)
+            && !typed.is_empty()
+        {
+            self.queue(Job::StorePassword {
+                tab: id,
+                profile_id,
+                storage,
+                password: Some(typed),
+            });
+        }
+    }
+
+    /// Delete the saved profile in the editor, and its keyring entry.
+    fn delete_editor_profile(&mut self) {
+        let index = self.active;
+        let id = self.tabs[index].editor.profile.id.clone();
+        if let Some(store) = &mut self.store {
+            store.remove(&id);
+            let snapshot = store.clone();
+            self.queue(Job::SaveProfiles(snapshot));
+            self.queue(Job::DeletePassword { profile_id: id });
+        }
+        self.tabs[index].editor = Editor::new(first_preset());
+    }
+
+    fn load_profile(&mut self, id: &str) {
+        if self.tabs[self.active].is_running() {
+            return;
+        }
+        if let Some(profile) = find_profile(self.store.as_ref(), id) {
+            let tab = self.new_tab(profile);
+            self.tabs[self.active] = tab;
+        }
+    }
+
+    fn close_tab(&mut self, index: usize) {
+        if index < self.tabs.len() && self.tabs.len() > 1 {
+            // Dropping the tab stops its network thread.
+            self.tabs.remove(index);
+            self.active = self.active.min(self.tabs.len() - 1);
+        }
+    }
+
+    fn subscribe(&mut self, filters: Vec<SubscribeFilter>, properties: Properties) {
+        let tab = &mut self.tabs[self.active];
+        let identifier = properties.subscription_identifiers().next();
+        for filter in filters {
+            let tag = tab.model.next_tag();
+            let color = color_for(tab.model.subscriptions.len());
+            tab.add_subscription(
+                SavedSubscription::from_request(&filter, identifier, color),
+                tag,
+            );
+            tab.send(Command::Subscribe {
+                tag,
+                filters: vec![filter],
+                properties: properties.clone(),
+            });
+        }
+        self.persist_subscriptions();
+    }
+
+    fn unsubscribe(&mut self, filter: String) {
+        let tab = &mut self.tabs[self.active];
+        let was_granted = tab.model.subscriptions.iter().any(|s| {
+            s.filter == filter && matches!(s.status, crate::model::SubscriptionStatus::Granted(_))
+        });
+        tab.model.subscriptions.retain(|s| s.filter != filter);
+        tab.editor
+            .profile
+            .subscriptions
+            .retain(|s| s.filter != filter);
+        if was_granted {
+            let tag = tab.model.next_tag();
+            tab.send(Command::Unsubscribe {
+                tag,
+                filters: vec![filter.as_str().into()],
+                properties: Properties::new(),
+            });
+        }
+        self.persist_subscriptions();
+    }
+
+    fn publish(&mut self, publish: Publish) {
+        let tab = &mut self.tabs[self.active];
+        let tag = tab.model.next_tag();
+        tab.model.record_publish(tag, publish.clone());
+        tab.send(Command::Publish { tag, publish });
+    }
+
+    fn delete_retained(&mut self, topic: String) {
+        let tab = &mut self.tabs[self.active];
+        let mut publish = Publish::new(topic.as_str(), Bytes::new());
+        publish.retain = true;
+        publish.qos = QoS::AtLeastOnce.min(
+            tab.model
+                .broker()
+                .map_or(QoS::AtLeastOnce, |b| b.maximum_qos),
+        );
+        if let Some(node) = tab.model.tree.find(&topic) {
+            tab.model.tree.clear_last(node);
+        }
+        self.publish(publish);
+    }
+
+    /// A saved profile keeps its subscriptions.
+    fn persist_subscriptions(&mut self) {
+        let index = self.active;
+        let profile = self.tabs[index].editor.profile.clone();
+        if self.is_saved(&profile.id) {
+            self.save_profile(index, profile);
+        }
+    }
+}

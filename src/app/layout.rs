@@ -1,0 +1,293 @@
+//! Where each panel goes in the window. Every panel draws and returns
+//! actions; nothing here changes state except the panels' own view state.
+
+use std::time::Instant;
+
+use egui::RichText;
+use rust_i18n::t;
+
+use super::MqscopeApp;
+use super::settings::{Settings, ThemeChoice};
+use super::tab::{BottomTab, Tab};
+use crate::profiles::presets;
+use crate::ui::status::{Stats, show_stats, show_status};
+use crate::ui::widgets::{dot, state_color};
+use crate::ui::{Action, words};
+
+/// The height of the panel under the tree, until the person resizes it.
+const BOTTOM_PANEL_HEIGHT: f32 = 300.0;
+
+impl MqscopeApp {
+    /// Draw the whole window; returns what the person asked for.
+    pub(super) fn layout(&mut self, ui: &mut egui::Ui) -> Vec<Action> {
+        let mut actions = shortcuts(ui);
+        egui::Panel::top("top").show(ui, |ui| {
+            self.tab_bar(ui, &mut actions);
+            toolbar(ui, &self.tabs[self.active], &mut actions);
+            self.notice_line(ui, &mut actions);
+        });
+        let stats = self.stats(Instant::now());
+        egui::Panel::bottom("stats").show(ui, |ui| show_stats(ui, stats));
+        let choices = self.choices();
+        let tab = &mut self.tabs[self.active];
+        if tab.show_editor {
+            egui::Panel::left("editor")
+                .resizable(true)
+                .default_size(380.0)
+                .show(ui, |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("editor-scroll")
+                        .show(ui, |ui| {
+                            let busy = !tab.can_connect();
+                            actions.extend(tab.editor.show(ui, &choices, busy));
+                        });
+                });
+        }
+        egui::Panel::bottom("bottom-tabs")
+            .resizable(true)
+            .default_size(330.0)
+            .show(ui, |ui| bottom_panel(ui, tab, &self.settings, &mut actions));
+        tree_panel(ui, tab, &mut actions);
+        egui::CentralPanel::default().show(ui, |ui| {
+            actions.extend(tab.details.show(ui, &tab.model, tab.tree.selected));
+        });
+        actions
+    }
+
+    /// The tabs, each with its status light, and the theme on the right.
+    fn tab_bar(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        ui.horizontal(|ui| {
+            ui.label(RichText::new("mqscope").strong());
+            ui.separator();
+            for (index, tab) in self.tabs.iter().enumerate() {
+                dot(ui, state_color(&tab.model.state));
+                if ui
+                    .selectable_label(index == self.active, &tab.editor.profile.name)
+                    .clicked()
+                {
+                    actions.push(Action::SwitchTab(index));
+                }
+                if self.tabs.len() > 1
+                    && ui
+                        .small_button("×")
+                        .on_hover_text(t!("Close this connection"))
+                        .clicked()
+                {
+                    actions.push(Action::CloseTab(index));
+                }
+            }
+            if ui
+                .button("+")
+                .on_hover_text(t!("Open another connection"))
+                .clicked()
+            {
+                actions.push(Action::NewTab);
+            }
+            ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                actions.extend(theme_choice(ui, self.settings.theme));
+            });
+        });
+    }
+
+    /// The newest notice (the app's, else the active tab's), with Dismiss.
+    fn notice_line(&self, ui: &mut egui::Ui, actions: &mut Vec<Action>) {
+        let text = match self.notices.last() {
+            Some(notice) => words::app_notice(notice),
+            None => match self.tabs[self.active].model.notices.back() {
+                Some(notice) => words::model_notice(notice),
+                None => return,
+            },
+        };
+        ui.horizontal(|ui| {
+            ui.label(RichText::new(text).color(ui.visuals().warn_fg_color));
+            if ui.small_button(t!("Dismiss")).clicked() {
+                actions.push(Action::DismissNotices);
+            }
+        });
+    }
+
+    /// The profiles the editor can start from: (id, name, saved).
+    fn choices(&self) -> Vec<(String, String, bool)> {
+        let mut list: Vec<(String, String, bool)> = self
+            .store
+            .iter()
+            .flat_map(|s| s.profiles.iter())
+            .map(|p| (p.id.clone(), p.name.clone(), true))
+            .collect();
+        list.extend(presets().into_iter().map(|p| (p.id, p.name, false)));
+        list
+    }
+
+    fn stats(&mut self, now: Instant) -> Stats {
+        let mut stats = Stats {
+            frame_ms: self.frame_ms,
+            ..Stats::default()
+        };
+        for tab in &mut self.tabs {
+            stats.rate += tab.model.rate.per_second(now);
+            stats.dropped += tab.model.history.evicted();
+            stats.memory += tab.model.memory_estimate();
+        }
+        stats.topics = self.tabs[self.active].model.tree.topic_count();
+        stats
+    }
+}
+
+/// Ctrl+K connects, Ctrl+Shift+K disconnects, Ctrl+F finds a topic.
+fn shortcuts(ui: &mut egui::Ui) -> Vec<Action> {
+    let (connect, disconnect, filter) = ui.input_mut(|i| {
+        (
+            i.consume_key(egui::Modifiers::COMMAND, egui::Key::K),
+            i.consume_key(
+                egui::Modifiers::COMMAND | egui::Modifiers::SHIFT,
+                egui::Key::K,
+            ),
+            i.consume_key(egui::Modifiers::COMMAND, egui::Key::F),
+        )
+    });
+    let mut actions = Vec::new();
+    if disconnect {
+        actions.push(Action::Disconnect);
+    } else if connect {
+        actions.push(Action::Connect);
+    }
+    if filter {
+        actions.push(Action::FocusTopicFilter);
+    }
+    actions
+}
+
+/// The theme list; returns the new choice when the person makes one.
+fn theme_choice(ui: &mut egui::Ui, current: ThemeChoice) -> Option<Action> {
+    let name = |choice: ThemeChoice| match choice {
+        ThemeChoice::System => t!("Follow the system"),
+        ThemeChoice::Light => t!("Light"),
+        ThemeChoice::Dark => t!("Dark"),
+    };
+    let mut chosen = current;
+    let combo = egui::ComboBox::from_id_salt("theme")
+        .selected_text(name(current))
+        .show_ui(ui, |ui| {
+            for choice in [ThemeChoice::System, ThemeChoice::Light, ThemeChoice::Dark] {
+                ui.selectable_value(&mut chosen, choice, name(choice));
+            }
+        });
+    let label = ui.label(t!("Theme"));
+    combo.response.labelled_by(label.id);
+    (chosen != current).then_some(Action::SetTheme(chosen))
+}
+
+/// Connect or Disconnect, the editor switch, and the connection's status.
+fn toolbar(ui: &mut egui::Ui, tab: &Tab, actions: &mut Vec<Action>) {
+    ui.horizontal(|ui| {
+        if tab.is_running() {
+            if ui
+                .button(t!("Disconnect"))
+                .on_hover_text(t!("Ctrl+Shift+K"))
+                .clicked()
+            {
+                actions.push(Action::Disconnect);
+            }
+        } else if ui
+            .add_enabled(tab.can_connect(), egui::Button::new(t!("Connect")))
+            .on_hover_text(t!("Ctrl+K"))
+            .clicked()
+        {
+            actions.push(Action::Connect);
+        }
+        let label = if tab.show_editor {
+            t!("Hide connection settings")
+        } else {
+            t!("Connection settings")
+        };
+        if ui.button(label).clicked() {
+            actions.push(Action::ToggleEditor);
+        }
+        ui.vertical(|ui| {
+            show_status(ui, &tab.model, &tab.address_text(), tab.version.name());
+        });
+    });
+}
+
+/// The panel under the tree: Subscriptions, Publish, Messages, Packets.
+fn bottom_panel(ui: &mut egui::Ui, tab: &mut Tab, settings: &Settings, actions: &mut Vec<Action>) {
+    ui.set_min_height(BOTTOM_PANEL_HEIGHT);
+    ui.horizontal(|ui| {
+        for (which, label) in [
+            (BottomTab::Subscriptions, t!("Subscriptions")),
+            (BottomTab::Publish, t!("Publish")),
+            (BottomTab::Messages, t!("Messages")),
+            (BottomTab::Packets, t!("Packets")),
+        ] {
+            ui.selectable_value(&mut tab.bottom, which, label);
+        }
+    });
+    ui.separator();
+    let action = match tab.bottom {
+        BottomTab::Subscriptions => {
+            egui::ScrollArea::vertical()
+                .id_salt("subscriptions-scroll")
+                .auto_shrink([false, false])
+                .show(ui, |ui| tab.subscribe.show(ui, &tab.model))
+                .inner
+        }
+        BottomTab::Publish => {
+            egui::ScrollArea::vertical()
+                .id_salt("publish-scroll")
+                .auto_shrink([false, false])
+                .show(ui, |ui| tab.publish.show(ui, &tab.model))
+                .inner
+        }
+        BottomTab::Messages => {
+            actions.extend(history_limits(ui, settings));
+            tab.messages.show(ui, &tab.model).map(Action::ShowTopic)
+        }
+        BottomTab::Packets => tab
+            .packets
+            .show(ui, &tab.model, tab.packet_log, tab.version),
+    };
+    actions.extend(action);
+}
+
+/// How much history each connection keeps; returns the change, if any.
+fn history_limits(ui: &mut egui::Ui, settings: &Settings) -> Option<Action> {
+    let mut messages = settings.history_messages;
+    let mut per_topic = settings.history_per_topic;
+    ui.horizontal(|ui| {
+        let label = ui.label(t!("History: keep"));
+        ui.add(
+            egui::DragValue::new(&mut messages)
+                .range(1_000..=10_000_000)
+                .speed(1000),
+        )
+        .labelled_by(label.id);
+        let label = ui.label(t!("messages in all, and per topic"));
+        ui.add(egui::DragValue::new(&mut per_topic).range(1..=100_000))
+            .labelled_by(label.id);
+    });
+    (messages != settings.history_messages || per_topic != settings.history_per_topic).then_some(
+        Action::SetHistoryLimits {
+            messages,
+            per_topic,
+        },
+    )
+}
+
+/// The topic tree on the left.
+fn tree_panel(ui: &mut egui::Ui, tab: &mut Tab, actions: &mut Vec<Action>) {
+    let colors: Vec<(String, [u8; 3])> = tab
+        .model
+        .subscriptions
+        .iter()
+        .map(|s| (s.filter.clone(), s.color))
+        .collect();
+    egui::Panel::left("tree")
+        .resizable(true)
+        .default_size(420.0)
+        .show(ui, |ui| {
+            ui.label(RichText::new(t!("Topics")).strong());
+            if tab.tree.show(ui, &tab.model, &colors).is_some() {
+                actions.push(Action::TopicSelected);
+            }
+        });
+}

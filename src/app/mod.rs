@@ -1,0 +1,222 @@
+//! The eframe application. `logic` (which runs even while the window is
+//! hidden) applies the worker's results and drains each tab's network events
+//! into its model; `ui` lays out the panels, collects the [`Action`]s they
+//! return, and hands them to the one place that carries them out
+//! (`actions.rs`). Nothing here waits on a disk, a keyring or a dialog: that
+//! is the worker's job (`worker.rs`).
+
+mod actions;
+mod layout;
+mod notice;
+mod settings;
+mod tab;
+mod worker;
+
+use std::sync::Arc;
+use std::time::Instant;
+
+pub use notice::AppNotice;
+pub use settings::{SETTINGS_KEY, Settings, ThemeChoice};
+pub use tab::{BottomTab, Tab};
+pub use worker::{
+    Job, MAX_PAYLOAD_FILE_BYTES, PayloadFileError, PickedFile, TabId, Worker, WorkerEvent,
+};
+
+use crate::profiles::{
+    Profile, ProfileStore, SecretStore, StoreError, default_secret_store, presets,
+};
+use crate::ui::Action;
+
+/// What the window does as it opens (`mqscope --connect URL`).
+#[derive(Clone, Debug, Default)]
+pub struct Launch {
+    /// Connect to this broker URL.
+    pub connect: Option<String>,
+    /// Subscribe to these filters once connected.
+    pub subscribe: Vec<String>,
+    /// Record packets from the start.
+    pub record_packets: bool,
+}
+
+/// The application.
+pub struct MqscopeApp {
+    /// The connection tabs.
+    pub tabs: Vec<Tab>,
+    /// The tab shown.
+    pub active: usize,
+    store: Option<ProfileStore>,
+    worker: Worker,
+    settings: Settings,
+    notices: Vec<AppNotice>,
+    repaint: Option<crate::net::Repaint>,
+    frame_ms: Option<f32>,
+    next_tab_id: TabId,
+    theme_applied: Option<ThemeChoice>,
+}
+
+impl MqscopeApp {
+    /// Create the app (eframe's creator).
+    pub fn new(cc: &eframe::CreationContext<'_>) -> MqscopeApp {
+        let settings: Settings = cc
+            .storage
+            .and_then(|s| eframe::get_value(s, SETTINGS_KEY))
+            .unwrap_or_default();
+        let ctx = cc.egui_ctx.clone();
+        let repaint: crate::net::Repaint = Arc::new(move || ctx.request_repaint());
+        MqscopeApp::build(
+            ProfileStore::open_default(),
+            default_secret_store(),
+            settings,
+            Some(repaint),
+        )
+    }
+
+    /// Create the app with a profile store and a secret store (tests use
+    /// temporary ones).
+    pub fn with_store(
+        store: Result<(ProfileStore, Option<String>), StoreError>,
+        secrets: Box<dyn SecretStore>,
+        settings: Settings,
+    ) -> MqscopeApp {
+        MqscopeApp::build(store, secrets, settings, None)
+    }
+
+    fn build(
+        store: Result<(ProfileStore, Option<String>), StoreError>,
+        secrets: Box<dyn SecretStore>,
+        settings: Settings,
+        repaint: Option<crate::net::Repaint>,
+    ) -> MqscopeApp {
+        let mut notices = Vec::new();
+        let store = match store {
+            Ok((store, notice)) => {
+                notices.extend(notice.map(AppNotice::StoreLoaded));
+                Some(store)
+            }
+            Err(error) => {
+                notices.push(AppNotice::StoreUnavailable(error));
+                None
+            }
+        };
+        let first = settings
+            .last_profile
+            .as_ref()
+            .and_then(|id| find_profile(store.as_ref(), id))
+            .or_else(|| store.as_ref().and_then(|s| s.profiles.first().cloned()))
+            .unwrap_or_else(first_preset);
+        MqscopeApp {
+            tabs: vec![Tab::new(0, first, settings.history_limits())],
+            active: 0,
+            store,
+            worker: Worker::start(secrets, repaint.clone()),
+            settings,
+            notices,
+            repaint,
+            frame_ms: None,
+            next_tab_id: 1,
+            theme_applied: None,
+        }
+    }
+
+    /// Carry out `mqscope --connect URL`: a tab for that broker, connected.
+    pub fn launch(&mut self, launch: Launch) {
+        let Some(url) = launch.connect else {
+            return;
+        };
+        let (address, extras) = match crate::net::BrokerAddress::parse_url(&url) {
+            Ok(parsed) => parsed,
+            Err(error) => {
+                self.notices.push(AppNotice::LaunchUrl { url, error });
+                return;
+            }
+        };
+        let mut profile = Profile::new(address.to_string());
+        profile.host = address.host;
+        profile.port = address.port;
+        profile.transport = address.transport;
+        profile.websocket_path = address.path;
+        profile.user_name = extras.user_name.unwrap_or_default();
+        profile.password = extras.password;
+        profile.password_storage = crate::profiles::PasswordStorage::DoNotSave;
+        for (index, filter) in launch.subscribe.iter().enumerate() {
+            let mut saved = crate::profiles::SavedSubscription::new(filter.clone());
+            saved.color = crate::ui::subscriptions::color_for(index);
+            profile.subscriptions.push(saved);
+        }
+        let mut tab = self.new_tab(profile);
+        tab.packet_log = launch.record_packets;
+        self.tabs = vec![tab];
+        self.active = 0;
+        self.handle(Action::Connect);
+    }
+
+    /// A new tab on `profile` (not yet among the tabs).
+    fn new_tab(&mut self, profile: Profile) -> Tab {
+        let id = self.next_tab_id;
+        self.next_tab_id += 1;
+        Tab::new(id, profile, self.settings.history_limits())
+    }
+
+    /// The tab with `id`, if it is still open.
+    fn tab_mut(&mut self, id: TabId) -> Option<&mut Tab> {
+        self.tabs.iter_mut().find(|t| t.id == id)
+    }
+
+    /// The notices the window shows now: the app's, then the active tab's.
+    pub fn notices(&self) -> &[AppNotice] {
+        &self.notices
+    }
+
+    /// Follow the theme setting when it changes.
+    fn apply_theme(&mut self, ctx: &egui::Context) {
+        if self.theme_applied != Some(self.settings.theme) {
+            ctx.set_theme(self.settings.theme.preference());
+            self.theme_applied = Some(self.settings.theme);
+        }
+    }
+
+    /// Apply the worker's results that are ready.
+    fn apply_worker_events(&mut self) {
+        let ready: Vec<WorkerEvent> = self.worker.ready().collect();
+        for event in ready {
+            self.apply_worker_event(event);
+        }
+    }
+}
+
+/// The first preset: where a new tab starts.
+fn first_preset() -> Profile {
+    presets().remove(0)
+}
+
+/// A saved profile or a preset, by id.
+fn find_profile(store: Option<&ProfileStore>, id: &str) -> Option<Profile> {
+    store
+        .and_then(|s| s.get(id).cloned())
+        .or_else(|| presets().into_iter().find(|p| p.id == id))
+}
+
+impl eframe::App for MqscopeApp {
+    fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
+        self.apply_theme(ctx);
+        self.apply_worker_events();
+        let now = Instant::now();
+        for tab in &mut self.tabs {
+            tab.drain(now);
+        }
+    }
+
+    fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
+        self.frame_ms = frame.info().cpu_usage.map(|s| s * 1000.0);
+        let actions = self.layout(ui);
+        for action in actions {
+            self.handle(action);
+        }
+        self.apply_theme(ui.ctx());
+    }
+
+    fn save(&mut self, storage: &mut dyn eframe::Storage) {
+        self.settings.last_profile = Some(self.tabs[self.active].editor.profile.id.clone());
+        eframe::set_value(storage, SETTINGS_KEY, &self.settings);
+    }
+}

@@ -1,0 +1,40 @@
+//! What the app itself tells the person (beside each connection's own
+//! notices): typed, so that the window words them in the person's language.
+
+use crate::net::AddressError;
+use crate::profiles::{ProfileError, SecretError, StoreError};
+
+/// Something the app tells the person.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum AppNotice {
+    /// The profile folder cannot be used at all on this computer.
+    StoreUnavailable(StoreError),
+    /// Reading the saved profiles found a problem (what the store said).
+    StoreLoaded(String),
+    /// Saving was asked for, but there is nowhere to save.
+    SavingUnavailable,
+    /// The profiles could not be written.
+    ProfilesNotSaved(StoreError),
+    /// The password went into the system keyring.
+    PasswordSaved,
+    /// The password could not be kept as asked.
+    PasswordNotSaved(SecretError),
+    /// The saved password could not be read; connecting without one.
+    PasswordNotRead(SecretError),
+    /// A deleted profile's keyring entry could not be removed.
+    PasswordNotDeleted(SecretError),
+    /// `--connect URL` could not be read.
+    LaunchUrl {
+        /// The URL given.
+        url: String,
+        /// What is wrong with it.
+        error: AddressError,
+    },
+    /// The profile cannot be turned into a connection.
+    ProfileInvalid(ProfileError),
+    /// The network thread could not start.
+    NetworkThread(std::io::Error),
+    /// The background worker is not running, so nothing can be saved.
+    WorkerUnavailable,
+}

@@ -1,0 +1,224 @@
+//! One connection tab at run time: its editor, its network thread, its model
+//! and the state of its panels.
+
+use std::time::{Instant, SystemTime};
+
+use super::worker::TabId;
+use crate::model::{
+    ConnectionModel, ConnectionState, HistoryLimits, Subscription, SubscriptionStatus,
+};
+use crate::net::{Command, ConnectionConfig, ConnectionHandle, Event, Repaint};
+use crate::profiles::{Profile, SavedSubscription};
+use crate::proto::{Properties, Property, ProtocolVersion, SubscribeFilter};
+use crate::ui::connection::Editor;
+use crate::ui::details::DetailsView;
+use crate::ui::messages::MessagesView;
+use crate::ui::packets::PacketsView;
+use crate::ui::publish::PublishForm;
+use crate::ui::subscriptions::{SubscribeForm, color_for};
+use crate::ui::tree::TreeView;
+
+/// The panel under the tree and details.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BottomTab {
+    /// Subscriptions.
+    Subscriptions,
+    /// Publish.
+    Publish,
+    /// The messages log.
+    Messages,
+    /// The packet inspector.
+    Packets,
+}
+
+/// One connection tab.
+pub struct Tab {
+    /// Names the tab for answers from the worker.
+    pub id: TabId,
+    /// The connection editor.
+    pub editor: Editor,
+    /// What the window knows about the connection.
+    pub model: ConnectionModel,
+    handle: Option<ConnectionHandle>,
+    subscribed_on_connect: bool,
+    /// Whether the packet log is on.
+    pub packet_log: bool,
+    /// The protocol version of the running (or last) connection.
+    pub version: ProtocolVersion,
+    /// Connect was asked for; the password is being read from the keyring.
+    pub awaiting_password: bool,
+    /// The topic tree view.
+    pub tree: TreeView,
+    /// The details view.
+    pub details: DetailsView,
+    /// The messages log.
+    pub messages: MessagesView,
+    /// The publish form.
+    pub publish: PublishForm,
+    /// The subscribe form.
+    pub subscribe: SubscribeForm,
+    /// The packet inspector.
+    pub packets: PacketsView,
+    /// The bottom panel shown.
+    pub bottom: BottomTab,
+    /// Whether the editor is shown.
+    pub show_editor: bool,
+}
+
+impl Tab {
+    /// A tab on `profile`, not connected.
+    pub fn new(id: TabId, profile: Profile, limits: HistoryLimits) -> Tab {
+        let mut model = ConnectionModel::new(limits);
+        for (index, saved) in profile.subscriptions.iter().enumerate() {
+            model.subscriptions.push(subscription_from(saved, index));
+        }
+        Tab {
+            id,
+            version: profile.advanced.mqtt_version,
+            editor: Editor::new(profile),
+            model,
+            handle: None,
+            subscribed_on_connect: false,
+            packet_log: false,
+            awaiting_password: false,
+            tree: TreeView::default(),
+            details: DetailsView::default(),
+            messages: MessagesView::default(),
+            publish: PublishForm::default(),
+            subscribe: SubscribeForm::default(),
+            packets: PacketsView::default(),
+            bottom: BottomTab::Subscriptions,
+            show_editor: true,
+        }
+    }
+
+    /// Whether a network thread runs for this tab.
+    pub fn is_running(&self) -> bool {
+        self.handle.is_some()
+    }
+
+    /// Whether Connect may start a connection now.
+    pub fn can_connect(&self) -> bool {
+        !self.is_running() && !self.awaiting_password
+    }
+
+    /// Send a command to the network thread, if one runs.
+    pub fn send(&self, command: Command) {
+        if let Some(handle) = &self.handle {
+            handle.send(command);
+        }
+    }
+
+    /// Start the network thread for `config`.
+    pub fn start(
+        &mut self,
+        config: ConnectionConfig,
+        repaint: Option<Repaint>,
+    ) -> std::io::Result<()> {
+        let handle = ConnectionHandle::spawn(config, repaint)?;
+        self.handle = Some(handle);
+        self.subscribed_on_connect = false;
+        self.show_editor = false;
+        self.model.state = ConnectionState::Connecting {
+            address: self.address_text(),
+            attempt: 1,
+        };
+        Ok(())
+    }
+
+    /// Take in every pending event; returns how many.
+    pub fn drain(&mut self, now: Instant) -> usize {
+        let Some(handle) = &self.handle else {
+            return 0;
+        };
+        let events: Vec<Event> = handle.events().try_iter().collect();
+        let count = events.len();
+        let mut stopped = false;
+        // One clock reading for the whole batch, not one per message.
+        let received_at = SystemTime::now();
+        for event in events {
+            match &event {
+                Event::Message(publish) => {
+                    self.model.ingest(publish, now, received_at);
+                    continue;
+                }
+                Event::Connected(_) if !self.subscribed_on_connect => {
+                    self.subscribed_on_connect = true;
+                    self.model.apply(event, now);
+                    self.subscribe_all();
+                    continue;
+                }
+                Event::Stopped => stopped = true,
+                _ => {}
+            }
+            self.model.apply(event, now);
+        }
+        if stopped {
+            self.handle = None;
+            self.show_editor = true;
+        }
+        count
+    }
+
+    /// Send SUBSCRIBE for every subscription of the tab (after CONNACK).
+    fn subscribe_all(&mut self) {
+        for index in 0..self.model.subscriptions.len() {
+            let tag = self.model.next_tag();
+            let sub = &mut self.model.subscriptions[index];
+            sub.tag = tag;
+            sub.status = SubscriptionStatus::Pending;
+            let mut properties = Properties::new();
+            if let (Some(id), ProtocolVersion::V5) = (sub.identifier, self.version) {
+                properties.push(Property::SubscriptionIdentifier(id));
+            }
+            let command = Command::Subscribe {
+                tag,
+                filters: vec![SubscribeFilter {
+                    filter: sub.filter.as_str().into(),
+                    options: sub.options,
+                }],
+                properties,
+            };
+            self.send(command);
+        }
+    }
+
+    /// Keep a subscription asked for in the window: in the model (pending)
+    /// and in the profile, replacing one on the same filter.
+    pub fn add_subscription(&mut self, saved: SavedSubscription, tag: u64) {
+        self.model
+            .subscriptions
+            .retain(|s| s.filter != saved.filter);
+        let mut subscription = subscription_from(&saved, self.model.subscriptions.len());
+        subscription.status = SubscriptionStatus::Pending;
+        subscription.tag = tag;
+        self.model.subscriptions.push(subscription);
+        let subs = &mut self.editor.profile.subscriptions;
+        subs.retain(|s| s.filter != saved.filter);
+        subs.push(saved);
+    }
+
+    /// `host:port` of the profile, for the status line.
+    pub fn address_text(&self) -> String {
+        let p = &self.editor.profile;
+        format!("{}:{}", p.host, p.port)
+    }
+}
+
+/// The model's view of a saved subscription; an unset colour gets the
+/// palette's `index`-th.
+pub fn subscription_from(saved: &SavedSubscription, index: usize) -> Subscription {
+    let filter = saved.subscribe_filter();
+    Subscription {
+        filter: saved.filter.clone(),
+        options: filter.options,
+        identifier: saved.subscription_identifier,
+        color: if saved.color == [0, 0, 0] {
+            color_for(index)
+        } else {
+            saved.color
+        },
+        status: SubscriptionStatus::Inactive,
+        tag: 0,
+    }
+}

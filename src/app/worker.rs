@@ -1,0 +1,360 @@
+//! The app's background worker. Everything that may block — the keyring,
+//! profile writes with their fsync, file dialogs and file reads — runs here,
+//! never on the UI thread. Jobs go in over a channel; each result comes back
+//! as a [`WorkerEvent`] that the app applies in `logic`, and the window is
+//! asked to repaint so that it sees it.
+
+use std::path::PathBuf;
+use std::thread;
+use std::time::Duration;
+
+use bytes::Bytes;
+use crossbeam_channel::{Receiver, Sender, unbounded};
+
+use crate::net::Repaint;
+use crate::profiles::{PasswordStorage, ProfileStore, SecretError, SecretStore, StoreError};
+
+/// Which tab a job was asked for (tabs may close before the answer).
+pub type TabId = u64;
+
+/// The largest file the Publish panel sends: MQTT's largest packet is
+/// 268 435 455 bytes, and the payload must leave room for the header.
+pub const MAX_PAYLOAD_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// How long closing the app waits for writes still queued.
+const FINISH_WAIT: Duration = Duration::from_secs(3);
+
+/// Work that may block.
+#[derive(Debug)]
+pub enum Job {
+    /// Write the saved profiles (atomically, with fsync).
+    SaveProfiles(ProfileStore),
+    /// Keep a password as `storage` says (keyring, or delete its entry).
+    StorePassword {
+        /// The tab that asked.
+        tab: TabId,
+        /// The profile's id (its keyring entry).
+        profile_id: String,
+        /// Where the password goes.
+        storage: PasswordStorage,
+        /// The password; `None` deletes it.
+        password: Option<String>,
+    },
+    /// Read a password from the keyring, to connect with it.
+    ReadPassword {
+        /// The tab that asked.
+        tab: TabId,
+        /// The profile's id.
+        profile_id: String,
+    },
+    /// Delete a profile's keyring entry (the profile was deleted).
+    DeletePassword {
+        /// The profile's id.
+        profile_id: String,
+    },
+    /// Ask for a file to publish, then read it.
+    PickPayloadFile {
+        /// The tab that asked.
+        tab: TabId,
+    },
+}
+
+/// Why a payload file cannot be sent.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum PayloadFileError {
+    /// The file could not be read.
+    #[error("cannot read the file: {0}")]
+    Read(#[from] std::io::Error),
+    /// The file is larger than an MQTT message can be.
+    #[error("the file holds {size} bytes; an MQTT message holds at most {limit}")]
+    TooLarge {
+        /// The file's size in bytes.
+        size: u64,
+        /// [`MAX_PAYLOAD_FILE_BYTES`].
+        limit: u64,
+    },
+}
+
+/// A file chosen for the payload.
+#[derive(Debug)]
+pub struct PickedFile {
+    /// Where it is.
+    pub path: PathBuf,
+    /// Its bytes, or why they cannot be sent.
+    pub contents: Result<Bytes, PayloadFileError>,
+}
+
+/// The outcome of a [`Job`].
+#[derive(Debug)]
+pub enum WorkerEvent {
+    /// The profiles were written, or why not.
+    ProfilesSaved(Result<(), StoreError>),
+    /// A password was stored (or its entry deleted), or why not.
+    PasswordStored {
+        /// The tab that asked.
+        tab: TabId,
+        /// Where it went.
+        storage: PasswordStorage,
+        /// Whether it worked.
+        result: Result<(), SecretError>,
+    },
+    /// A password was read from the keyring.
+    PasswordRead {
+        /// The tab that asked.
+        tab: TabId,
+        /// The profile's id.
+        profile_id: String,
+        /// The password (`None`: none stored), or why it could not be read.
+        result: Result<Option<String>, SecretError>,
+    },
+    /// A deleted profile's keyring entry is gone, or why not.
+    PasswordDeleted(Result<(), SecretError>),
+    /// A file was chosen for the payload (nothing comes if the dialog was
+    /// cancelled, only [`WorkerEvent::PayloadFileCancelled`]).
+    PayloadFile {
+        /// The tab that asked.
+        tab: TabId,
+        /// The file.
+        file: PickedFile,
+    },
+    /// The file dialog was closed without a choice.
+    PayloadFileCancelled {
+        /// The tab that asked.
+        tab: TabId,
+    },
+}
+
+/// The worker thread and its two channels.
+pub struct Worker {
+    jobs: Option<Sender<Job>>,
+    events: Receiver<WorkerEvent>,
+    finished: Receiver<()>,
+}
+
+impl Worker {
+    /// Start the worker; it owns `secrets`. `repaint` wakes the window when a
+    /// result is ready.
+    pub fn start(secrets: Box<dyn SecretStore>, repaint: Option<Repaint>) -> Worker {
+        let (job_tx, job_rx) = unbounded::<Job>();
+        let (event_tx, event_rx) = unbounded();
+        let (finished_tx, finished_rx) = crossbeam_channel::bounded(1);
+        let outlet = Outlet {
+            events: event_tx,
+            repaint,
+        };
+        let spawned = thread::Builder::new()
+            .name("mqscope-worker".to_owned())
+            .spawn(move || {
+                for job in job_rx {
+                    run(job, secrets.as_ref(), &outlet);
+                }
+                let _ = finished_tx.send(());
+            });
+        if spawned.is_err() {
+            // Without a worker, jobs are refused at `send` and told as such.
+            return Worker {
+                jobs: None,
+                events: event_rx,
+                finished: finished_rx,
+            };
+        }
+        Worker {
+            jobs: Some(job_tx),
+            events: event_rx,
+            finished: finished_rx,
+        }
+    }
+
+    /// Queue a job. Returns false if the worker is not running.
+    pub fn send(&self, job: Job) -> bool {
+        self.jobs
+            .as_ref()
+            .is_some_and(|jobs| jobs.send(job).is_ok())
+    }
+
+    /// Results ready now, without waiting.
+    pub fn ready(&self) -> impl Iterator<Item = WorkerEvent> + '_ {
+        self.events.try_iter()
+    }
+}
+
+impl Drop for Worker {
+    /// Let queued writes finish, for a bounded time (a keyring prompt left
+    /// open must not keep the app from closing).
+    fn drop(&mut self) {
+        if self.jobs.take().is_some() {
+            let _ = self.finished.recv_timeout(FINISH_WAIT);
+        }
+    }
+}
+
+/// Where results go.
+#[derive(Clone)]
+struct Outlet {
+    events: Sender<WorkerEvent>,
+    repaint: Option<Repaint>,
+}
+
+impl Outlet {
+    fn send(&self, event: WorkerEvent) {
+        if self.events.send(event).is_ok()
+            && let Some(repaint) = &self.repaint
+        {
+            repaint();
+        }
+    }
+}
+
+fn run(job: Job, secrets: &dyn SecretStore, outlet: &Outlet) {
+    match job {
+        Job::SaveProfiles(store) => outlet.send(WorkerEvent::ProfilesSaved(store.save())),
+        Job::StorePassword {
+            tab,
+            profile_id,
+            storage,
+            password,
+        } => {
+            let result =
+                crate::profiles::keep_password(secrets, &profile_id, storage, password.as_deref());
+            outlet.send(WorkerEvent::PasswordStored {
+                tab,
+                storage,
+                result,
+            });
+        }
+        Job::ReadPassword { tab, profile_id } => {
+            let result = secrets.get(&profile_id);
+            outlet.send(WorkerEvent::PasswordRead {
+                tab,
+                profile_id,
+                result,
+            });
+        }
+        Job::DeletePassword { profile_id } => {
+            let result = match secrets.delete(&profile_id) {
+                Err(SecretError::Unavailable { .. }) => Ok(()),
+                other => other,
+            };
+            outlet.send(WorkerEvent::PasswordDeleted(result));
+        }
+        Job::PickPayloadFile { tab } => pick_payload_file(tab, outlet.clone()),
+    }
+}
+
+/// A dialog may stay open for minutes: it gets its own thread, so that
+/// profile writes queued meanwhile are not held up.
+fn pick_payload_file(tab: TabId, outlet: Outlet) {
+    let fallback = outlet.clone();
+    let spawned = thread::Builder::new()
+        .name("mqscope-file-dialog".to_owned())
+        .spawn(move || {
+            let event = match rfd::FileDialog::new().pick_file() {
+                Some(path) => WorkerEvent::PayloadFile {
+                    tab,
+                    file: PickedFile {
+                        contents: read_payload_file(&path),
+                        path,
+                    },
+                },
+                None => WorkerEvent::PayloadFileCancelled { tab },
+            };
+            outlet.send(event);
+        });
+    if spawned.is_err() {
+        // No thread for the dialog: tell the panel it is not coming.
+        fallback.send(WorkerEvent::PayloadFileCancelled { tab });
+    }
+}
+
+/// Read a payload file, refusing one larger than an MQTT message can be
+/// before reading it.
+pub fn read_payload_file(path: &std::path::Path) -> Result<Bytes, PayloadFileError> {
+    let size = std::fs::metadata(path)?.len();
+    if size > MAX_PAYLOAD_FILE_BYTES {
+        return Err(PayloadFileError::TooLarge {
+            size,
+            limit: MAX_PAYLOAD_FILE_BYTES,
+        });
+    }
+    Ok(Bytes::from(std::fs::read(path)?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profiles::MemorySecretStore;
+
+    fn next(worker: &Worker) -> WorkerEvent {
+        worker
+            .events
+            .recv_timeout(Duration::from_secs(10))
+            .expect("the worker answers")
+    }
+
+    #[test]
+    fn passwords_go_through_the_worker() {
+        let worker = Worker::start(Box::new(MemorySecretStore::new()), None);
+        assert!(worker.send(Job::StorePassword {
+            tab: 1,
+            profile_id: "p".into(),
+            storage: PasswordStorage::Keyring,
+            password: Some("s3cret".into()),
+        }));
+        assert!(matches!(
+            next(&worker),
+            WorkerEvent::PasswordStored {
+                tab: 1,
+                result: Ok(()),
+                ..
+            }
+        ));
+        worker.send(Job::ReadPassword {
+            tab: 2,
+            profile_id: "p".into(),
+        });
+        match next(&worker) {
+            WorkerEvent::PasswordRead { tab, result, .. } => {
+                assert_eq!(tab, 2);
+                assert_eq!(result, Ok(Some("s3cret".to_owned())));
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+        worker.send(Job::DeletePassword {
+            profile_id: "p".into(),
+        });
+        assert!(matches!(
+            next(&worker),
+            WorkerEvent::PasswordDeleted(Ok(()))
+        ));
+        worker.send(Job::ReadPassword {
+            tab: 2,
+            profile_id: "p".into(),
+        });
+        assert!(matches!(
+            next(&worker),
+            WorkerEvent::PasswordRead {
+                result: Ok(None),
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn profiles_are_written_by_the_worker() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let worker = Worker::start(Box::new(MemorySecretStore::new()), None);
+        let store = ProfileStore::new(dir.path(), vec![crate::profiles::Profile::new("lab")]);
+        worker.send(Job::SaveProfiles(store));
+        assert!(matches!(next(&worker), WorkerEvent::ProfilesSaved(Ok(()))));
+        let (read, _) = ProfileStore::open(dir.path());
+        assert_eq!(read.profiles.len(), 1);
+        assert_eq!(read.profiles[0].name, "lab");
+    }
+
+    #[test]
+    fn a_missing_payload_file_is_an_error_not_a_panic() {
+        let error = read_payload_file(std::path::Path::new("/nonexistent/mqscope/file"));
+        assert!(matches!(error, Err(PayloadFileError::Read(_))));
+    }
+}

@@ -1,0 +1,59 @@
+//! [`Action`]: everything a person can ask the window for. Panels return
+//! actions; `app::actions` is the one place that carries them out.
+
+use crate::app::ThemeChoice;
+use crate::model::NodeId;
+use crate::proto::{Properties, Publish, SubscribeFilter};
+
+/// What the person asked for. Actions about a connection apply to the tab
+/// shown.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// Connect the tab.
+    Connect,
+    /// Disconnect the tab.
+    Disconnect,
+    /// Subscribe to filters.
+    Subscribe(Vec<SubscribeFilter>, Properties),
+    /// Unsubscribe from a filter.
+    Unsubscribe(String),
+    /// Publish a message.
+    Publish(Publish),
+    /// Delete the retained message of a topic (publish an empty retained message).
+    DeleteRetained(String),
+    /// Switch the packet log on or off.
+    SetPacketLog(bool),
+    /// Save the profile in the editor.
+    SaveProfile,
+    /// Delete the saved profile in the editor (and its keyring entry).
+    DeleteProfile,
+    /// Start the editor from another profile (a preset or a saved one), by id.
+    LoadProfile(String),
+    /// Ask for a file to send as the payload (a dialog on the worker).
+    PickPayloadFile,
+    /// Change the history bounds of every connection.
+    SetHistoryLimits {
+        /// Messages kept in all.
+        messages: usize,
+        /// Messages kept per topic.
+        per_topic: usize,
+    },
+    /// Change the theme.
+    SetTheme(ThemeChoice),
+    /// Show another tab.
+    SwitchTab(usize),
+    /// Close a tab (and its connection).
+    CloseTab(usize),
+    /// Open a new tab on the first preset.
+    NewTab,
+    /// Show or hide the connection editor.
+    ToggleEditor,
+    /// Put the keyboard focus in the tree's filter field.
+    FocusTopicFilter,
+    /// Show a topic: reveal it in the tree and select it.
+    ShowTopic(NodeId),
+    /// The tree's selection changed: the details start at the newest message.
+    TopicSelected,
+    /// Forget the notices shown.
+    DismissNotices,
+}
