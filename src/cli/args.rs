@@ -1,5 +1,6 @@
 //! Command-line options, named as mosquitto_sub and mosquitto_pub 2.0 name them.
 
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum};
@@ -64,19 +65,21 @@ pub struct ConnectArgs {
     /// Password.
     #[arg(short = 'P', long = "pw")]
     pub password: Option<String>,
-    /// Keep alive in seconds (0: off).
-    #[arg(short = 'k', long = "keepalive", default_value_t = 60)]
+    /// Keep alive in seconds, 0 (off) to 65535.
+    #[arg(short = 'k', long = "keepalive", default_value_t = 60, value_parser = parse_keep_alive)]
     pub keep_alive_secs: u16,
     /// Do not start clean: resume the broker's session for this client id.
     #[arg(short = 'c', long = "disable-clean-session")]
     pub no_clean_start: bool,
-    /// Session expiry interval in seconds (MQTT 5); -1 or "inf" for never.
+    /// Session expiry interval in seconds (MQTT 5), 0 to 4294967295; -1 or
+    /// "inf" for never (4294967295 also means never).
     #[arg(
         short = 'x',
         long = "session-expiry-interval",
-        allow_hyphen_values = true
+        allow_hyphen_values = true,
+        value_parser = parse_session_expiry
     )]
-    pub session_expiry: Option<String>,
+    pub session_expiry_secs: Option<u32>,
     /// MQTT 5 property: -D COMMAND NAME VALUE (user-property takes NAME KEY VALUE).
     #[arg(short = 'D', long = "property", num_args = 3..=4, action = ArgAction::Append, value_names = ["COMMAND", "NAME", "VALUE"])]
     pub properties: Vec<String>,
@@ -138,11 +141,12 @@ pub struct SubArgs {
     /// Maximum QoS of the subscription.
     #[arg(short = 'q', long = "qos", default_value_t = 0)]
     pub qos: u8,
-    /// Exit after this many messages.
-    #[arg(short = 'C', long = "count")]
+    /// Exit after this many messages (1 or more).
+    #[arg(short = 'C', long = "count", value_parser = parse_count)]
     pub count: Option<u64>,
-    /// Exit with status 27 after this many seconds without finishing.
-    #[arg(short = 'W', long = "timeout")]
+    /// Exit with status 27 after this many seconds (1 or more) without
+    /// finishing; a time too far ahead for the system clock means no timeout.
+    #[arg(short = 'W', long = "timeout", value_parser = parse_timeout)]
     pub timeout_secs: Option<u64>,
     /// Output format.
     #[arg(long = "format", value_enum, default_value_t = OutputFormat::Json)]
@@ -190,4 +194,172 @@ pub struct PubArgs {
     /// Send an empty message.
     #[arg(short = 'n', long = "null-message", group = "source")]
     pub empty: bool,
+}
+
+/// A whole number in `range`, or a plain-words error naming `what` and the range.
+fn number_in(text: &str, range: RangeInclusive<u64>, what: &str) -> Result<u64, String> {
+    match text.trim().parse::<u64>() {
+        Ok(n) if range.contains(&n) => Ok(n),
+        _ => Err(format!(
+            "{what} is a whole number from {} to {}",
+            range.start(),
+            range.end()
+        )),
+    }
+}
+
+/// `-k`: seconds, 0 (off) to 65535, the range of the Keep Alive field.
+fn parse_keep_alive(text: &str) -> Result<u16, String> {
+    let range = 0..=u64::from(u16::MAX);
+    number_in(text, range, "the keep alive (in seconds, 0 for off)")
+        .map(|secs| u16::try_from(secs).unwrap_or(u16::MAX))
+}
+
+/// `-x`: seconds, 0 to 4294967295, or -1 / inf / ∞ for never (4294967295).
+fn parse_session_expiry(text: &str) -> Result<u32, String> {
+    if matches!(text.trim(), "-1" | "inf" | "∞") {
+        return Ok(u32::MAX);
+    }
+    number_in(
+        text,
+        0..=u64::from(u32::MAX),
+        "the session expiry interval (in seconds)",
+    )
+    .map(|secs| u32::try_from(secs).unwrap_or(u32::MAX))
+    .map_err(|e| format!("{e}, or -1 for a session that never expires"))
+}
+
+/// `-C`: 1 or more messages (mosquitto_sub refuses 0 too).
+fn parse_count(text: &str) -> Result<u64, String> {
+    number_in(text, 1..=u64::MAX, "the message count")
+}
+
+/// `-W`: 1 or more seconds (mosquitto_sub refuses 0 too).
+fn parse_timeout(text: &str) -> Result<u64, String> {
+    number_in(text, 1..=u64::MAX, "the timeout (in seconds)")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Parse `mqscope sub -t x` with `extra` options.
+    fn sub(extra: &[&str]) -> Result<SubArgs, String> {
+        let args = ["mqscope", "sub", "-t", "x"].iter().chain(extra);
+        match Cli::try_parse_from(args) {
+            Ok(Cli {
+                command: Some(CliCommand::Sub(sub)),
+                ..
+            }) => Ok(sub),
+            Ok(other) => Err(format!("not a sub command: {other:?}")),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
+    fn refused(extra: &[&str]) -> String {
+        match sub(extra) {
+            Ok(args) => panic!("{extra:?} was accepted: {args:?}"),
+            Err(message) => message,
+        }
+    }
+
+    #[test]
+    fn the_largest_numbers_are_accepted() {
+        let max = u64::MAX.to_string();
+        let args = sub(&["-W", &max, "-C", &max, "-k", "65535", "-x", "4294967295"]).unwrap();
+        assert_eq!(args.timeout_secs, Some(u64::MAX));
+        assert_eq!(args.count, Some(u64::MAX));
+        assert_eq!(args.connect.keep_alive_secs, u16::MAX);
+        assert_eq!(args.connect.session_expiry_secs, Some(u32::MAX));
+    }
+
+    #[test]
+    fn the_smallest_numbers_are_accepted() {
+        let args = sub(&["-W", "1", "-C", "1", "-k", "0", "-x", "0"]).unwrap();
+        assert_eq!(args.timeout_secs, Some(1));
+        assert_eq!(args.count, Some(1));
+        assert_eq!(args.connect.keep_alive_secs, 0);
+        assert_eq!(args.connect.session_expiry_secs, Some(0));
+    }
+
+    #[test]
+    fn never_expiring_sessions_have_three_spellings() {
+        for never in ["-1", "inf", "∞"] {
+            let args = sub(&["-x", never]).unwrap();
+            assert_eq!(args.connect.session_expiry_secs, Some(u32::MAX), "{never}");
+        }
+    }
+
+    #[test]
+    fn defaults_are_unchanged() {
+        let args = sub(&[]).unwrap();
+        assert_eq!(args.connect.keep_alive_secs, 60);
+        assert_eq!(args.timeout_secs, None);
+        assert_eq!(args.count, None);
+        assert_eq!(args.connect.session_expiry_secs, None);
+    }
+
+    #[test]
+    fn numbers_out_of_range_are_refused_with_the_range() {
+        let too_big = "18446744073709551616"; // u64::MAX + 1
+        for (option, value, range) in [
+            ("-W", "0", "from 1 to 18446744073709551615"),
+            ("-W", too_big, "from 1 to 18446744073709551615"),
+            ("-W", "-5", ""),
+            ("-C", "0", "from 1 to 18446744073709551615"),
+            ("-C", too_big, "from 1 to 18446744073709551615"),
+            ("-k", "65536", "from 0 to 65535"),
+            ("-k", "18446744073709551615", "from 0 to 65535"),
+            ("-x", "4294967296", "from 0 to 4294967295, or -1"),
+            ("-x", "-2", "from 0 to 4294967295, or -1"),
+            ("-x", "soon", "from 0 to 4294967295, or -1"),
+        ] {
+            let message = refused(&[option, value]);
+            assert!(message.contains(range), "{option} {value}: {message}");
+        }
+    }
+
+    #[test]
+    fn refusals_name_what_was_wrong() {
+        assert!(refused(&["-W", "0"]).contains("the timeout (in seconds) is a whole number"));
+        assert!(refused(&["-C", "0"]).contains("the message count is a whole number"));
+        assert!(refused(&["-k", "70000"]).contains("the keep alive (in seconds, 0 for off)"));
+        assert!(refused(&["-x", "1e9"]).contains("the session expiry interval (in seconds)"));
+    }
+
+    proptest! {
+        #[test]
+        fn any_timeout_and_count_but_zero_is_accepted(n in any::<u64>()) {
+            let text = n.to_string();
+            let parsed = sub(&["-W", &text, "-C", &text]);
+            if n == 0 {
+                prop_assert!(parsed.is_err());
+            } else {
+                let args = parsed.map_err(TestCaseError::fail)?;
+                prop_assert_eq!(args.timeout_secs, Some(n));
+                prop_assert_eq!(args.count, Some(n));
+            }
+        }
+
+        #[test]
+        fn keep_alive_is_accepted_exactly_in_its_range(n in any::<u64>()) {
+            let parsed = sub(&["-k", &n.to_string()]);
+            match u16::try_from(n) {
+                Ok(secs) => prop_assert_eq!(parsed.map(|a| a.connect.keep_alive_secs), Ok(secs)),
+                Err(_) => prop_assert!(parsed.is_err()),
+            }
+        }
+
+        #[test]
+        fn session_expiry_is_accepted_exactly_in_its_range(n in any::<u64>()) {
+            let parsed = sub(&["-x", &n.to_string()]);
+            match u32::try_from(n) {
+                Ok(secs) => {
+                    prop_assert_eq!(parsed.map(|a| a.connect.session_expiry_secs), Ok(Some(secs)))
+                }
+                Err(_) => prop_assert!(parsed.is_err()),
+            }
+        }
+    }
 }

@@ -84,16 +84,10 @@ pub fn prepare(args: &args::ConnectArgs) -> Result<Prepared, String> {
     connect.clean_start = !args.no_clean_start;
     connect.keep_alive_secs = args.keep_alive_secs;
     connect.properties = properties.connect.clone();
-    if let Some(text) = &args.session_expiry {
+    if let Some(secs) = args.session_expiry_secs {
         if version == ProtocolVersion::V311 {
             return Err("-x needs MQTT 5 (-V 5)".to_owned());
         }
-        let secs = match text.as_str() {
-            "-1" | "inf" | "∞" => u32::MAX,
-            other => other.parse::<u32>().map_err(|_| {
-                format!("-x {other}: give seconds, or -1 for a session that never expires")
-            })?,
-        };
         connect
             .properties
             .push(Property::SessionExpiryInterval(secs));
@@ -172,5 +166,71 @@ pub fn print_packet(direction: Direction, bytes: &[u8], version: ProtocolVersion
             field.value,
             indent = usize::from(field.depth) * 2
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    /// The connection `mqscope sub -t x` with `extra` options would make.
+    fn prepared(extra: &[&str]) -> Result<Prepared, String> {
+        let args = ["mqscope", "sub", "-t", "x"].iter().chain(extra);
+        match Cli::try_parse_from(args) {
+            Ok(Cli {
+                command: Some(CliCommand::Sub(sub)),
+                ..
+            }) => prepare(&sub.connect),
+            Ok(_) => Err("not a sub command".to_owned()),
+            Err(error) => Err(error.to_string()),
+        }
+    }
+
+    #[test]
+    fn extreme_keep_alive_and_session_expiry_reach_the_connect_packet() {
+        for (keep_alive, expiry, secs) in [
+            ("0", "0", 0),
+            ("65535", "4294967295", u32::MAX),
+            ("1", "-1", u32::MAX),
+        ] {
+            let connect = prepared(&["-k", keep_alive, "-x", expiry])
+                .unwrap()
+                .config
+                .connect;
+            assert_eq!(connect.keep_alive_secs.to_string(), keep_alive);
+            assert_eq!(
+                connect.properties.session_expiry_interval_secs(),
+                Some(secs)
+            );
+        }
+    }
+
+    #[test]
+    fn session_expiry_needs_mqtt_5() {
+        let Err(error) = prepared(&["-V", "311", "-x", "4294967295"]) else {
+            panic!("-x was accepted with MQTT 3.1.1");
+        };
+        assert!(error.contains("-x needs MQTT 5"), "{error}");
+    }
+
+    #[test]
+    fn extreme_numbers_in_properties_are_checked() {
+        let max = u32::MAX.to_string();
+        let connect = prepared(&["-D", "connect", "maximum-packet-size", &max])
+            .unwrap()
+            .config
+            .connect;
+        assert_eq!(connect.properties.maximum_packet_size(), Some(u32::MAX));
+        let too_big = (u64::from(u32::MAX) + 1).to_string();
+        let error = prepared(&["-D", "publish", "message-expiry-interval", &too_big])
+            .err()
+            .unwrap_or_default();
+        assert!(error.contains("from 0 to 4294967295"), "{error}");
+        let error = prepared(&["-D", "connect", "receive-maximum", "0"])
+            .err()
+            .unwrap_or_default();
+        assert!(error.contains("receive-maximum"), "{error}");
     }
 }

@@ -11,6 +11,12 @@ use crate::net::{Command, ConnectionHandle, Event};
 use crate::proto::session::CloseReason;
 use crate::proto::{ReasonCode, RetainHandling, SubscribeFilter, SubscriptionOptions, topic};
 
+/// When `-W secs` runs out, counted from `now`; `None` (no timeout) when the
+/// system clock cannot represent an instant that far ahead.
+fn deadline(now: Instant, secs: u64) -> Option<Instant> {
+    now.checked_add(Duration::from_secs(secs))
+}
+
 /// Run `mqscope sub`; returns the exit status.
 pub fn run(args: SubArgs) -> i32 {
     match Subscriber::new(args) {
@@ -90,7 +96,7 @@ impl Subscriber {
         let deadline = self
             .args
             .timeout_secs
-            .map(|secs| Instant::now() + Duration::from_secs(secs));
+            .and_then(|secs| deadline(Instant::now(), secs));
         let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
         let mut exit = 0;
         let mut ever_connected = false;
@@ -236,5 +242,34 @@ impl Subscriber {
         let _ = out.flush();
         handle.join();
         exit
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_timeout_too_far_ahead_means_no_timeout() {
+        let now = Instant::now();
+        assert_eq!(deadline(now, u64::MAX), None);
+        assert_eq!(deadline(now, 1), Some(now + Duration::from_secs(1)));
+    }
+
+    #[test]
+    fn a_timeout_of_136_years_is_still_a_deadline() {
+        let now = Instant::now();
+        let secs = u64::from(u32::MAX);
+        assert_eq!(deadline(now, secs), Some(now + Duration::from_secs(secs)));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_timeout_is_exact_or_no_timeout(secs in proptest::num::u64::ANY) {
+            let now = Instant::now();
+            if let Some(at) = deadline(now, secs) {
+                proptest::prop_assert_eq!(at.duration_since(now), Duration::from_secs(secs));
+            }
+        }
     }
 }

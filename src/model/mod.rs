@@ -16,7 +16,7 @@ pub use message::{StoredMessage, TopicId};
 pub use stats::RateMeter;
 pub use tree::{Node, NodeId, TopicTree};
 
-use crate::net::{ConnectError, Event};
+use crate::net::{ConnectError, Event, LONGEST_WAIT};
 use crate::proto::session::{BrokerReason, CloseReason, ConnectionInfo, Direction};
 use crate::proto::{Publish, ReasonCode, SubscriptionOptions};
 
@@ -273,7 +273,7 @@ impl ConnectionModel {
                     _ => String::new(),
                 };
                 self.state = ConnectionState::Reconnecting {
-                    at: now + delay,
+                    at: reconnect_at(now, delay),
                     reason,
                 };
             }
@@ -402,6 +402,13 @@ impl ConnectionModel {
     }
 }
 
+/// When a reconnect `delay` from `now` is due. The network thread waits at
+/// most [`LONGEST_WAIT`], so a longer delay is cut to it; a clock that cannot
+/// reach even that shows the attempt as due now.
+fn reconnect_at(now: Instant, delay: Duration) -> Instant {
+    now.checked_add(delay.min(LONGEST_WAIT)).unwrap_or(now)
+}
+
 /// A connection failure in one sentence.
 pub fn describe_connect_error(error: &ConnectError) -> String {
     let mut text = error.to_string();
@@ -420,6 +427,30 @@ mod tests {
     use super::*;
     use crate::proto::session::SubscriptionResult;
     use crate::proto::{Properties, Property, QoS};
+
+    #[test]
+    fn the_longest_reconnect_delay_does_not_overflow_the_clock() {
+        let mut model = ConnectionModel::default();
+        let now = Instant::now();
+        for delay in [Duration::MAX, Duration::from_millis(u64::MAX)] {
+            model.apply(
+                Event::Reconnecting {
+                    delay,
+                    attempt: u32::MAX,
+                },
+                now,
+            );
+            assert_eq!(model.reconnect_in(now), Some(LONGEST_WAIT));
+        }
+        model.apply(
+            Event::Reconnecting {
+                delay: Duration::ZERO,
+                attempt: 0,
+            },
+            now,
+        );
+        assert_eq!(model.reconnect_in(now), Some(Duration::ZERO));
+    }
 
     #[test]
     fn events_drive_the_state_and_the_data() {

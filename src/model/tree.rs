@@ -28,7 +28,7 @@ pub struct Node {
     pub retained: bool,
     /// When the last message arrived (microseconds since the epoch), for the highlight.
     pub changed_at_micros: u64,
-    /// How deep it is (0 for a first-level topic).
+    /// How deep it is (0 for a first-level topic; at most `u16::MAX`).
     pub depth: u16,
 }
 
@@ -148,10 +148,12 @@ impl TopicTree {
             return id;
         }
         let id = self.nodes.len() as NodeId;
+        // A topic name has at most 65 536 levels (65 535 bytes of '/'), so
+        // the depth fits; saturate for longer strings rather than wrap.
         let depth = if parent == Self::ROOT {
             0
         } else {
-            self.nodes[parent as usize].depth + 1
+            self.nodes[parent as usize].depth.saturating_add(1)
         };
         self.nodes.push(Node::new(name.into(), Some(parent), depth));
         self.structure_generation += 1;
@@ -268,5 +270,52 @@ mod tests {
         let before = tree.structure_generation();
         message(&mut tree, "fleet/5/speed", 2000);
         assert_eq!(tree.structure_generation(), before);
+    }
+
+    /// Run `f` on a thread with a small stack, as a check that nothing recurses
+    /// once per topic level.
+    fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(f)
+            .expect("spawn a test thread")
+            .join()
+            .expect("the test thread finished without panicking");
+    }
+
+    #[test]
+    fn the_deepest_topic_is_interned_counted_and_found() {
+        on_small_stack(|| {
+            // 32 768 levels in 65 535 bytes, the longest topic MQTT allows.
+            let topic = vec!["a"; 32_768].join("/");
+            let mut tree = TopicTree::default();
+            message(&mut tree, &topic, 1);
+            message(&mut tree, "a", 2);
+            assert_eq!(tree.node_count(), 32_768);
+            assert_eq!(tree.topic_count(), 2);
+            let leaf = tree.find(&topic).expect("the deep topic is found");
+            assert_eq!(tree.node(leaf).depth, 32_767);
+            assert_eq!(tree.path(leaf), topic);
+            let top = tree.find("a").expect("the first level is found");
+            assert_eq!(tree.node(top).subtree_messages, 2);
+            assert_eq!(tree.node(leaf).subtree_messages, 1);
+            let parent = tree.node(leaf).parent.expect("the leaf has a parent");
+            assert_eq!(tree.node(parent).subtree_messages, 1);
+            assert_eq!(tree.node(parent).messages, 0);
+        });
+    }
+
+    #[test]
+    fn depth_saturates_beyond_the_longest_topic() {
+        on_small_stack(|| {
+            let mut tree = TopicTree::default();
+            // 65 536 empty levels: the most a 65 535-byte topic can have.
+            let deepest = tree.intern(&"/".repeat(65_535));
+            assert_eq!(tree.node(deepest).depth, u16::MAX);
+            // Longer strings (never from the network) do not wrap to 0.
+            let beyond = tree.intern(&"/".repeat(65_537));
+            assert_eq!(tree.node(beyond).depth, u16::MAX);
+            assert_eq!(tree.path(beyond).len(), 65_537);
+        });
     }
 }

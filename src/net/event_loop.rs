@@ -10,9 +10,9 @@ use mio::{Events, Poll, Token};
 
 use super::error::ConnectError;
 use super::transport::{Progress, Transport};
-use super::{Command, ConnectionConfig, Event, Repaint, tls};
+use super::{Command, ConnectionConfig, Event, LONGEST_WAIT, Repaint, tls};
 use crate::proto::ReasonCode;
-use crate::proto::session::{CloseReason, Session, SessionEvent};
+use crate::proto::session::{CloseReason, Session, SessionEvent, SessionOptions};
 
 /// The waker's token.
 pub const WAKER: Token = Token(0);
@@ -54,6 +54,8 @@ pub fn run(
     events_out: Sender<Event>,
     repaint: Option<Repaint>,
 ) {
+    let mut config = config;
+    config.session = bounded(config.session);
     let mut session = Session::new(config.connect.clone(), config.session.clone());
     session.set_packet_log(config.packet_log);
     let mut this = Loop {
@@ -74,6 +76,16 @@ pub fn run(
     this.main(&commands);
     this.emit(Event::Stopped);
     this.notify();
+}
+
+/// `options` with its timeouts cut to [`LONGEST_WAIT`], so that the session's
+/// deadlines cannot overflow the clock.
+fn bounded(options: SessionOptions) -> SessionOptions {
+    SessionOptions {
+        connect_timeout: options.connect_timeout.min(LONGEST_WAIT),
+        ping_timeout: options.ping_timeout.map(|t| t.min(LONGEST_WAIT)),
+        ..options
+    }
 }
 
 impl Loop {
@@ -180,7 +192,7 @@ impl Loop {
             });
         match resolved {
             Ok(addrs) if !addrs.is_empty() => {
-                let deadline = now + self.config.session.connect_timeout;
+                let deadline = now.checked_add(self.config.session.connect_timeout);
                 self.try_addresses(addrs, deadline);
             }
             Ok(_) => self.failed(
@@ -195,7 +207,8 @@ impl Loop {
     }
 
     /// Start connecting to the first address that accepts a socket.
-    fn try_addresses(&mut self, mut addrs: Vec<SocketAddr>, deadline: Instant) {
+    /// `deadline`: when to give up on the transport (`None`: no limit).
+    fn try_addresses(&mut self, mut addrs: Vec<SocketAddr>, deadline: Option<Instant>) {
         let tls = if self.config.address.transport.is_tls() {
             match tls::client_config(&self.config.tls).and_then(|c| {
                 Ok((
@@ -229,7 +242,7 @@ impl Loop {
                     self.interest = Some(interest);
                     self.link = Link::Up {
                         transport: Box::new(transport),
-                        deadline: Some(deadline),
+                        deadline,
                         remaining_addresses: addrs,
                     };
                     return;
@@ -262,8 +275,10 @@ impl Loop {
             delay,
             attempt: self.attempt + 1,
         });
+        // The delay is at most LONGEST_WAIT; a clock that cannot reach it
+        // leaves the link waiting for a command.
         self.link = Link::Down {
-            retry_at: Some(now + delay),
+            retry_at: now.checked_add(delay),
         };
     }
 
@@ -310,7 +325,7 @@ impl Loop {
                         deadline,
                         ..
                     } if !remaining_addresses.is_empty() => {
-                        Some((std::mem::take(remaining_addresses), deadline.unwrap_or(now)))
+                        Some((std::mem::take(remaining_addresses), *deadline))
                     }
                     _ => None,
                 };
@@ -492,5 +507,44 @@ impl Loop {
                     .reregister(transport.socket_mut(), SOCKET, interest);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    #[test]
+    fn session_timeouts_are_cut_to_the_longest_wait() {
+        let options = bounded(SessionOptions {
+            connect_timeout: Duration::MAX,
+            ping_timeout: Some(Duration::MAX),
+            ..SessionOptions::default()
+        });
+        assert_eq!(options.connect_timeout, LONGEST_WAIT);
+        assert_eq!(options.ping_timeout, Some(LONGEST_WAIT));
+        assert!(
+            Instant::now()
+                .checked_add(options.connect_timeout)
+                .is_some()
+        );
+    }
+
+    #[test]
+    fn ordinary_session_timeouts_are_kept() {
+        let options = bounded(SessionOptions {
+            connect_timeout: Duration::ZERO,
+            ping_timeout: None,
+            ..SessionOptions::default()
+        });
+        assert_eq!(options.connect_timeout, Duration::ZERO);
+        assert_eq!(options.ping_timeout, None);
+        let defaults = bounded(SessionOptions::default());
+        assert_eq!(
+            defaults.connect_timeout,
+            SessionOptions::default().connect_timeout
+        );
     }
 }

@@ -19,7 +19,7 @@ use bytestring::ByteString;
 use crossbeam_channel::{Receiver, Sender};
 
 pub use address::{AddressError, BrokerAddress, TransportKind, UrlExtras, parse_port};
-pub use backoff::ReconnectPolicy;
+pub use backoff::{LONGEST_WAIT, ReconnectPolicy};
 pub use error::ConnectError;
 pub use tls::{TlsOptions, TlsSetupError};
 

@@ -640,3 +640,98 @@ fn the_file_reads_like_a_settings_file() {
         );
     }
 }
+
+#[test]
+fn waits_longer_than_a_day_are_refused_in_plain_words() {
+    let mut profile = Profile::new("lab");
+    profile.advanced.connect_timeout_secs = u32::MAX;
+    profile.reconnect.enabled = true;
+    profile.reconnect.initial_delay_ms = u64::MAX;
+    profile.reconnect.max_delay_ms = u64::MAX;
+    let errors = errors_of(&profile);
+    let message = |field: Field| {
+        errors
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+            .unwrap_or_else(|| panic!("no error for {field:?} in {errors:?}"))
+    };
+    assert!(
+        message(Field::ConnectTimeout).contains("at most 86400 seconds (one day); 4294967295"),
+        "{errors:?}"
+    );
+    assert!(
+        message(Field::ReconnectInitialDelay)
+            .contains("first reconnect delay must be at most 86400000 ms"),
+        "{errors:?}"
+    );
+    assert!(
+        message(Field::ReconnectMaxDelay).contains("18446744073709551615 ms is longer"),
+        "{errors:?}"
+    );
+    assert!(matches!(
+        profile.to_connection_config(None),
+        Err(ProfileError::Invalid(_))
+    ));
+}
+
+#[test]
+fn a_day_is_the_longest_wait_accepted() {
+    let mut profile = Profile::new("lab");
+    profile.advanced.connect_timeout_secs = 86_400;
+    profile.reconnect.enabled = true;
+    profile.reconnect.initial_delay_ms = 86_400_000;
+    profile.reconnect.max_delay_ms = 86_400_000;
+    let config = profile.to_connection_config(None).unwrap();
+    assert_eq!(config.session.connect_timeout, crate::net::LONGEST_WAIT);
+    assert_eq!(
+        config.reconnect.delay(u32::MAX, 1.0),
+        crate::net::LONGEST_WAIT
+    );
+}
+
+mod extreme_numbers {
+    use std::time::Instant;
+
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::net::LONGEST_WAIT;
+
+    proptest! {
+        #[test]
+        fn any_number_in_a_profile_is_refused_or_gives_a_safe_config(
+            keep_alive in any::<u16>(),
+            timeout in prop_oneof![Just(0u32), Just(86_400), Just(86_401), Just(u32::MAX), any::<u32>()],
+            initial in prop_oneof![Just(0u64), Just(86_400_000), Just(u64::MAX), any::<u64>(), 1..100_000u64],
+            max in prop_oneof![Just(0u64), Just(86_400_000), Just(86_400_001), Just(u64::MAX), any::<u64>()],
+            expiry in prop::option::of(any::<u32>()),
+            packet_size in prop::option::of(1..=u32::MAX),
+            receive_maximum in prop::option::of(1..=u16::MAX),
+        ) {
+            let mut profile = Profile::new("lab");
+            profile.advanced.keep_alive_secs = keep_alive;
+            profile.advanced.connect_timeout_secs = timeout;
+            profile.advanced.session_expiry_interval_secs = expiry;
+            profile.advanced.maximum_packet_size = packet_size;
+            profile.advanced.receive_maximum = receive_maximum;
+            profile.reconnect.enabled = true;
+            profile.reconnect.initial_delay_ms = initial;
+            profile.reconnect.max_delay_ms = max;
+            let valid = (1..=86_400).contains(&timeout)
+                && (1..=86_400_000).contains(&initial)
+                && max <= 86_400_000
+                && max >= initial;
+            match profile.to_connection_config(None) {
+                Ok(config) => {
+                    prop_assert!(valid);
+                    prop_assert_eq!(config.connect.keep_alive_secs, keep_alive);
+                    prop_assert!(Instant::now().checked_add(config.session.connect_timeout).is_some());
+                    prop_assert!(config.reconnect.delay(u32::MAX, 1.0) <= LONGEST_WAIT);
+                }
+                Err(ProfileError::Invalid(errors)) => prop_assert!(!valid, "{errors:?}"),
+                Err(other) => prop_assert!(false, "{other:?}"),
+            }
+        }
+    }
+}

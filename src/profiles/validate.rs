@@ -6,6 +6,7 @@ use std::path::Path;
 use rustls_pki_types::ServerName;
 
 use super::{HIVEMQ_CLOUD_PLACEHOLDER_HOST, PasswordStorage, Profile, non_empty, non_empty_path};
+use crate::net::LONGEST_WAIT;
 use crate::proto::ProtocolVersion;
 use crate::proto::topic::{
     validate_plain_topic_filter, validate_topic_filter, validate_topic_name,
@@ -340,6 +341,15 @@ fn check_advanced(profile: &Profile, v5: bool, p: &mut Problems) {
             Field::ConnectTimeout,
             "The connect timeout must be at least 1 second.",
         );
+    } else if u64::from(advanced.connect_timeout_secs) > LONGEST_WAIT.as_secs() {
+        p.error(
+            Field::ConnectTimeout,
+            format!(
+                "The connect timeout must be at most {} seconds (one day); {} seconds is longer. 10 seconds is usual.",
+                LONGEST_WAIT.as_secs(),
+                advanced.connect_timeout_secs
+            ),
+        );
     }
     if v5 {
         if !advanced.clean_start && advanced.session_expiry_interval_secs.unwrap_or(0) == 0 {
@@ -470,6 +480,22 @@ fn check_reconnect(profile: &Profile, p: &mut Problems) {
             Field::ReconnectInitialDelay,
             "The first reconnect delay must be more than 0 ms, or mqscope would hammer the broker. 1000 ms is usual.",
         );
+    }
+    let longest_ms = LONGEST_WAIT.as_millis();
+    for (field, what, ms) in [
+        (
+            Field::ReconnectInitialDelay,
+            "first",
+            reconnect.initial_delay_ms,
+        ),
+        (Field::ReconnectMaxDelay, "longest", reconnect.max_delay_ms),
+    ] {
+        if u128::from(ms) > longest_ms {
+            p.error(
+                field,
+                format!("The {what} reconnect delay must be at most {longest_ms} ms (one day); {ms} ms is longer."),
+            );
+        }
     }
     if reconnect.max_delay_ms < reconnect.initial_delay_ms {
         p.error(

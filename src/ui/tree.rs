@@ -124,10 +124,10 @@ impl TreeView {
         }
         self.rows.clear();
         if self.filter.is_empty() {
-            self.push_children(tree, TopicTree::ROOT, 0);
+            self.push_children(tree);
         } else {
             let visible = matching_nodes(tree, &self.filter.to_lowercase());
-            self.push_filtered(tree, TopicTree::ROOT, 0, &visible);
+            self.push_filtered(tree, &visible);
         }
         self.built_for = Some(key);
         self.built_at = Some(now);
@@ -147,28 +147,51 @@ impl TreeView {
         children
     }
 
-    fn push_children(&mut self, tree: &TopicTree, node: NodeId, depth: u16) {
-        for child in self.sorted_children(tree, node) {
-            self.rows.push(Row { node: child, depth });
-            if self.expanded.contains(&child) {
-                self.push_children(tree, child, depth + 1);
+    /// The rows of the expanded nodes, depth first, each node's children in
+    /// sort order. An explicit stack, not recursion: a topic can have 65 536
+    /// levels.
+    fn push_children(&mut self, tree: &TopicTree) {
+        let mut stack = Vec::new();
+        self.stack_children(tree, TopicTree::ROOT, 0, &mut stack, |_| true);
+        while let Some(row) = stack.pop() {
+            self.rows.push(row);
+            if self.expanded.contains(&row.node) {
+                let depth = row.depth.saturating_add(1);
+                self.stack_children(tree, row.node, depth, &mut stack, |_| true);
             }
         }
     }
 
-    fn push_filtered(
-        &mut self,
+    /// The rows of the `visible` nodes, all of them open, in the same order.
+    fn push_filtered(&mut self, tree: &TopicTree, visible: &HashSet<NodeId>) {
+        let mut stack = Vec::new();
+        let shown = |id: &NodeId| visible.contains(id);
+        self.stack_children(tree, TopicTree::ROOT, 0, &mut stack, shown);
+        while let Some(row) = stack.pop() {
+            self.rows.push(row);
+            let depth = row.depth.saturating_add(1);
+            self.stack_children(tree, row.node, depth, &mut stack, shown);
+        }
+    }
+
+    /// Push the `keep` children of `node` onto `stack` as rows at `depth`,
+    /// last first, so that they pop in sort order.
+    fn stack_children(
+        &self,
         tree: &TopicTree,
         node: NodeId,
         depth: u16,
-        visible: &HashSet<NodeId>,
+        stack: &mut Vec<Row>,
+        keep: impl Fn(&NodeId) -> bool,
     ) {
-        for child in self.sorted_children(tree, node) {
-            if visible.contains(&child) {
-                self.rows.push(Row { node: child, depth });
-                self.push_filtered(tree, child, depth + 1, visible);
-            }
-        }
+        let children = self.sorted_children(tree, node);
+        stack.extend(
+            children
+                .into_iter()
+                .rev()
+                .filter(keep)
+                .map(|node| Row { node, depth }),
+        );
     }
 
     /// Draw the filter bar and the tree. Returns the node clicked, if any.
@@ -375,36 +398,53 @@ impl TreeView {
 }
 
 /// The nodes whose path contains `needle` (lower case), and their ancestors.
+///
+/// Depth first with an explicit stack, not recursion: a topic can have 65 536
+/// levels. A path extends its parent's, so a node whose parent matches
+/// matches too, and otherwise only a match ending in its own level is new:
+/// each level is searched once, not each whole path.
 fn matching_nodes(tree: &TopicTree, needle: &str) -> HashSet<NodeId> {
     let mut visible = HashSet::new();
     let mut path = String::new();
-    walk(tree, TopicTree::ROOT, &mut path, needle, &mut visible);
+    // (node, length of its parent's path, whether its parent's path matches)
+    let mut stack: Vec<(NodeId, usize, bool)> = tree
+        .node(TopicTree::ROOT)
+        .children
+        .iter()
+        .map(|&child| (child, 0, false))
+        .collect();
+    while let Some((node, parent_len, parent_matches)) = stack.pop() {
+        path.truncate(parent_len);
+        if tree.node(node).parent != Some(TopicTree::ROOT) {
+            path.push('/');
+        }
+        path.push_str(&tree.node(node).name.to_lowercase());
+        let start = path.floor_char_boundary((parent_len + 1).saturating_sub(needle.len()));
+        let matches = parent_matches || path[start..].contains(needle);
+        if matches {
+            show_with_ancestors(tree, node, &mut visible);
+        }
+        let len = path.len();
+        stack.extend(
+            tree.node(node)
+                .children
+                .iter()
+                .map(|&child| (child, len, matches)),
+        );
+    }
     visible
 }
 
-fn walk(
-    tree: &TopicTree,
-    node: NodeId,
-    path: &mut String,
-    needle: &str,
-    visible: &mut HashSet<NodeId>,
-) -> bool {
-    let mut any = false;
-    for &child in &tree.node(node).children {
-        let len = path.len();
-        if node != TopicTree::ROOT {
-            path.push('/');
+/// Add `node` and its ancestors (below the root) to `visible`, stopping at the
+/// first one already there: its ancestors are there too.
+fn show_with_ancestors(tree: &TopicTree, node: NodeId, visible: &mut HashSet<NodeId>) {
+    let mut current = Some(node);
+    while let Some(id) = current {
+        if id == TopicTree::ROOT || !visible.insert(id) {
+            break;
         }
-        path.push_str(&tree.node(child).name.to_lowercase());
-        let own = path.contains(needle);
-        let below = walk(tree, child, path, needle, visible);
-        if own || below {
-            visible.insert(child);
-            any = true;
-        }
-        path.truncate(len);
+        current = tree.node(id).parent;
     }
-    any
 }
 
 #[cfg(test)]
@@ -412,6 +452,7 @@ mod tests {
     use super::*;
     use crate::proto::Publish;
     use bytes::Bytes;
+    use proptest::prelude::*;
 
     fn model(topics: &[&str]) -> ConnectionModel {
         let mut model = ConnectionModel::default();
@@ -443,5 +484,192 @@ mod tests {
             .map(|r| &*model.tree.node(r.node).name)
             .collect();
         assert_eq!(names, ["x", "y"]);
+    }
+
+    /// The rows as the recursive layout before the iterative one made them.
+    fn recursive_rows(view: &TreeView, tree: &TopicTree) -> Vec<(NodeId, u16)> {
+        fn children(
+            view: &TreeView,
+            tree: &TopicTree,
+            node: NodeId,
+            depth: u16,
+            out: &mut Vec<(NodeId, u16)>,
+        ) {
+            for child in view.sorted_children(tree, node) {
+                out.push((child, depth));
+                if view.expanded.contains(&child) {
+                    children(view, tree, child, depth + 1, out);
+                }
+            }
+        }
+        fn filtered(
+            view: &TreeView,
+            tree: &TopicTree,
+            node: NodeId,
+            depth: u16,
+            visible: &HashSet<NodeId>,
+            out: &mut Vec<(NodeId, u16)>,
+        ) {
+            for child in view.sorted_children(tree, node) {
+                if visible.contains(&child) {
+                    out.push((child, depth));
+                    filtered(view, tree, child, depth + 1, visible, out);
+                }
+            }
+        }
+        fn walk(
+            tree: &TopicTree,
+            node: NodeId,
+            path: &mut String,
+            needle: &str,
+            visible: &mut HashSet<NodeId>,
+        ) -> bool {
+            let mut any = false;
+            for &child in &tree.node(node).children {
+                let len = path.len();
+                if node != TopicTree::ROOT {
+                    path.push('/');
+                }
+                path.push_str(&tree.node(child).name.to_lowercase());
+                let own = path.contains(needle);
+                let below = walk(tree, child, path, needle, visible);
+                if own || below {
+                    visible.insert(child);
+                    any = true;
+                }
+                path.truncate(len);
+            }
+            any
+        }
+        let mut out = Vec::new();
+        if view.filter.is_empty() {
+            children(view, tree, TopicTree::ROOT, 0, &mut out);
+        } else {
+            let mut visible = HashSet::new();
+            walk(
+                tree,
+                TopicTree::ROOT,
+                &mut String::new(),
+                &view.filter.to_lowercase(),
+                &mut visible,
+            );
+            filtered(view, tree, TopicTree::ROOT, 0, &visible, &mut out);
+        }
+        out
+    }
+
+    fn level() -> impl Strategy<Value = &'static str> {
+        prop::sample::select(vec!["a", "b", "A", "ab", "ba", "", "é", "É"])
+    }
+
+    proptest! {
+        #[test]
+        fn iterative_rows_match_the_recursive_layout(
+            topics in prop::collection::vec(prop::collection::vec(level(), 1..6), 1..40),
+            expanded in prop::collection::vec(any::<bool>(), 200),
+            filter in prop::sample::select(vec!["", "a", "B", "ab", "/", "a/b", "/a", "é", "zz"]),
+            sort in prop::sample::select(vec![TreeSort::Name, TreeSort::Messages, TreeSort::Recent]),
+        ) {
+            let topics: Vec<String> = topics.iter().map(|levels| levels.join("/")).collect();
+            let names: Vec<&str> = topics.iter().map(String::as_str).collect();
+            let model = model(&names);
+            let mut view = TreeView { filter: filter.to_owned(), sort, ..TreeView::default() };
+            for id in model.tree.ids() {
+                if expanded.get(id as usize).copied().unwrap_or(false) {
+                    view.toggle(id);
+                }
+            }
+            view.rebuild_if_needed(&model.tree, Instant::now());
+            let rows: Vec<(NodeId, u16)> = view.rows.iter().map(|r| (r.node, r.depth)).collect();
+            prop_assert_eq!(rows, recursive_rows(&view, &model.tree));
+        }
+    }
+
+    /// Run `f` on a thread with a small stack, as a check that nothing recurses
+    /// once per topic level.
+    fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+        std::thread::Builder::new()
+            .stack_size(256 * 1024)
+            .spawn(f)
+            .expect("spawn a test thread")
+            .join()
+            .expect("the test thread finished without panicking");
+    }
+
+    /// `levels` levels named `name`, joined by '/'.
+    fn deep_topic(name: &str, levels: usize) -> String {
+        vec![name; levels].join("/")
+    }
+
+    /// Expand every node of the tree.
+    fn expand_all(view: &mut TreeView, tree: &TopicTree) {
+        for id in tree.ids() {
+            view.toggle(id);
+        }
+    }
+
+    fn assert_one_chain(view: &TreeView, tree: &TopicTree, levels: usize) {
+        assert_eq!(view.row_count(), levels);
+        for (depth, row) in view.rows.iter().enumerate() {
+            assert_eq!(usize::from(row.depth), depth);
+            assert_eq!(usize::from(tree.node(row.node).depth), depth);
+        }
+    }
+
+    #[test]
+    fn the_deepest_topic_lays_out_without_exhausting_the_stack() {
+        on_small_stack(|| {
+            // 32 768 levels in 65 535 bytes, the longest topic MQTT allows.
+            let topic = deep_topic("a", 32_768);
+            assert_eq!(topic.len(), 65_535);
+            let model = model(&[topic.as_str(), "b"]);
+            let mut view = TreeView::default();
+            expand_all(&mut view, &model.tree);
+            view.rebuild_if_needed(&model.tree, Instant::now());
+            assert_eq!(view.row_count(), 32_768 + 1, "the chain and b");
+            let chain = TreeView {
+                rows: view.rows[..32_768].to_vec(),
+                ..TreeView::default()
+            };
+            assert_one_chain(&chain, &model.tree, 32_768);
+            assert_eq!(&*model.tree.node(view.rows[32_768].node).name, "b");
+
+            view.filter = "A".into();
+            view.rebuild_if_needed(&model.tree, Instant::now());
+            assert_one_chain(&view, &model.tree, 32_768);
+        });
+    }
+
+    #[test]
+    fn a_filter_matching_only_the_deepest_level_shows_the_whole_chain() {
+        on_small_stack(|| {
+            let topic = format!("{}/needle", deep_topic("a", 32_000));
+            let model = model(&[topic.as_str(), "a/other", "b"]);
+            let mut view = TreeView {
+                filter: "needle".into(),
+                ..TreeView::default()
+            };
+            view.rebuild_if_needed(&model.tree, Instant::now());
+            assert_one_chain(&view, &model.tree, 32_001);
+            let last = view.rows.last().map(|r| &*model.tree.node(r.node).name);
+            assert_eq!(last, Some("needle"));
+        });
+    }
+
+    #[test]
+    fn sixty_five_thousand_empty_levels_do_not_overflow_the_depth() {
+        on_small_stack(|| {
+            // 65 535 slashes: 65 536 empty levels, the most a topic can have.
+            let topic = "/".repeat(65_535);
+            let model = model(&[topic.as_str()]);
+            let mut view = TreeView::default();
+            expand_all(&mut view, &model.tree);
+            view.rebuild_if_needed(&model.tree, Instant::now());
+            assert_one_chain(&view, &model.tree, 65_536);
+            view.filter = "/".into();
+            view.rebuild_if_needed(&model.tree, Instant::now());
+            // Every path below the second level contains "/".
+            assert_one_chain(&view, &model.tree, 65_536);
+        });
     }
 }
