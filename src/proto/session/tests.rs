@@ -6,7 +6,10 @@ use std::time::{Duration, Instant};
 use bytes::Bytes;
 
 use super::*;
-use crate::proto::{Auth, CodecError, PacketType, RetainHandling, SubscriptionOptions};
+use crate::proto::{
+    Auth, CodecError, ConnAck, Disconnect, Packet, PacketType, Property, PubResponse, QoS,
+    ReasonCode, RetainHandling, SubAck, SubscriptionOptions, UnsubAck,
+};
 
 use ProtocolVersion::{V5, V311};
 
