@@ -219,7 +219,7 @@ impl TopicTree {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::proto::{Publish, QoS};
     use std::time::SystemTime;
@@ -274,7 +274,7 @@ mod tests {
 
     /// Run `f` on a thread with a small stack, as a check that nothing recurses
     /// once per topic level.
-    fn on_small_stack(f: impl FnOnce() + Send + 'static) {
+    pub(crate) fn on_small_stack(f: impl FnOnce() + Send + 'static) {
         std::thread::Builder::new()
             .stack_size(256 * 1024)
             .spawn(f)

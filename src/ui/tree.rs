@@ -585,16 +585,7 @@ mod tests {
         }
     }
 
-    /// Run `f` on a thread with a small stack, as a check that nothing recurses
-    /// once per topic level.
-    fn on_small_stack(f: impl FnOnce() + Send + 'static) {
-        std::thread::Builder::new()
-            .stack_size(256 * 1024)
-            .spawn(f)
-            .expect("spawn a test thread")
-            .join()
-            .expect("the test thread finished without panicking");
-    }
+    use crate::model::tree::tests::on_small_stack;
 
     /// `levels` levels named `name`, joined by '/'.
     fn deep_topic(name: &str, levels: usize) -> String {
