@@ -2,69 +2,49 @@
 
 use std::time::Instant;
 
-use egui::{Color32, RichText};
+use egui::RichText;
 use rust_i18n::t;
 
+use super::widgets::{seconds_left, state_color};
 use super::{format_bytes, tr};
 use crate::model::{ConnectionModel, ConnectionState};
 
-/// The status of a connection in one line, with a colored dot.
-pub fn show_status(ui: &mut egui::Ui, model: &ConnectionModel, address: &str, version: &str) {
-    let now = Instant::now();
-    let (color, text) = match &model.state {
-        ConnectionState::Idle => (Color32::GRAY, t!("Not connected").into_owned()),
-        ConnectionState::Connecting { attempt, .. } if *attempt > 1 => (
-            Color32::from_rgb(230, 170, 0),
-            t!(
-                "Connecting to %{address} (attempt %{n})…",
-                address = address,
-                n = attempt
-            )
-            .into_owned(),
-        ),
-        ConnectionState::Connecting { .. } => (
-            Color32::from_rgb(230, 170, 0),
-            t!("Connecting to %{address}…", address = address).into_owned(),
-        ),
-        ConnectionState::Connected(_) => (
-            Color32::from_rgb(40, 170, 80),
-            t!(
-                "Connected · %{address} · MQTT %{version}",
-                address = address,
-                version = version
-            )
-            .into_owned(),
-        ),
-        ConnectionState::Disconnected {
-            reason,
-            by_user: true,
-        } => (Color32::GRAY, tr(reason)),
-        ConnectionState::Disconnected {
-            reason,
-            by_user: false,
-        } => (Color32::from_rgb(210, 60, 50), tr(reason)),
-        ConnectionState::Reconnecting { reason, .. } => (
-            Color32::from_rgb(230, 170, 0),
+/// The connection's state in one sentence.
+fn state_text(model: &ConnectionModel, address: &str, version: &str) -> String {
+    match &model.state {
+        ConnectionState::Idle => t!("Not connected").into_owned(),
+        ConnectionState::Connecting { attempt, .. } if *attempt > 1 => t!(
+            "Connecting to %{address} (attempt %{n})…",
+            address = address,
+            n = attempt
+        )
+        .into_owned(),
+        ConnectionState::Connecting { .. } => {
+            t!("Connecting to %{address}…", address = address).into_owned()
+        }
+        ConnectionState::Connected(_) => t!(
+            "Connected · %{address} · MQTT %{version}",
+            address = address,
+            version = version
+        )
+        .into_owned(),
+        ConnectionState::Disconnected { reason, .. } => tr(reason),
+        ConnectionState::Reconnecting { reason, .. } => {
+            let left = model.reconnect_in(Instant::now()).unwrap_or_default();
             format!(
                 "{} {}",
                 tr(reason),
-                t!(
-                    "Reconnecting in %{secs} s…",
-                    secs = format!(
-                        "{:.0}",
-                        model
-                            .reconnect_in(now)
-                            .unwrap_or_default()
-                            .as_secs_f32()
-                            .ceil()
-                    )
-                )
-            ),
-        ),
-    };
+                t!("Reconnecting in %{secs} s…", secs = seconds_left(left))
+            )
+        }
+    }
+}
+
+/// The status of a connection in one line, with a colored dot.
+pub fn show_status(ui: &mut egui::Ui, model: &ConnectionModel, address: &str, version: &str) {
     ui.horizontal_wrapped(|ui| {
-        super::dot(ui, color);
-        ui.label(text);
+        super::dot(ui, state_color(&model.state));
+        ui.label(state_text(model, address, version));
     });
     if let Some(info) = model.broker() {
         ui.horizontal_wrapped(|ui| {
