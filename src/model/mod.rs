@@ -17,7 +17,9 @@ pub use stats::RateMeter;
 pub use tree::{Node, NodeId, TopicTree};
 
 use crate::net::{ConnectError, Event, LONGEST_WAIT};
-use crate::proto::session::{BrokerReason, CloseReason, ConnectionInfo, Direction};
+use crate::proto::session::{
+    BrokerReason, CloseReason, ConnectionInfo, Direction, SubscriptionResult,
+};
 use crate::proto::{Publish, ReasonCode, SubscriptionOptions};
 
 /// The state of a connection, as the status line shows it.
@@ -249,11 +251,7 @@ impl ConnectionModel {
             Event::ConnectFailed(error) => {
                 let text = describe_connect_error(&error);
                 self.notify(text.clone());
-                self.state = ConnectionState::Disconnected {
-                    reason: text,
-                    by_user: false,
-                };
-                self.deactivate_subscriptions();
+                self.ended(text, false);
             }
             Event::Disconnected(reason) => {
                 let by_user = matches!(reason, CloseReason::ClientRequest { .. });
@@ -261,11 +259,7 @@ impl ConnectionModel {
                 if !by_user {
                     self.notify(text.clone());
                 }
-                self.state = ConnectionState::Disconnected {
-                    reason: text,
-                    by_user,
-                };
-                self.deactivate_subscriptions();
+                self.ended(text, by_user);
             }
             Event::Reconnecting { delay, .. } => {
                 let reason = match &self.state {
@@ -294,44 +288,8 @@ impl ConnectionModel {
                 tag,
                 results,
                 reason_string,
-            } => {
-                for result in results {
-                    if let Some(sub) = self
-                        .subscriptions
-                        .iter_mut()
-                        .find(|s| s.filter == result.filter && (s.tag == tag || tag == 0))
-                    {
-                        sub.status = if result.reason_code.is_error() {
-                            SubscriptionStatus::Refused(result.reason_code)
-                        } else {
-                            SubscriptionStatus::Granted(result.reason_code.to_u8())
-                        };
-                    }
-                    if result.reason_code.is_error() {
-                        let mut text = format!(
-                            "The broker refused the subscription to \"{}\": {} ({})",
-                            result.filter,
-                            result.reason_code.meaning(),
-                            result.reason_code
-                        );
-                        if let Some(reason) = &reason_string {
-                            text.push_str(&format!(" The broker says: \"{reason}\"."));
-                        }
-                        self.notify(text);
-                    }
-                }
-            }
-            Event::Unsubscribed { results, .. } => {
-                for result in results {
-                    if let Some(sub) = self
-                        .subscriptions
-                        .iter_mut()
-                        .find(|s| s.filter == result.filter)
-                    {
-                        sub.status = SubscriptionStatus::Inactive;
-                    }
-                }
-            }
+            } => self.subscribed(tag, &results, reason_string.as_deref()),
+            Event::Unsubscribed { results, .. } => self.unsubscribed(&results),
             Event::RequestFailed { tag, error } => {
                 for sub in self.subscriptions.iter_mut().filter(|s| s.tag == tag) {
                     sub.status = SubscriptionStatus::Failed(error.clone());
@@ -342,26 +300,80 @@ impl ConnectionModel {
                 direction,
                 at,
                 bytes,
-            } => {
-                self.packets.push_back(PacketRecord {
-                    direction,
-                    at,
-                    bytes,
-                });
-                while self.packets.len() > PACKET_LOG_LIMIT {
-                    self.packets.pop_front();
-                    self.packets_evicted += 1;
-                }
-            }
+            } => self.log_packet(PacketRecord {
+                direction,
+                at,
+                bytes,
+            }),
             Event::Stopped => {
                 if !matches!(self.state, ConnectionState::Disconnected { .. }) {
-                    self.state = ConnectionState::Disconnected {
-                        reason: "Disconnected.".to_owned(),
-                        by_user: true,
-                    };
+                    self.ended("Disconnected.".to_owned(), true);
+                } else {
+                    self.deactivate_subscriptions();
                 }
-                self.deactivate_subscriptions();
             }
+        }
+    }
+
+    /// The connection ended: why, and whether the user asked for it.
+    fn ended(&mut self, reason: String, by_user: bool) {
+        self.state = ConnectionState::Disconnected { reason, by_user };
+        self.deactivate_subscriptions();
+    }
+
+    /// SUBACK: each filter granted or refused (a refusal is also a notice).
+    fn subscribed(
+        &mut self,
+        tag: u64,
+        results: &[SubscriptionResult],
+        reason_string: Option<&str>,
+    ) {
+        for result in results {
+            if let Some(sub) = self
+                .subscriptions
+                .iter_mut()
+                .find(|s| s.filter == result.filter && (s.tag == tag || tag == 0))
+            {
+                sub.status = if result.reason_code.is_error() {
+                    SubscriptionStatus::Refused(result.reason_code)
+                } else {
+                    SubscriptionStatus::Granted(result.reason_code.to_u8())
+                };
+            }
+            if result.reason_code.is_error() {
+                let mut text = format!(
+                    "The broker refused the subscription to \"{}\": {} ({})",
+                    result.filter,
+                    result.reason_code.meaning(),
+                    result.reason_code
+                );
+                if let Some(reason) = reason_string {
+                    text.push_str(&format!(" The broker says: \"{reason}\"."));
+                }
+                self.notify(text);
+            }
+        }
+    }
+
+    /// UNSUBACK: the filters are no longer active.
+    fn unsubscribed(&mut self, results: &[SubscriptionResult]) {
+        for result in results {
+            if let Some(sub) = self
+                .subscriptions
+                .iter_mut()
+                .find(|s| s.filter == result.filter)
+            {
+                sub.status = SubscriptionStatus::Inactive;
+            }
+        }
+    }
+
+    /// Keep a packet in the log, within its bound (what falls out is counted).
+    fn log_packet(&mut self, record: PacketRecord) {
+        self.packets.push_back(record);
+        while self.packets.len() > PACKET_LOG_LIMIT {
+            self.packets.pop_front();
+            self.packets_evicted += 1;
         }
     }
 
