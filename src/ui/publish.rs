@@ -249,8 +249,17 @@ impl PublishForm {
 
     /// Draw the form and the history of sent messages.
     pub fn show(&mut self, ui: &mut egui::Ui, model: &ConnectionModel) -> Option<Action> {
-        let mut action = None;
         let built = self.build();
+        self.topic_qos_and_mode(ui, model);
+        let mut actions = vec![self.payload_editor(ui)];
+        self.properties_editor(ui);
+        actions.push(self.publish_button(ui, model, &built));
+        actions.push(self.sent_list(ui, model));
+        actions.into_iter().flatten().last()
+    }
+
+    /// Topic, QoS, retain (with the broker's limits) and the payload's kind.
+    fn topic_qos_and_mode(&mut self, ui: &mut egui::Ui, model: &ConnectionModel) {
         egui::Grid::new("publish-form")
             .num_columns(2)
             .spacing([8.0, 6.0])
@@ -293,6 +302,11 @@ impl PublishForm {
                 });
                 ui.end_row();
             });
+    }
+
+    /// The payload: a text editor, or the file chosen.
+    fn payload_editor(&mut self, ui: &mut egui::Ui) -> Option<Action> {
+        let mut action = None;
         match self.mode {
             PayloadMode::File => {
                 ui.horizontal(|ui| {
@@ -333,6 +347,11 @@ impl PublishForm {
                 );
             }
         }
+        action
+    }
+
+    /// The MQTT 5 properties of the message.
+    fn properties_editor(&mut self, ui: &mut egui::Ui) {
         egui::CollapsingHeader::new(t!("MQTT 5 properties")).show(ui, |ui| {
             egui::Grid::new("publish-properties")
                 .num_columns(2)
@@ -359,7 +378,17 @@ impl PublishForm {
                 });
             user_property_table(ui, "publish-user-properties", &mut self.user_properties);
         });
-        if let Err(problems) = &built {
+    }
+
+    /// What is wrong with the form, and Publish (Ctrl+Enter).
+    fn publish_button(
+        &mut self,
+        ui: &mut egui::Ui,
+        model: &ConnectionModel,
+        built: &Result<Publish, Vec<String>>,
+    ) -> Option<Action> {
+        let mut action = None;
+        if let Err(problems) = built {
             for problem in problems {
                 field_message(ui, problem);
             }
@@ -371,7 +400,7 @@ impl PublishForm {
                 .add_enabled(can, egui::Button::new(t!("Publish")))
                 .on_hover_text(t!("Ctrl+Enter"));
             if (button.clicked() || (shortcut && can))
-                && let Ok(publish) = &built
+                && let Ok(publish) = built
             {
                 action = Some(Action::Publish(publish.clone()));
             }
@@ -379,6 +408,12 @@ impl PublishForm {
                 ui.label(RichText::new(t!("Connect first.")).weak());
             }
         });
+        action
+    }
+
+    /// The messages sent, newest first, to resend or edit.
+    fn sent_list(&mut self, ui: &mut egui::Ui, model: &ConnectionModel) -> Option<Action> {
+        let mut action = None;
         ui.separator();
         ui.label(RichText::new(t!("Sent")).strong());
         egui::ScrollArea::vertical()
