@@ -97,8 +97,32 @@ impl SubscribeForm {
 
     /// Draw the form and the list.
     pub fn show(&mut self, ui: &mut egui::Ui, model: &ConnectionModel) -> Option<Action> {
-        let mut action = None;
         let built = self.build();
+        let subscribe = self.filter_row(ui, model, &built);
+        self.options(ui);
+        if let Err(problem) = &built {
+            field_message(ui, problem);
+        }
+        if !model.is_connected() {
+            ui.label(
+                RichText::new(t!(
+                    "Connect first; saved subscriptions are renewed when you connect."
+                ))
+                .weak(),
+            );
+        }
+        let unsubscribe = subscription_list(ui, model);
+        unsubscribe.or(subscribe)
+    }
+
+    /// The filter, its QoS and Subscribe (Enter in the field subscribes too).
+    fn filter_row(
+        &mut self,
+        ui: &mut egui::Ui,
+        model: &ConnectionModel,
+        built: &Result<(SubscribeFilter, Properties), String>,
+    ) -> Option<Action> {
+        let mut action = None;
         ui.horizontal(|ui| {
             let label = ui.label(t!("Topic filter"));
             let edit = ui
@@ -114,11 +138,16 @@ impl SubscribeForm {
                 .add_enabled(can, egui::Button::new(t!("Subscribe")))
                 .clicked()
                 || (enter && can))
-                && let Ok((filter, properties)) = &built
+                && let Ok((filter, properties)) = built
             {
                 action = Some(Action::Subscribe(vec![filter.clone()], properties.clone()));
             }
         });
+        action
+    }
+
+    /// The MQTT 5 subscription options.
+    fn options(&mut self, ui: &mut egui::Ui) {
         egui::CollapsingHeader::new(t!("MQTT 5 options")).show(ui, |ui| {
             ui.checkbox(
                 &mut self.no_local,
@@ -144,64 +173,56 @@ impl SubscribeForm {
                     .labelled_by(label.id);
             });
         });
-        if let Err(problem) = &built {
-            field_message(ui, problem);
-        }
-        if !model.is_connected() {
-            ui.label(
-                RichText::new(t!(
-                    "Connect first; saved subscriptions are renewed when you connect."
-                ))
-                .weak(),
-            );
-        }
-        ui.separator();
-        if model.subscriptions.is_empty() {
-            ui.label(
-                RichText::new(t!("No subscriptions yet. # subscribes to every topic.")).weak(),
-            );
-        }
-        egui::Grid::new("subscriptions")
-            .striped(true)
-            .num_columns(4)
-            .show(ui, |ui| {
-                for sub in &model.subscriptions {
-                    let [r, g, b] = sub.color;
-                    super::dot(ui, Color32::from_rgb(r, g, b));
-                    ui.label(RichText::new(&sub.filter).monospace());
-                    match &sub.status {
-                        SubscriptionStatus::Pending => ui.label(t!("waiting for SUBACK…")),
-                        SubscriptionStatus::Granted(qos) => {
-                            ui.label(t!("granted QoS %{qos}", qos = qos))
-                        }
-                        SubscriptionStatus::Refused(reason) => ui
-                            .label(
-                                RichText::new(format!("{} {reason}", t!("refused:")))
-                                    .color(error_color(ui)),
-                            )
-                            .on_hover_text(tr(reason.meaning())),
-                        SubscriptionStatus::Failed(error) => {
-                            ui.label(RichText::new(tr(error)).color(error_color(ui)))
-                        }
-                        SubscriptionStatus::Inactive => {
-                            ui.label(RichText::new(t!("not active")).weak())
-                        }
-                    };
-                    if ui.small_button(t!("Unsubscribe")).clicked() {
-                        action = Some(Action::Unsubscribe(sub.filter.clone()));
-                    }
-                    ui.end_row();
-                    if let SubscriptionStatus::Refused(reason) = &sub.status {
-                        ui.label("");
-                        ui.label(
-                            RichText::new(tr(reason.meaning()))
-                                .small()
-                                .color(error_color(ui)),
-                        );
-                        ui.end_row();
-                    }
-                }
-            });
-        action
     }
+}
+
+/// The subscriptions with the broker's answer to each, and Unsubscribe.
+fn subscription_list(ui: &mut egui::Ui, model: &ConnectionModel) -> Option<Action> {
+    let mut action = None;
+    ui.separator();
+    if model.subscriptions.is_empty() {
+        ui.label(RichText::new(t!("No subscriptions yet. # subscribes to every topic.")).weak());
+    }
+    egui::Grid::new("subscriptions")
+        .striped(true)
+        .num_columns(4)
+        .show(ui, |ui| {
+            for sub in &model.subscriptions {
+                let [r, g, b] = sub.color;
+                super::dot(ui, Color32::from_rgb(r, g, b));
+                ui.label(RichText::new(&sub.filter).monospace());
+                match &sub.status {
+                    SubscriptionStatus::Pending => ui.label(t!("waiting for SUBACK…")),
+                    SubscriptionStatus::Granted(qos) => {
+                        ui.label(t!("granted QoS %{qos}", qos = qos))
+                    }
+                    SubscriptionStatus::Refused(reason) => ui
+                        .label(
+                            RichText::new(format!("{} {reason}", t!("refused:")))
+                                .color(error_color(ui)),
+                        )
+                        .on_hover_text(tr(reason.meaning())),
+                    SubscriptionStatus::Failed(error) => {
+                        ui.label(RichText::new(tr(error)).color(error_color(ui)))
+                    }
+                    SubscriptionStatus::Inactive => {
+                        ui.label(RichText::new(t!("not active")).weak())
+                    }
+                };
+                if ui.small_button(t!("Unsubscribe")).clicked() {
+                    action = Some(Action::Unsubscribe(sub.filter.clone()));
+                }
+                ui.end_row();
+                if let SubscriptionStatus::Refused(reason) = &sub.status {
+                    ui.label("");
+                    ui.label(
+                        RichText::new(tr(reason.meaning()))
+                            .small()
+                            .color(error_color(ui)),
+                    );
+                    ui.end_row();
+                }
+            }
+        });
+    action
 }
