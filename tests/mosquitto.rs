@@ -361,7 +361,9 @@ fn tls_with_a_required_client_certificate() {
     let client = Client::start(no_cert);
     let failure = client.wait_for(LONG, |e| match e {
         Event::ConnectFailed(error) => Some(error.clone()),
-        Event::Disconnected(reason) => Some(ConnectError::Tls(reason.describe())),
+        Event::Disconnected(reason) => {
+            Some(ConnectError::Tls(mqscope::ui::words::close_reason(reason)))
+        }
         Event::Connected(_) => panic!("connected without a client certificate"),
         _ => None,
     });

@@ -14,6 +14,7 @@ use mqscope::proto::{
     ConnAck, Decoder, Packet, Properties, Property, ProtocolVersion, PubResponse, Publish, QoS,
     ReasonCode,
 };
+use mqscope::ui::words;
 use support::client::{Client, config};
 
 /// One connection accepted by the scripted broker.
@@ -115,7 +116,11 @@ fn a_malformed_packet_is_answered_with_disconnect_0x81_and_reported() {
         panic!("{reason:?}")
     };
     assert_eq!(*reason_code, ReasonCode::MalformedPacket);
-    assert!(reason.describe().contains("QoS"), "{}", reason.describe());
+    assert!(
+        words::close_reason(&reason).contains("QoS"),
+        "{}",
+        words::close_reason(&reason)
+    );
 }
 
 #[test]
@@ -133,7 +138,7 @@ fn a_broker_that_never_answers_connect_is_given_up_on() {
     let reason = disconnected(&client, Duration::from_secs(5));
     assert_eq!(reason, CloseReason::ConnAckTimeout { waited_ms: 800 });
     assert!(started.elapsed() >= Duration::from_millis(800));
-    assert!(reason.describe().contains("did not answer the CONNECT"));
+    assert!(words::close_reason(&reason).contains("did not answer the CONNECT"));
 }
 
 #[test]
@@ -219,7 +224,7 @@ fn tight_limits_are_respected_and_a_refusal_keeps_the_connection() {
     for _ in 0..2 {
         let (failure, _) = client
             .wait_for(Duration::from_secs(5), |e| match e {
-                Event::PublishFailed { tag, error } => Some((*tag, error.clone())),
+                Event::PublishFailed { tag, error } => Some((*tag, words::session_error(error))),
                 _ => None,
             })
             .expect("local refusals");
@@ -284,7 +289,7 @@ fn a_refused_connection_reports_the_reason_by_name() {
     let mut peer = Peer::accept(&listener);
     peer.handshake(ConnAck::new(false, ReasonCode::NotAuthorized));
     let reason = disconnected(&client, Duration::from_secs(5));
-    let text = reason.describe();
+    let text = words::close_reason(&reason);
     assert!(matches!(reason, CloseReason::Refused(_)), "{reason:?}");
     assert!(text.contains("0x87 Not authorized"), "{text}");
 }

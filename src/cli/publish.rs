@@ -10,6 +10,7 @@ use super::{EXIT_FAILURE, parse_qos, prepare, print_packet};
 use crate::net::{Command, ConnectionHandle, Event};
 use crate::proto::session::CloseReason;
 use crate::proto::{Publish, QoS, ReasonCode, topic};
+use crate::ui::words;
 
 /// Run `mqscope pub`; returns the exit status.
 pub fn run(args: PubArgs) -> i32 {
@@ -152,13 +153,19 @@ fn run_inner(args: PubArgs) -> Result<i32, String> {
                     Event::PublishCompleted { reason, .. } => {
                         outstanding = outstanding.saturating_sub(1);
                         if reason.reason_code.is_error() {
-                            eprintln!("mqscope: the broker did not accept the message: {}", reason.describe());
+                            eprintln!(
+                                "mqscope: the broker did not accept the message: {}",
+                                words::broker_reason(&reason)
+                            );
                             exit = EXIT_FAILURE;
                         }
                     }
                     Event::PublishFailed { error, .. } => {
                         outstanding = outstanding.saturating_sub(1);
-                        eprintln!("mqscope: the message was not sent: {error}");
+                        eprintln!(
+                            "mqscope: the message was not sent: {}",
+                            words::session_error(&error)
+                        );
                         exit = EXIT_FAILURE;
                     }
                     Event::ConnectFailed(error) => {
@@ -172,7 +179,7 @@ fn run_inner(args: PubArgs) -> Result<i32, String> {
                     Event::Disconnected(reason) => {
                         connected = false;
                         if !matches!(reason, CloseReason::ClientRequest { .. }) {
-                            eprintln!("mqscope: {}", reason.describe());
+                            eprintln!("mqscope: {}", words::close_reason(&reason));
                             if !ever_connected || matches!(reason, CloseReason::Refused(_)) {
                                 exit = EXIT_FAILURE;
                                 finishing = true;

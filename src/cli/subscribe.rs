@@ -10,6 +10,7 @@ use super::{EXIT_FAILURE, EXIT_TIMEOUT, output, parse_qos, prepare, print_packet
 use crate::net::{Command, ConnectionHandle, Event};
 use crate::proto::session::CloseReason;
 use crate::proto::{ReasonCode, RetainHandling, SubscribeFilter, SubscriptionOptions, topic};
+use crate::ui::words;
 
 /// When `-W secs` runs out, counted from `now`; `None` (no timeout) when the
 /// system clock cannot represent an instant that far ahead.
@@ -198,7 +199,7 @@ impl Subscriber {
                     }
                 }
                 Event::RequestFailed { error, .. } => {
-                    eprintln!("mqscope: {error}");
+                    eprintln!("mqscope: {}", words::session_error(&error));
                     exit = EXIT_FAILURE;
                     finishing = true;
                     stop(&commands);
@@ -213,7 +214,7 @@ impl Subscriber {
                 }
                 Event::Disconnected(reason) => {
                     if !matches!(reason, CloseReason::ClientRequest { .. }) {
-                        eprintln!("mqscope: {}", reason.describe());
+                        eprintln!("mqscope: {}", words::close_reason(&reason));
                         if !ever_connected || matches!(reason, CloseReason::Refused(_)) {
                             exit = EXIT_FAILURE;
                             finishing = true;

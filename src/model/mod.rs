@@ -18,7 +18,7 @@ pub use tree::{Node, NodeId, TopicTree};
 
 use crate::net::{ConnectError, Event, LONGEST_WAIT};
 use crate::proto::session::{
-    BrokerReason, CloseReason, ConnectionInfo, Direction, SubscriptionResult,
+    BrokerReason, CloseReason, ConnectionInfo, Direction, SessionError, SubscriptionResult,
 };
 use crate::proto::{Publish, ReasonCode, SubscriptionOptions};
 
@@ -36,10 +36,10 @@ pub enum ConnectionState {
     },
     /// Connected, with what the broker granted.
     Connected(Box<ConnectionInfo>),
-    /// Disconnected, with who closed it and why, in plain words.
+    /// Disconnected, with who closed it and why.
     Disconnected {
-        /// One sentence for the person.
-        reason: String,
+        /// Why the connection ended.
+        reason: EndReason,
         /// Whether the user asked for it.
         by_user: bool,
     },
@@ -47,9 +47,20 @@ pub enum ConnectionState {
     Reconnecting {
         /// When the next attempt starts.
         at: Instant,
-        /// Why the last connection ended.
-        reason: String,
+        /// Why the last connection ended, if it had started.
+        reason: Option<EndReason>,
     },
+}
+
+/// Why a connection is not up.
+#[derive(Clone, Debug, PartialEq)]
+pub enum EndReason {
+    /// The connection was up and ended.
+    Closed(CloseReason),
+    /// The connection could not be set up.
+    ConnectFailed(ConnectError),
+    /// The network thread stopped (the user disconnected or closed the tab).
+    Stopped,
 }
 
 /// Where a subscription stands.
@@ -62,7 +73,7 @@ pub enum SubscriptionStatus {
     /// Refused by the broker.
     Refused(ReasonCode),
     /// Refused before sending.
-    Failed(String),
+    Failed(SessionError),
     /// Not subscribed (not connected, or unsubscribed).
     Inactive,
 }
@@ -92,7 +103,7 @@ pub enum PublishOutcome {
     /// Acknowledged (PUBACK / PUBCOMP / PUBREC error), with the broker's reason.
     Completed(BrokerReason),
     /// Not sent, or discarded.
-    Failed(String),
+    Failed(SessionError),
 }
 
 /// One message published from the window.
@@ -119,13 +130,35 @@ pub struct PacketRecord {
     pub bytes: Bytes,
 }
 
-/// A notice for the person: something went wrong, in plain words.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A notice for the person: something went wrong.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
     /// What happened.
-    pub text: String,
+    pub kind: NoticeKind,
     /// When.
     pub at: SystemTime,
+}
+
+/// What a connection's notice is about.
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoticeKind {
+    /// The connection ended or could not be set up, without the user asking.
+    Ended(EndReason),
+    /// The broker did not accept a message.
+    PublishRefused(BrokerReason),
+    /// A message was not sent.
+    PublishFailed(SessionError),
+    /// A subscribe, unsubscribe or disconnect was refused before sending.
+    RequestFailed(SessionError),
+    /// The broker refused a subscription.
+    SubscriptionRefused {
+        /// The topic filter.
+        filter: String,
+        /// The broker's reason code.
+        reason_code: ReasonCode,
+        /// The broker's Reason String, if any.
+        reason_string: Option<String>,
+    },
 }
 
 /// How many packets the packet log keeps.
@@ -205,9 +238,9 @@ impl ConnectionModel {
     }
 
     /// Add a notice.
-    pub fn notify(&mut self, text: impl Into<String>) {
+    pub fn notify(&mut self, kind: NoticeKind) {
         self.notices.push_back(Notice {
-            text: text.into(),
+            kind,
             at: SystemTime::now(),
         });
         while self.notices.len() > NOTICE_LIMIT {
@@ -249,22 +282,22 @@ impl ConnectionModel {
                 self.state = ConnectionState::Connected(Box::new(info));
             }
             Event::ConnectFailed(error) => {
-                let text = describe_connect_error(&error);
-                self.notify(text.clone());
-                self.ended(text, false);
+                let reason = EndReason::ConnectFailed(error);
+                self.notify(NoticeKind::Ended(reason.clone()));
+                self.ended(reason, false);
             }
             Event::Disconnected(reason) => {
                 let by_user = matches!(reason, CloseReason::ClientRequest { .. });
-                let text = reason.describe();
+                let reason = EndReason::Closed(reason);
                 if !by_user {
-                    self.notify(text.clone());
+                    self.notify(NoticeKind::Ended(reason.clone()));
                 }
-                self.ended(text, by_user);
+                self.ended(reason, by_user);
             }
             Event::Reconnecting { delay, .. } => {
                 let reason = match &self.state {
-                    ConnectionState::Disconnected { reason, .. } => reason.clone(),
-                    _ => String::new(),
+                    ConnectionState::Disconnected { reason, .. } => Some(reason.clone()),
+                    _ => None,
                 };
                 self.state = ConnectionState::Reconnecting {
                     at: reconnect_at(now, delay),
@@ -273,15 +306,12 @@ impl ConnectionModel {
             }
             Event::PublishCompleted { tag, reason } => {
                 if reason.reason_code.is_error() {
-                    self.notify(format!(
-                        "The broker did not accept a message: {}",
-                        reason.describe()
-                    ));
+                    self.notify(NoticeKind::PublishRefused(reason.clone()));
                 }
                 self.set_outcome(tag, PublishOutcome::Completed(reason));
             }
             Event::PublishFailed { tag, error } => {
-                self.notify(format!("A message was not sent: {error}"));
+                self.notify(NoticeKind::PublishFailed(error.clone()));
                 self.set_outcome(tag, PublishOutcome::Failed(error));
             }
             Event::Subscribed {
@@ -294,7 +324,7 @@ impl ConnectionModel {
                 for sub in self.subscriptions.iter_mut().filter(|s| s.tag == tag) {
                     sub.status = SubscriptionStatus::Failed(error.clone());
                 }
-                self.notify(error);
+                self.notify(NoticeKind::RequestFailed(error));
             }
             Event::Packet {
                 direction,
@@ -307,7 +337,7 @@ impl ConnectionModel {
             }),
             Event::Stopped => {
                 if !matches!(self.state, ConnectionState::Disconnected { .. }) {
-                    self.ended("Disconnected.".to_owned(), true);
+                    self.ended(EndReason::Stopped, true);
                 } else {
                     self.deactivate_subscriptions();
                 }
@@ -316,7 +346,7 @@ impl ConnectionModel {
     }
 
     /// The connection ended: why, and whether the user asked for it.
-    fn ended(&mut self, reason: String, by_user: bool) {
+    fn ended(&mut self, reason: EndReason, by_user: bool) {
         self.state = ConnectionState::Disconnected { reason, by_user };
         self.deactivate_subscriptions();
     }
@@ -341,16 +371,11 @@ impl ConnectionModel {
                 };
             }
             if result.reason_code.is_error() {
-                let mut text = format!(
-                    "The broker refused the subscription to \"{}\": {} ({})",
-                    result.filter,
-                    result.reason_code.meaning(),
-                    result.reason_code
-                );
-                if let Some(reason) = reason_string {
-                    text.push_str(&format!(" The broker says: \"{reason}\"."));
-                }
-                self.notify(text);
+                self.notify(NoticeKind::SubscriptionRefused {
+                    filter: result.filter.clone(),
+                    reason_code: result.reason_code,
+                    reason_string: reason_string.map(str::to_owned),
+                });
             }
         }
     }
@@ -421,19 +446,6 @@ fn reconnect_at(now: Instant, delay: Duration) -> Instant {
     now.checked_add(delay.min(LONGEST_WAIT)).unwrap_or(now)
 }
 
-/// A connection failure in one sentence.
-pub fn describe_connect_error(error: &ConnectError) -> String {
-    let mut text = error.to_string();
-    if let Some(first) = text.get(0..1) {
-        let upper = first.to_uppercase();
-        text.replace_range(0..1, &upper);
-    }
-    if !text.ends_with('.') {
-        text.push('.');
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -491,10 +503,13 @@ mod tests {
             model.subscriptions[0].status,
             SubscriptionStatus::Refused(ReasonCode::NotAuthorized)
         );
-        let notice = &model.notices.back().unwrap().text;
-        assert!(
-            notice.contains("0x87 Not authorized") && notice.contains("no wildcard"),
-            "{notice}"
+        assert_eq!(
+            model.notices.back().unwrap().kind,
+            NoticeKind::SubscriptionRefused {
+                filter: "#".into(),
+                reason_code: ReasonCode::NotAuthorized,
+                reason_string: Some("no wildcard for you".into()),
+            }
         );
 
         let mut publish = Publish::new("a/b", Bytes::from_static(b"1"));
@@ -515,7 +530,7 @@ mod tests {
             now,
         );
         assert!(
-            matches!(&model.state, ConnectionState::Disconnected { by_user: false, reason } if reason.contains("reset"))
+            matches!(&model.state, ConnectionState::Disconnected { by_user: false, reason: EndReason::Closed(CloseReason::ConnectionLost { detail }) } if detail == "reset")
         );
         assert_eq!(
             model.subscriptions[0].status,

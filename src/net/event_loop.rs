@@ -375,10 +375,7 @@ impl Loop {
                 Ok(id) => {
                     self.tags.insert(id, tag);
                 }
-                Err(error) => self.emit(Event::PublishFailed {
-                    tag,
-                    error: error.to_string(),
-                }),
+                Err(error) => self.emit(Event::PublishFailed { tag, error }),
             },
             Command::Subscribe {
                 tag,
@@ -388,10 +385,7 @@ impl Loop {
                 Ok(id) => {
                     self.tags.insert(id, tag);
                 }
-                Err(error) => self.emit(Event::RequestFailed {
-                    tag,
-                    error: error.to_string(),
-                }),
+                Err(error) => self.emit(Event::RequestFailed { tag, error }),
             },
             Command::Unsubscribe {
                 tag,
@@ -401,10 +395,7 @@ impl Loop {
                 Ok(id) => {
                     self.tags.insert(id, tag);
                 }
-                Err(error) => self.emit(Event::RequestFailed {
-                    tag,
-                    error: error.to_string(),
-                }),
+                Err(error) => self.emit(Event::RequestFailed { tag, error }),
             },
             Command::SetPacketLog(on) => self.session.set_packet_log(on),
             Command::Disconnect {
@@ -416,10 +407,7 @@ impl Loop {
                     self.teardown();
                     self.link = Link::Down { retry_at: None };
                 } else if let Err(error) = self.session.disconnect(now, reason_code, properties) {
-                    self.emit(Event::RequestFailed {
-                        tag: 0,
-                        error: error.to_string(),
-                    });
+                    self.emit(Event::RequestFailed { tag: 0, error });
                     let _ = self
                         .session
                         .disconnect(now, ReasonCode::Success, Default::default());

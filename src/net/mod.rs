@@ -24,7 +24,8 @@ pub use error::ConnectError;
 pub use tls::{TlsOptions, TlsSetupError};
 
 use crate::proto::session::{
-    BrokerReason, CloseReason, ConnectionInfo, Direction, SessionOptions, SubscriptionResult,
+    BrokerReason, CloseReason, ConnectionInfo, Direction, SessionError, SessionOptions,
+    SubscriptionResult,
 };
 use crate::proto::{Connect, Properties, Publish, ReasonCode, SubscribeFilter};
 
@@ -121,7 +122,7 @@ pub enum Event {
         /// The caller's tag.
         tag: u64,
         /// Why.
-        error: String,
+        error: SessionError,
     },
     /// SUBACK arrived, or the subscribe was refused before sending.
     Subscribed {
@@ -144,7 +145,7 @@ pub enum Event {
         /// The caller's tag.
         tag: u64,
         /// Why.
-        error: String,
+        error: SessionError,
     },
     /// A packet went out or came in (packet log on).
     Packet {

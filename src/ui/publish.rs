@@ -439,7 +439,7 @@ impl PublishForm {
                                 reason.reason_code,
                                 tr(reason.reason_code.meaning())
                             ),
-                            PublishOutcome::Failed(error) => tr(error),
+                            PublishOutcome::Failed(error) => words::session_error(error),
                         };
                         ui.label(
                             RichText::new(format!(

@@ -5,8 +5,9 @@ use std::time::Instant;
 use egui::RichText;
 use rust_i18n::t;
 
+use super::format_bytes;
 use super::widgets::{seconds_left, state_color};
-use super::{format_bytes, tr};
+use super::words;
 use crate::model::{ConnectionModel, ConnectionState};
 
 /// The connection's state in one sentence.
@@ -28,14 +29,14 @@ fn state_text(model: &ConnectionModel, address: &str, version: &str) -> String {
             version = version
         )
         .into_owned(),
-        ConnectionState::Disconnected { reason, .. } => tr(reason),
+        ConnectionState::Disconnected { reason, .. } => words::end_reason(reason),
         ConnectionState::Reconnecting { reason, .. } => {
             let left = model.reconnect_in(Instant::now()).unwrap_or_default();
-            format!(
-                "{} {}",
-                tr(reason),
-                t!("Reconnecting in %{secs} s…", secs = seconds_left(left))
-            )
+            let waiting = t!("Reconnecting in %{secs} s…", secs = seconds_left(left));
+            match reason {
+                Some(reason) => format!("{} {waiting}", words::end_reason(reason)),
+                None => waiting.into_owned(),
+            }
         }
     }
 }

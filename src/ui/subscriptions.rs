@@ -4,7 +4,7 @@
 use egui::{Color32, RichText};
 use rust_i18n::t;
 
-use super::{Action, error_color, field_message, tr};
+use super::{Action, error_color, field_message, tr, words};
 use crate::model::{ConnectionModel, SubscriptionStatus};
 use crate::proto::{
     Properties, Property, QoS, RetainHandling, SubscribeFilter, SubscriptionOptions, topic,
@@ -203,7 +203,7 @@ fn subscription_list(ui: &mut egui::Ui, model: &ConnectionModel) -> Option<Actio
                         )
                         .on_hover_text(tr(reason.meaning())),
                     SubscriptionStatus::Failed(error) => {
-                        ui.label(RichText::new(tr(error)).color(error_color(ui)))
+                        ui.label(RichText::new(words::session_error(error)).color(error_color(ui)))
                     }
                     SubscriptionStatus::Inactive => {
                         ui.label(RichText::new(t!("not active")).weak())

@@ -126,7 +126,7 @@ mod tests {
     fn colours_follow_the_state() {
         assert_eq!(state_color(&ConnectionState::Idle), IDLE_COLOR);
         let failed = ConnectionState::Disconnected {
-            reason: String::new(),
+            reason: crate::model::EndReason::Stopped,
             by_user: false,
         };
         assert_eq!(state_color(&failed), FAILED_COLOR);

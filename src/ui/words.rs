@@ -5,7 +5,9 @@ use rust_i18n::t;
 
 use super::tr;
 use crate::app::{AppNotice, PayloadFileError};
-use crate::model::Notice;
+use crate::model::{EndReason, Notice, NoticeKind};
+use crate::net::ConnectError;
+use crate::proto::session::{BrokerReason, CloseReason, SessionError, Violation};
 
 /// An app notice in one or two plain sentences.
 pub fn app_notice(notice: &AppNotice) -> String {
@@ -57,7 +59,254 @@ pub fn app_notice(notice: &AppNotice) -> String {
 
 /// A connection's notice.
 pub fn model_notice(notice: &Notice) -> String {
-    tr(&notice.text)
+    match &notice.kind {
+        NoticeKind::Ended(reason) => end_reason(reason),
+        NoticeKind::PublishRefused(reason) => t!(
+            "The broker did not accept a message: %{reason}",
+            reason = broker_reason(reason)
+        )
+        .into_owned(),
+        NoticeKind::PublishFailed(error) => t!(
+            "A message was not sent: %{error}",
+            error = session_error(error)
+        )
+        .into_owned(),
+        NoticeKind::RequestFailed(error) => session_error(error),
+        NoticeKind::SubscriptionRefused {
+            filter,
+            reason_code,
+            reason_string,
+        } => {
+            let mut text = t!(
+                "The broker refused the subscription to \"%{filter}\": %{meaning} (%{code})",
+                filter = filter,
+                meaning = tr(reason_code.meaning()),
+                code = reason_code
+            )
+            .into_owned();
+            if let Some(reason) = reason_string {
+                text.push(' ');
+                text.push_str(&t!("The broker says: \"%{reason}\".", reason = reason));
+            }
+            text
+        }
+    }
+}
+
+/// Why a connection is not up, in one or two sentences.
+pub fn end_reason(reason: &EndReason) -> String {
+    match reason {
+        EndReason::Closed(reason) => close_reason(reason),
+        EndReason::ConnectFailed(error) => connect_error(error),
+        EndReason::Stopped => t!("Disconnected.").into_owned(),
+    }
+}
+
+/// Who ended a connection and why.
+pub fn close_reason(reason: &CloseReason) -> String {
+    match reason {
+        CloseReason::ClientRequest { .. } => t!("Disconnected at your request.").into_owned(),
+        CloseReason::Refused(reason) => t!(
+            "The broker refused the connection. %{reason}",
+            reason = broker_reason(reason)
+        )
+        .into_owned(),
+        CloseReason::BrokerDisconnect(reason) => t!(
+            "The broker closed the connection. %{reason}",
+            reason = broker_reason(reason)
+        )
+        .into_owned(),
+        CloseReason::ProtocolViolation {
+            violation: what,
+            reason_code,
+        } => t!(
+            "The broker broke the MQTT protocol (%{detail}); mqscope closed the connection with %{code}.",
+            detail = violation(what),
+            code = reason_code
+        )
+        .into_owned(),
+        CloseReason::ConnAckTimeout { waited_ms } => t!(
+            "The broker did not answer the CONNECT within %{secs} s.",
+            secs = format!("{:.1}", *waited_ms as f64 / 1000.0)
+        )
+        .into_owned(),
+        CloseReason::KeepAliveTimeout { waited_ms } => t!(
+            "The broker stopped answering: no PINGRESP within %{secs} s of a PINGREQ.",
+            secs = format!("{:.1}", *waited_ms as f64 / 1000.0)
+        )
+        .into_owned(),
+        CloseReason::ConnectionLost { detail } => t!(
+            "The network connection was lost: %{detail}.",
+            detail = detail
+        )
+        .into_owned(),
+    }
+}
+
+/// A broker's reason code with its Reason String and Server Reference.
+pub fn broker_reason(reason: &BrokerReason) -> String {
+    let mut text = format!(
+        "{} ({})",
+        tr(reason.reason_code.meaning()),
+        reason.reason_code
+    );
+    if let Some(said) = &reason.reason_string {
+        text.push(' ');
+        text.push_str(&t!("The broker says: \"%{reason}\".", reason = said));
+    }
+    if let Some(server) = &reason.server_reference {
+        text.push(' ');
+        text.push_str(&t!("It suggests the server %{server}.", server = server));
+    }
+    text
+}
+
+/// How the broker broke the protocol.
+pub fn violation(violation: &Violation) -> String {
+    match violation {
+        Violation::BeforeConnAck(packet) => {
+            t!("it sent %{packet} before CONNACK", packet = packet).into_owned()
+        }
+        Violation::UnexpectedPacket(packet) => t!(
+            "it sent %{packet}, which only a client may send or which may come only once",
+            packet = packet
+        )
+        .into_owned(),
+        Violation::AuthenticationStep => {
+            t!("it asked for a step of enhanced authentication, which mqscope does not support")
+                .into_owned()
+        }
+        Violation::AuthWithoutMethod => {
+            t!("it sent AUTH although no authentication method was requested").into_owned()
+        }
+        Violation::TopicAliasTooLarge { alias, maximum } => t!(
+            "it used topic alias %{alias}, above the maximum of %{maximum} mqscope allowed",
+            alias = alias,
+            maximum = maximum
+        )
+        .into_owned(),
+        Violation::TopicAliasUnknown { alias } => t!(
+            "it used topic alias %{alias} before saying which topic it stands for",
+            alias = alias
+        )
+        .into_owned(),
+        Violation::ReceiveMaximumExceeded { maximum } => t!(
+            "it sent more than Receive Maximum (%{maximum}) unacknowledged QoS 2 messages",
+            maximum = maximum
+        )
+        .into_owned(),
+        Violation::WrongResultCount {
+            packet,
+            results,
+            filters,
+        } => t!(
+            "its %{packet} has %{results} results for %{filters} topic filters",
+            packet = packet,
+            results = results,
+            filters = filters
+        )
+        .into_owned(),
+        Violation::ResumedAfterCleanStart => {
+            t!("it said a session was resumed although mqscope asked for a clean start")
+                .into_owned()
+        }
+        Violation::Malformed(error) => error.to_string(),
+        Violation::CannotEncode { packet, error } => t!(
+            "mqscope could not encode a %{packet}: %{error}",
+            packet = packet,
+            error = error
+        )
+        .into_owned(),
+    }
+}
+
+/// Why the session refused a request before sending it.
+pub fn session_error(error: &SessionError) -> String {
+    match error {
+        SessionError::QosNotSupported { requested, maximum } => t!(
+            "the broker accepts messages up to QoS %{maximum}; this one asks for QoS %{requested}",
+            maximum = maximum,
+            requested = requested
+        )
+        .into_owned(),
+        SessionError::RetainNotSupported => {
+            t!("the broker does not support retained messages (Retain Available is 0)").into_owned()
+        }
+        SessionError::TopicAliasTooLarge { alias, maximum } => t!(
+            "topic alias %{alias} is above the broker's Topic Alias Maximum of %{maximum}",
+            alias = alias,
+            maximum = maximum
+        )
+        .into_owned(),
+        SessionError::FeatureNotAvailable { feature } => t!(
+            "the broker does not support %{feature}",
+            feature = tr(feature)
+        )
+        .into_owned(),
+        SessionError::NoPacketIdentifier => {
+            t!("all 65 535 packet identifiers are in use; wait for acknowledgments").into_owned()
+        }
+        SessionError::NotConnected => t!("not connected").into_owned(),
+        SessionError::SessionNotResumed => t!(
+            "the broker did not resume the session, so this message was discarded before it was acknowledged"
+        )
+        .into_owned(),
+        // Codec rules quote the specification; they stay as the codec words them.
+        other => other.to_string(),
+    }
+}
+
+/// A connection that could not be set up, as a sentence.
+pub fn connect_error(error: &ConnectError) -> String {
+    match error {
+        ConnectError::Resolve { host, detail } => t!(
+            "The host name \"%{host}\" did not resolve to an address (%{detail}); check its spelling and the network.",
+            host = host,
+            detail = detail
+        )
+        .into_owned(),
+        ConnectError::Refused { address } => t!(
+            "The connection to %{address} was refused: no broker is listening there; check the host and port.",
+            address = address
+        )
+        .into_owned(),
+        ConnectError::Network { address, detail } => t!(
+            "Could not connect to %{address}: %{detail}.",
+            address = address,
+            detail = detail
+        )
+        .into_owned(),
+        ConnectError::Timeout { address, secs } => t!(
+            "No connection to %{address} within %{secs} s; the broker may be down or a firewall may block the port.",
+            address = address,
+            secs = secs
+        )
+        .into_owned(),
+        ConnectError::Tls(detail) => sentence(detail),
+        ConnectError::WebSocket(detail) => t!(
+            "The WebSocket handshake failed: %{detail}.",
+            detail = detail
+        )
+        .into_owned(),
+        ConnectError::ClosedDuringHandshake { address } => t!(
+            "%{address} closed the connection during the handshake; is it the right port for this transport?",
+            address = address
+        )
+        .into_owned(),
+    }
+}
+
+/// `detail` as a sentence: a capital first letter and a full stop.
+fn sentence(detail: &str) -> String {
+    let mut chars = detail.chars();
+    let mut text: String = match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if !text.ends_with(['.', '?']) {
+        text.push('.');
+    }
+    text
 }
 
 /// Why a payload file cannot be sent, with its path.
@@ -74,5 +323,103 @@ pub fn payload_file_error(path: &std::path::Path, error: &PayloadFileError) -> S
             limit = limit
         )
         .into_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::SystemTime;
+
+    use super::*;
+    use crate::proto::{Properties, Property, ReasonCode};
+
+    #[test]
+    fn a_refusal_names_the_code_its_meaning_and_what_the_broker_said() {
+        let reason = BrokerReason::new(
+            ReasonCode::BadUserNameOrPassword,
+            &Properties::new()
+                .with(Property::ReasonString("wrong password".into()))
+                .with(Property::ServerReference("backup:1883".into())),
+        );
+        let text = close_reason(&CloseReason::Refused(reason));
+        assert!(
+            text.starts_with("The broker refused the connection."),
+            "{text}"
+        );
+        assert!(text.contains("0x86"), "{text}");
+        assert!(
+            text.contains(ReasonCode::BadUserNameOrPassword.meaning()),
+            "{text}"
+        );
+        assert!(text.contains("\"wrong password\""), "{text}");
+        assert!(text.contains("backup:1883"), "{text}");
+    }
+
+    #[test]
+    fn timeouts_and_violations_say_what_was_missing() {
+        let text = close_reason(&CloseReason::KeepAliveTimeout { waited_ms: 1500 });
+        assert!(
+            text.contains("PINGRESP") && text.contains("1.5 s"),
+            "{text}"
+        );
+        let text = close_reason(&CloseReason::ProtocolViolation {
+            violation: Violation::WrongResultCount {
+                packet: crate::proto::PacketType::SubAck,
+                results: 1,
+                filters: 2,
+            },
+            reason_code: ReasonCode::ProtocolError,
+        });
+        assert!(text.contains("SUBACK has 1 results for 2"), "{text}");
+        assert!(text.contains("0x82"), "{text}");
+        let text = close_reason(&CloseReason::ProtocolViolation {
+            violation: Violation::AuthenticationStep,
+            reason_code: ReasonCode::BadAuthenticationMethod,
+        });
+        assert!(text.contains("does not support"), "{text}");
+    }
+
+    #[test]
+    fn notices_carry_the_filter_and_the_brokers_words() {
+        let notice = Notice {
+            kind: NoticeKind::SubscriptionRefused {
+                filter: "#".into(),
+                reason_code: ReasonCode::NotAuthorized,
+                reason_string: Some("no wildcard for you".into()),
+            },
+            at: SystemTime::now(),
+        };
+        let text = model_notice(&notice);
+        assert!(
+            text.contains("\"#\"") && text.contains("0x87 Not authorized"),
+            "{text}"
+        );
+        assert!(text.contains("no wildcard for you"), "{text}");
+        let notice = Notice {
+            kind: NoticeKind::PublishFailed(SessionError::SessionNotResumed),
+            at: SystemTime::now(),
+        };
+        assert!(
+            model_notice(&notice).starts_with("A message was not sent: the broker did not resume")
+        );
+    }
+
+    #[test]
+    fn connect_errors_are_sentences() {
+        let text = connect_error(&ConnectError::Refused {
+            address: "127.0.0.1:1".into(),
+        });
+        assert!(
+            text.starts_with("The connection to 127.0.0.1:1 was refused"),
+            "{text}"
+        );
+        assert!(text.ends_with('.'), "{text}");
+        assert_eq!(
+            connect_error(&ConnectError::Tls(
+                "invalid peer certificate: UnknownIssuer".into()
+            )),
+            "Invalid peer certificate: UnknownIssuer."
+        );
+        assert_eq!(end_reason(&EndReason::Stopped), "Disconnected.");
     }
 }

@@ -4,6 +4,7 @@ use std::time::{Duration, Instant};
 
 use super::{
     BrokerReason, CloseReason, ConnectionInfo, Session, SessionError, SessionEvent, State,
+    Violation,
 };
 use crate::proto::{ConnAck, Decoder, Disconnect, Packet, ProtocolVersion, ReasonCode};
 
@@ -45,7 +46,7 @@ impl Session {
             // [MQTT-3.2.2-4] a new session cannot be a resumed one.
             self.violation(
                 now,
-                "it said a session was resumed although mqscope asked for a clean start".to_owned(),
+                Violation::ResumedAfterCleanStart,
                 ReasonCode::ProtocolError,
             );
             return;
@@ -77,7 +78,7 @@ impl Session {
         for (_, id) in dropped {
             self.events.push_back(SessionEvent::PublishFailed {
                 id,
-                error: "the broker did not resume the session, so this message was discarded before it was acknowledged".to_owned(),
+                error: SessionError::SessionNotResumed,
             });
         }
         self.in_flight.clear();
@@ -139,7 +140,12 @@ impl Session {
 
     /// The broker broke the protocol: DISCONNECT with `reason_code` (MQTT 5)
     /// and close.
-    pub(super) fn violation(&mut self, now: Instant, detail: String, reason_code: ReasonCode) {
+    pub(super) fn violation(
+        &mut self,
+        now: Instant,
+        violation: Violation,
+        reason_code: ReasonCode,
+    ) {
         if self.version() == ProtocolVersion::V5 {
             let reason = if reason_code.is_valid_for(crate::proto::PacketType::Disconnect) {
                 reason_code
@@ -149,7 +155,7 @@ impl Session {
             self.send(now, &Packet::Disconnect(Disconnect::new(reason)));
         }
         self.close(CloseReason::ProtocolViolation {
-            detail,
+            violation,
             reason_code,
         });
     }

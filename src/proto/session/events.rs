@@ -4,7 +4,7 @@
 use bytes::Bytes;
 
 use crate::proto::codec::CodecError;
-use crate::proto::{ConnAck, Properties, Publish, QoS, ReasonCode};
+use crate::proto::{ConnAck, PacketType, Properties, Publish, QoS, ReasonCode};
 
 /// What the broker granted in its CONNACK, with MQTT's defaults filled in for
 /// what it left out.
@@ -110,18 +110,6 @@ impl BrokerReason {
             user_properties: owned_pairs(properties),
         }
     }
-
-    /// One plain sentence: `0x87 Not authorized: <meaning> (broker says: ...)`.
-    pub fn describe(&self) -> String {
-        let mut text = format!("{} ({})", self.reason_code.meaning(), self.reason_code);
-        if let Some(reason) = &self.reason_string {
-            text.push_str(&format!(" The broker says: \"{reason}\"."));
-        }
-        if let Some(server) = &self.server_reference {
-            text.push_str(&format!(" It suggests the server {server}."));
-        }
-        text
-    }
 }
 
 /// Who ended a connection, and why.
@@ -138,8 +126,8 @@ pub enum CloseReason {
     BrokerDisconnect(BrokerReason),
     /// The broker broke the protocol; the client sent DISCONNECT with `reason_code`.
     ProtocolViolation {
-        /// What was wrong, in words.
-        detail: String,
+        /// What was wrong.
+        violation: Violation,
         /// The reason code the client closed with.
         reason_code: ReasonCode,
     },
@@ -160,36 +148,54 @@ pub enum CloseReason {
     },
 }
 
-impl CloseReason {
-    /// One plain sentence for a person: what happened and why.
-    pub fn describe(&self) -> String {
-        match self {
-            CloseReason::ClientRequest { .. } => "Disconnected at your request.".to_owned(),
-            CloseReason::Refused(reason) => {
-                format!("The broker refused the connection. {}", reason.describe())
-            }
-            CloseReason::BrokerDisconnect(reason) => {
-                format!("The broker closed the connection. {}", reason.describe())
-            }
-            CloseReason::ProtocolViolation {
-                detail,
-                reason_code,
-            } => format!(
-                "The broker broke the MQTT protocol ({detail}); mqscope closed the connection with {reason_code}."
-            ),
-            CloseReason::ConnAckTimeout { waited_ms } => format!(
-                "The broker did not answer the CONNECT within {:.1} s.",
-                *waited_ms as f64 / 1000.0
-            ),
-            CloseReason::KeepAliveTimeout { waited_ms } => format!(
-                "The broker stopped answering: no PINGRESP within {:.1} s of a PINGREQ.",
-                *waited_ms as f64 / 1000.0
-            ),
-            CloseReason::ConnectionLost { detail } => {
-                format!("The network connection was lost: {detail}.")
-            }
-        }
-    }
+/// How a broker broke the protocol, with what the client saw.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Violation {
+    /// It sent this packet before CONNACK.
+    BeforeConnAck(PacketType),
+    /// It sent a packet only a client may send, or one that may come only once.
+    UnexpectedPacket(PacketType),
+    /// It asked for a step of enhanced authentication, which mqscope does not support.
+    AuthenticationStep,
+    /// It sent AUTH although the client asked for no authentication method.
+    AuthWithoutMethod,
+    /// It used a topic alias above the client's Topic Alias Maximum.
+    TopicAliasTooLarge {
+        /// The alias it used.
+        alias: u16,
+        /// The client's Topic Alias Maximum.
+        maximum: u16,
+    },
+    /// It used a topic alias before saying which topic it stands for.
+    TopicAliasUnknown {
+        /// The alias it used.
+        alias: u16,
+    },
+    /// It sent more unacknowledged QoS 2 messages than Receive Maximum allows.
+    ReceiveMaximumExceeded {
+        /// The client's Receive Maximum.
+        maximum: u16,
+    },
+    /// Its SUBACK or UNSUBACK does not have one result per topic filter.
+    WrongResultCount {
+        /// SUBACK or UNSUBACK.
+        packet: PacketType,
+        /// How many results it had.
+        results: usize,
+        /// How many topic filters the request had.
+        filters: usize,
+    },
+    /// It said a session was resumed although the client asked for a clean start.
+    ResumedAfterCleanStart,
+    /// What it sent could not be decoded.
+    Malformed(CodecError),
+    /// mqscope could not encode an acknowledgment it owed.
+    CannotEncode {
+        /// The packet that could not be written.
+        packet: PacketType,
+        /// Why.
+        error: CodecError,
+    },
 }
 
 /// The outcome of one topic filter of a SUBSCRIBE.
@@ -232,8 +238,8 @@ pub enum SessionEvent {
     PublishFailed {
         /// The id returned by [`super::Session::publish`].
         id: u64,
-        /// Why, in words.
-        error: String,
+        /// Why.
+        error: SessionError,
     },
     /// SUBACK arrived.
     Subscribed {
@@ -301,4 +307,9 @@ pub enum SessionError {
     /// The session is closed.
     #[error("not connected")]
     NotConnected,
+    /// The broker did not resume the session this message belonged to.
+    #[error(
+        "the broker did not resume the session, so this message was discarded before it was acknowledged"
+    )]
+    SessionNotResumed,
 }

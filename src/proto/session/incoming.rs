@@ -4,9 +4,11 @@ use std::time::Instant;
 
 use super::{
     Awaiting, BrokerReason, CloseReason, Session, SessionEvent, State, SubscriptionResult,
+    Violation,
 };
 use crate::proto::{
-    Packet, Properties, ProtocolVersion, PubResponse, Publish, QoS, ReasonCode, SubAck, UnsubAck,
+    Packet, PacketType, Properties, ProtocolVersion, PubResponse, Publish, QoS, ReasonCode, SubAck,
+    UnsubAck,
 };
 
 impl Session {
@@ -19,7 +21,7 @@ impl Session {
                 Packet::Auth(_) => self.auth_not_supported(now),
                 other => self.violation(
                     now,
-                    format!("it sent {} before CONNACK", other.packet_type()),
+                    Violation::BeforeConnAck(other.packet_type()),
                     ReasonCode::ProtocolError,
                 ),
             }
@@ -43,10 +45,7 @@ impl Session {
             Packet::Auth(_) => self.auth_not_supported(now),
             other => self.violation(
                 now,
-                format!(
-                    "it sent {}, which only a client may send or which may come only once",
-                    other.packet_type()
-                ),
+                Violation::UnexpectedPacket(other.packet_type()),
                 ReasonCode::ProtocolError,
             ),
         }
@@ -59,23 +58,18 @@ impl Session {
         if self.connect.properties.authentication_method().is_some() {
             self.violation(
                 now,
-                "it asked for a step of enhanced authentication, which mqscope does not support"
-                    .to_owned(),
+                Violation::AuthenticationStep,
                 ReasonCode::BadAuthenticationMethod,
             );
         } else {
             // [MQTT-4.12.0-6] AUTH without an Authentication Method in CONNECT.
-            self.violation(
-                now,
-                "it sent AUTH although no authentication method was requested".to_owned(),
-                ReasonCode::ProtocolError,
-            );
+            self.violation(now, Violation::AuthWithoutMethod, ReasonCode::ProtocolError);
         }
     }
 
     fn handle_publish(&mut self, now: Instant, mut publish: Publish) {
-        if let Err((detail, reason)) = self.resolve_topic_alias(&mut publish) {
-            self.violation(now, detail, reason);
+        if let Err((violation, reason)) = self.resolve_topic_alias(&mut publish) {
+            self.violation(now, violation, reason);
             return;
         }
         match publish.qos {
@@ -98,9 +92,9 @@ impl Session {
                         // [MQTT-3.3.4-9] more unacknowledged QoS 2 than we allowed.
                         self.violation(
                             now,
-                            format!(
-                                "it sent more than Receive Maximum ({receive_maximum}) unacknowledged QoS 2 messages"
-                            ),
+                            Violation::ReceiveMaximumExceeded {
+                                maximum: receive_maximum,
+                            },
                             ReasonCode::ReceiveMaximumExceeded,
                         );
                         return;
@@ -116,7 +110,10 @@ impl Session {
     }
 
     /// Resolve an incoming Topic Alias (3.3.2.3.4).
-    fn resolve_topic_alias(&mut self, publish: &mut Publish) -> Result<(), (String, ReasonCode)> {
+    fn resolve_topic_alias(
+        &mut self,
+        publish: &mut Publish,
+    ) -> Result<(), (Violation, ReasonCode)> {
         let Some(alias) = publish.properties.topic_alias() else {
             return Ok(());
         };
@@ -124,9 +121,7 @@ impl Session {
         if alias == 0 || alias > maximum {
             // [MQTT-3.3.2-11] no alias above the Topic Alias Maximum we sent.
             return Err((
-                format!(
-                    "it used topic alias {alias}, above the maximum of {maximum} mqscope allowed"
-                ),
+                Violation::TopicAliasTooLarge { alias, maximum },
                 ReasonCode::TopicAliasInvalid,
             ));
         }
@@ -135,9 +130,7 @@ impl Session {
                 Some(topic) => publish.topic = topic.clone(),
                 None => {
                     return Err((
-                        format!(
-                            "it used topic alias {alias} before saying which topic it stands for"
-                        ),
+                        Violation::TopicAliasUnknown { alias },
                         ReasonCode::ProtocolError,
                     ));
                 }
@@ -214,11 +207,11 @@ impl Session {
             // [MQTT-3.8.4-6] one reason code per topic filter.
             self.violation(
                 now,
-                format!(
-                    "its SUBACK has {} results for {} topic filters",
-                    ack.reason_codes.len(),
-                    request.filters.len()
-                ),
+                Violation::WrongResultCount {
+                    packet: PacketType::SubAck,
+                    results: ack.reason_codes.len(),
+                    filters: request.filters.len(),
+                },
                 ReasonCode::ProtocolError,
             );
             return;
@@ -257,11 +250,11 @@ impl Session {
             // [MQTT-3.11.3-2] one reason code per topic filter.
             self.violation(
                 now,
-                format!(
-                    "its UNSUBACK has {} results for {} topic filters",
-                    codes.len(),
-                    filters.len()
-                ),
+                Violation::WrongResultCount {
+                    packet: PacketType::UnsubAck,
+                    results: codes.len(),
+                    filters: filters.len(),
+                },
                 ReasonCode::ProtocolError,
             );
             return;

@@ -34,7 +34,7 @@ use bytestring::ByteString;
 
 pub use events::{
     BrokerReason, CloseReason, ConnectionInfo, Direction, SessionError, SessionEvent,
-    SubscriptionResult,
+    SubscriptionResult, Violation,
 };
 pub use packet_ids::PacketIds;
 
@@ -276,7 +276,8 @@ impl Session {
                 }
                 Ok(None) => break,
                 Err(error) => {
-                    self.violation(now, error.to_string(), error.reason_code());
+                    let reason_code = error.reason_code();
+                    self.violation(now, Violation::Malformed(error), reason_code);
                 }
             }
         }

@@ -8,7 +8,7 @@ use bytestring::ByteString;
 use super::limits::check_subscribe_features;
 use super::{
     Awaiting, CloseReason, Direction, InFlight, PendingSubscribe, Queued, Session, SessionError,
-    SessionEvent, State,
+    SessionEvent, State, Violation,
 };
 use crate::proto::{
     Disconnect, Packet, Properties, Property, PubResponse, Publish, QoS, ReasonCode, Subscribe,
@@ -200,10 +200,8 @@ impl Session {
     /// queued may refuse it now.
     fn send_new_publish(&mut self, now: Instant, id: u64, publish: Publish) -> bool {
         if let Err(error) = self.check_publish(&publish) {
-            self.events.push_back(SessionEvent::PublishFailed {
-                id,
-                error: error.to_string(),
-            });
+            self.events
+                .push_back(SessionEvent::PublishFailed { id, error });
             return false;
         }
         self.send(now, &Packet::Publish(publish));
@@ -262,11 +260,11 @@ impl Session {
                 // an acknowledgment that cannot be written, which ends the
                 // connection rather than leaving the broker waiting.
                 self.close(CloseReason::ProtocolViolation {
-                    detail: format!(
-                        "mqscope could not encode a {}: {error}",
-                        packet.packet_type()
-                    ),
                     reason_code: error.reason_code(),
+                    violation: Violation::CannotEncode {
+                        packet: packet.packet_type(),
+                        error,
+                    },
                 });
             }
         }
