@@ -8,7 +8,7 @@ use egui_plot::{Legend, Line, Plot, PlotPoints};
 use rust_i18n::t;
 
 use super::{Action, hex, json, time_of_day, tr};
-use crate::model::{ConnectionModel, NodeId, StoredMessage};
+use crate::model::{ConnectionModel, Node, NodeId, StoredMessage};
 use crate::proto::Property;
 
 /// How the payload is shown.
@@ -52,7 +52,6 @@ impl DetailsView {
         model: &ConnectionModel,
         node: Option<NodeId>,
     ) -> Option<Action> {
-        let mut action = None;
         let Some(node_id) = node else {
             ui.centered_and_justified(|ui| {
                 ui.label(
@@ -85,6 +84,29 @@ impl DetailsView {
             );
             return None;
         };
+        self.message_header(ui, node, message, &path);
+        properties(ui, message);
+        ui.separator();
+        self.viewer_tabs(ui, message);
+        let payload_height = (ui.available_height() * 0.4).max(80.0);
+        egui::ScrollArea::both()
+            .id_salt("payload")
+            .max_height(payload_height)
+            .auto_shrink([false, true])
+            .show(ui, |ui| payload(ui, self.viewer, message));
+        ui.separator();
+        self.history_and_plot(ui, &history);
+        self.confirm_delete_modal(ui)
+    }
+
+    /// QoS, flags, time, count and the copy and delete buttons.
+    fn message_header(
+        &mut self,
+        ui: &mut egui::Ui,
+        node: &Node,
+        message: &StoredMessage,
+        path: &str,
+    ) {
         ui.horizontal_wrapped(|ui| {
             ui.label(format!("QoS {}", message.qos.to_u8()));
             if message.retain {
@@ -104,11 +126,13 @@ impl DetailsView {
                     .copy_text(String::from_utf8_lossy(&message.payload).into_owned());
             }
             if node.retained && ui.small_button(t!("Delete retained…")).clicked() {
-                self.confirm_delete = Some(path.clone());
+                self.confirm_delete = Some(path.to_owned());
             }
         });
-        properties(ui, message);
-        ui.separator();
+    }
+
+    /// The payload viewers to choose from, and the payload's size.
+    fn viewer_tabs(&mut self, ui: &mut egui::Ui, message: &StoredMessage) {
         ui.horizontal(|ui| {
             for (viewer, label) in [
                 (Viewer::Text, t!("Text")),
@@ -120,14 +144,11 @@ impl DetailsView {
             }
             ui.label(RichText::new(t!("%{bytes} bytes", bytes = message.payload.len())).weak());
         });
-        let payload_height = (ui.available_height() * 0.4).max(80.0);
-        egui::ScrollArea::both()
-            .id_salt("payload")
-            .max_height(payload_height)
-            .auto_shrink([false, true])
-            .show(ui, |ui| payload(ui, self.viewer, message));
-        ui.separator();
-        self.history_and_plot(ui, &history);
+    }
+
+    /// Asks before deleting a retained message; Delete returns the action.
+    fn confirm_delete_modal(&mut self, ui: &mut egui::Ui) -> Option<Action> {
+        let mut action = None;
         if let Some(topic) = self.confirm_delete.clone() {
             let modal = egui::Modal::new(ui.make_persistent_id("confirm-delete")).show(ui.ctx(), |ui| {
                 ui.set_max_width(380.0);

@@ -34,6 +34,31 @@ impl PacketsView {
         logging: bool,
         version: ProtocolVersion,
     ) -> Option<Action> {
+        let action = self.toolbar(ui, model, logging);
+        if model.packets.is_empty() {
+            ui.label(RichText::new(t!(
+                "Turn on \"Record packets\" and connect to see every packet mqscope sends and receives, byte by byte."
+            )).weak());
+            return action;
+        }
+        let rows: Vec<usize> = match self.kind {
+            None => (0..model.packets.len()).collect(),
+            Some(kind) => (0..model.packets.len())
+                .filter(|&i| kind_of(&model.packets[i].bytes) == Some(kind))
+                .collect(),
+        };
+        self.packet_list(ui, model, &rows);
+        egui::CentralPanel::default().show(ui, |ui| self.selected_packet(ui, model, version));
+        action
+    }
+
+    /// "Record packets", the count and the packet type shown.
+    fn toolbar(
+        &mut self,
+        ui: &mut egui::Ui,
+        model: &ConnectionModel,
+        logging: bool,
+    ) -> Option<Action> {
         let mut action = None;
         ui.horizontal(|ui| {
             let mut on = logging;
@@ -63,19 +88,11 @@ impl PacketsView {
                 .response
                 .labelled_by(label.id);
         });
-        if model.packets.is_empty() {
-            ui.label(RichText::new(t!(
-                "Turn on \"Record packets\" and connect to see every packet mqscope sends and receives, byte by byte."
-            )).weak());
-            return action;
-        }
-        let kind_of = |bytes: &[u8]| PacketType::from_u8(bytes.first().map_or(0, |b| b >> 4));
-        let rows: Vec<usize> = match self.kind {
-            None => (0..model.packets.len()).collect(),
-            Some(kind) => (0..model.packets.len())
-                .filter(|&i| kind_of(&model.packets[i].bytes) == Some(kind))
-                .collect(),
-        };
+        action
+    }
+
+    /// The list of packets, one row each, newest at the bottom.
+    fn packet_list(&mut self, ui: &mut egui::Ui, model: &ConnectionModel, rows: &[usize]) {
         egui::Panel::left("packet-list-panel")
             .resizable(true)
             .default_size(330.0)
@@ -109,27 +126,38 @@ impl PacketsView {
                         }
                     });
             });
-        egui::CentralPanel::default().show(ui, |ui| {
-            let Some(index) = self.selected.filter(|&i| i < model.packets.len()) else {
-                ui.label(RichText::new(t!("Select a packet to see its fields.")).weak());
-                return;
-            };
-            let packet = &model.packets[index];
-            let key = micros_since_epoch(packet.at);
-            if self
-                .cached
-                .as_ref()
-                .is_none_or(|(i, at, _)| *i != index || *at != key)
-            {
-                self.cached = Some((index, key, inspect(&packet.bytes, version)));
-            }
-            let Some((_, _, inspection)) = &self.cached else {
-                return;
-            };
-            self.hovered_field = show_inspection(ui, inspection, &packet.bytes, self.hovered_field);
-        });
-        action
     }
+
+    /// The selected packet's fields beside its bytes.
+    fn selected_packet(
+        &mut self,
+        ui: &mut egui::Ui,
+        model: &ConnectionModel,
+        version: ProtocolVersion,
+    ) {
+        let Some(index) = self.selected.filter(|&i| i < model.packets.len()) else {
+            ui.label(RichText::new(t!("Select a packet to see its fields.")).weak());
+            return;
+        };
+        let packet = &model.packets[index];
+        let key = micros_since_epoch(packet.at);
+        if self
+            .cached
+            .as_ref()
+            .is_none_or(|(i, at, _)| *i != index || *at != key)
+        {
+            self.cached = Some((index, key, inspect(&packet.bytes, version)));
+        }
+        let Some((_, _, inspection)) = &self.cached else {
+            return;
+        };
+        self.hovered_field = show_inspection(ui, inspection, &packet.bytes, self.hovered_field);
+    }
+}
+
+/// The type of the packet in `bytes`, from its first byte.
+fn kind_of(bytes: &[u8]) -> Option<PacketType> {
+    PacketType::from_u8(bytes.first().map_or(0, |b| b >> 4))
 }
 
 /// Draw the fields and the hex view; returns the field under the mouse.
@@ -140,88 +168,115 @@ pub fn show_inspection(
     hovered: Option<usize>,
 ) -> Option<usize> {
     let mut now_hovered = None;
-    let highlight = ui.visuals().selection.bg_fill;
     let highlighted = hovered
         .and_then(|i| inspection.fields.get(i))
         .map(|f| f.range.clone());
     ui.columns(2, |columns| {
-        let ui = &mut columns[0];
-        egui::ScrollArea::vertical()
-            .id_salt("fields")
-            .auto_shrink([false, false])
-            .show(ui, |ui| {
-                egui::Grid::new("fields")
-                    .striped(true)
-                    .num_columns(3)
-                    .show(ui, |ui| {
-                        ui.label(RichText::new(t!("Bytes")).weak());
-                        ui.label(RichText::new(t!("Field")).weak());
-                        ui.label(RichText::new(t!("Value")).weak());
+        if let Some(index) = field_table(&mut columns[0], inspection, hovered) {
+            now_hovered = Some(index);
+        }
+        if let Some(index) = hex_view(&mut columns[1], inspection, bytes, highlighted) {
+            now_hovered = Some(index);
+        }
+    });
+    now_hovered
+}
+
+/// The fields of the packet with their byte ranges; returns the one under the mouse.
+fn field_table(
+    ui: &mut egui::Ui,
+    inspection: &Inspection,
+    hovered: Option<usize>,
+) -> Option<usize> {
+    let mut now_hovered = None;
+    let highlight = ui.visuals().selection.bg_fill;
+    egui::ScrollArea::vertical()
+        .id_salt("fields")
+        .auto_shrink([false, false])
+        .show(ui, |ui| {
+            egui::Grid::new("fields")
+                .striped(true)
+                .num_columns(3)
+                .show(ui, |ui| {
+                    ui.label(RichText::new(t!("Bytes")).weak());
+                    ui.label(RichText::new(t!("Field")).weak());
+                    ui.label(RichText::new(t!("Value")).weak());
+                    ui.end_row();
+                    for (index, field) in inspection.fields.iter().enumerate() {
+                        let range = format!(
+                            "{}–{}",
+                            field.range.start,
+                            field.range.end.saturating_sub(1)
+                        );
+                        let name =
+                            format!("{}{}", "  ".repeat(field.depth.into()), tr(&field.name));
+                        let mut text = RichText::new(name);
+                        if hovered == Some(index) {
+                            text = text.background_color(highlight);
+                        }
+                        let a = ui.label(RichText::new(range).monospace());
+                        let b = ui.label(text);
+                        let c = ui.label(RichText::new(&field.value).monospace());
+                        if a.hovered() || b.hovered() || c.hovered() {
+                            now_hovered = Some(index);
+                        }
                         ui.end_row();
-                        for (index, field) in inspection.fields.iter().enumerate() {
-                            let range = format!(
-                                "{}–{}",
-                                field.range.start,
-                                field.range.end.saturating_sub(1)
-                            );
-                            let name =
-                                format!("{}{}", "  ".repeat(field.depth.into()), tr(&field.name));
-                            let mut text = RichText::new(name);
-                            if hovered == Some(index) {
-                                text = text.background_color(highlight);
-                            }
-                            let a = ui.label(RichText::new(range).monospace());
-                            let b = ui.label(text);
-                            let c = ui.label(RichText::new(&field.value).monospace());
-                            if a.hovered() || b.hovered() || c.hovered() {
-                                now_hovered = Some(index);
-                            }
-                            ui.end_row();
-                        }
-                    });
-                if let Some(error) = &inspection.error {
-                    ui.label(
-                        RichText::new(t!(
-                            "Stopped at byte %{offset}: %{error}",
-                            offset = error.offset,
-                            error = tr(&error.error.to_string())
-                        ))
-                        .color(ui.visuals().error_fg_color),
-                    );
-                }
-            });
-        let ui = &mut columns[1];
-        egui::ScrollArea::vertical().id_salt("hex").show(ui, |ui| {
-            for (row, chunk) in bytes.chunks(16).enumerate() {
-                ui.horizontal(|ui| {
-                    ui.spacing_mut().item_spacing.x = 4.0;
-                    ui.label(
-                        RichText::new(format!("{:04X}", row * 16))
-                            .monospace()
-                            .weak(),
-                    );
-                    for (column, byte) in chunk.iter().enumerate() {
-                        let offset = row * 16 + column;
-                        let mut text = RichText::new(format!("{byte:02X}")).monospace();
-                        if highlighted.as_ref().is_some_and(|r| r.contains(&offset)) {
-                            text = text.background_color(highlight).color(Color32::WHITE);
-                        } else if inspection
-                            .error
-                            .as_ref()
-                            .is_some_and(|e| e.offset == offset)
-                        {
-                            text = text.color(ui.visuals().error_fg_color);
-                        }
-                        let response = ui.add(egui::Label::new(text).sense(Sense::hover()));
-                        if response.hovered() {
-                            now_hovered = inspection
-                                .field_at(offset)
-                                .and_then(|f| inspection.fields.iter().position(|g| g == f));
-                        }
                     }
                 });
+            if let Some(error) = &inspection.error {
+                ui.label(
+                    RichText::new(t!(
+                        "Stopped at byte %{offset}: %{error}",
+                        offset = error.offset,
+                        error = tr(&error.error.to_string())
+                    ))
+                    .color(ui.visuals().error_fg_color),
+                );
             }
         });
+    now_hovered
+}
+
+/// The bytes, 16 a row, with the hovered field highlighted; returns the
+/// field of the byte under the mouse.
+fn hex_view(
+    ui: &mut egui::Ui,
+    inspection: &Inspection,
+    bytes: &[u8],
+    highlighted: Option<std::ops::Range<usize>>,
+) -> Option<usize> {
+    let mut now_hovered = None;
+    let highlight = ui.visuals().selection.bg_fill;
+    egui::ScrollArea::vertical().id_salt("hex").show(ui, |ui| {
+        for (row, chunk) in bytes.chunks(16).enumerate() {
+            ui.horizontal(|ui| {
+                ui.spacing_mut().item_spacing.x = 4.0;
+                ui.label(
+                    RichText::new(format!("{:04X}", row * 16))
+                        .monospace()
+                        .weak(),
+                );
+                for (column, byte) in chunk.iter().enumerate() {
+                    let offset = row * 16 + column;
+                    let mut text = RichText::new(format!("{byte:02X}")).monospace();
+                    if highlighted.as_ref().is_some_and(|r| r.contains(&offset)) {
+                        text = text.background_color(highlight).color(Color32::WHITE);
+                    } else if inspection
+                        .error
+                        .as_ref()
+                        .is_some_and(|e| e.offset == offset)
+                    {
+                        text = text.color(ui.visuals().error_fg_color);
+                    }
+                    let response = ui.add(egui::Label::new(text).sense(Sense::hover()));
+                    if response.hovered() {
+                        now_hovered = inspection
+                            .field_at(offset)
+                            .and_then(|f| inspection.fields.iter().position(|g| g == f));
+                    }
+                }
+            });
+        }
     });
     now_hovered
 }

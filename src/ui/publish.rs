@@ -113,7 +113,21 @@ impl PublishForm {
         if let Err(error) = topic::validate_topic_name(&self.topic) {
             problems.push(format!("Topic: {error}"));
         }
-        let payload = match self.mode {
+        let payload = self.payload_bytes(&mut problems);
+        let properties = self.properties(&payload, &mut problems);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let mut publish = Publish::new(self.topic.as_str(), payload);
+        publish.qos = QoS::from_u8(self.qos).unwrap_or_default();
+        publish.retain = self.retain;
+        publish.properties = properties;
+        Ok(publish)
+    }
+
+    /// The payload as bytes, in the chosen mode; a problem if it cannot be.
+    fn payload_bytes(&self, problems: &mut Vec<String>) -> Bytes {
+        match self.mode {
             PayloadMode::Text => Bytes::from(self.payload.clone().into_bytes()),
             PayloadMode::Json => {
                 if let Err(error) = serde_json::from_str::<serde_json::Value>(&self.payload) {
@@ -145,13 +159,17 @@ impl PublishForm {
                     Bytes::new()
                 }
             },
-        };
+        }
+    }
+
+    /// The MQTT 5 properties as typed; a problem for each that cannot be sent.
+    fn properties(&self, payload: &[u8], problems: &mut Vec<String>) -> Properties {
         let mut properties = Properties::new();
         if !self.content_type.is_empty() {
             properties.push(Property::ContentType(self.content_type.as_str().into()));
         }
         if self.utf8_indicator {
-            if std::str::from_utf8(&payload).is_err() {
+            if std::str::from_utf8(payload).is_err() {
                 problems
                     .push("The payload is marked as UTF-8 text but is not valid UTF-8.".to_owned());
             }
@@ -184,14 +202,7 @@ impl PublishForm {
                 ));
             }
         }
-        if !problems.is_empty() {
-            return Err(problems);
-        }
-        let mut publish = Publish::new(self.topic.as_str(), payload);
-        publish.qos = QoS::from_u8(self.qos).unwrap_or_default();
-        publish.retain = self.retain;
-        publish.properties = properties;
-        Ok(publish)
+        properties
     }
 
     /// Fill the form from a message sent before.

@@ -4,12 +4,15 @@
 use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
-use egui::{Color32, RichText, Sense};
+use egui::RichText;
 use rust_i18n::t;
+
+use row::RowLook;
 
 use crate::model::message::micros_since_epoch;
 use crate::model::{ConnectionModel, NodeId, TopicTree};
-use crate::proto::topic;
+
+mod row;
 
 /// How the children of a node are ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -65,6 +68,7 @@ impl Default for TreeView {
 const HIGHLIGHT: Duration = Duration::from_millis(800);
 /// During a flood of new topics, rebuild the rows at most this often.
 const REBUILD_EVERY: Duration = Duration::from_millis(250);
+/// The height of one row, in points.
 const ROW_HEIGHT: f32 = 20.0;
 
 impl TreeView {
@@ -201,7 +205,62 @@ impl TreeView {
         model: &ConnectionModel,
         colors: &[(String, [u8; 3])],
     ) -> Option<NodeId> {
-        let now = Instant::now();
+        self.filter_bar(ui);
+        self.rebuild_if_needed(&model.tree, Instant::now());
+        if self.rows.is_empty() {
+            ui.add_space(12.0);
+            let text = if model.tree.node_count() == 0 {
+                t!(
+                    "No messages yet. Connect and subscribe (for example to #) to see topics appear here."
+                )
+            } else {
+                t!("No topic matches the filter.")
+            };
+            ui.label(RichText::new(text).weak());
+            return None;
+        }
+        let mut clicked = None;
+        let mut toggled = None;
+        let mut fading = false;
+        let filtering = !self.filter.is_empty();
+        let now_micros = micros_since_epoch(std::time::SystemTime::now());
+        egui::ScrollArea::vertical()
+            .id_salt("topic-tree")
+            .auto_shrink([false, false])
+            .show_rows(ui, ROW_HEIGHT, self.rows.len(), |ui, range| {
+                for row in &self.rows[range] {
+                    let look = RowLook {
+                        model,
+                        colors,
+                        now_micros,
+                        selected: self.selected == Some(row.node),
+                        open: filtering || self.expanded.contains(&row.node),
+                        filtering,
+                    };
+                    let drawn = row::draw(ui, &look, row.node, row.depth);
+                    fading |= drawn.fading;
+                    if drawn.clicked {
+                        clicked = Some(row.node);
+                    }
+                    if drawn.toggled {
+                        toggled = Some(row.node);
+                    }
+                }
+            });
+        if let Some(node) = toggled {
+            self.toggle(node);
+        }
+        if let Some(node) = clicked {
+            self.selected = Some(node);
+        }
+        if fading {
+            ui.ctx().request_repaint_after(Duration::from_millis(50));
+        }
+        clicked
+    }
+
+    /// The filter field and the sort order.
+    fn filter_bar(&mut self, ui: &mut egui::Ui) {
         ui.horizontal(|ui| {
             let filter = ui.add(
                 egui::TextEdit::singleline(&mut self.filter)
@@ -228,172 +287,6 @@ impl TreeView {
                 .response
                 .labelled_by(label.id);
         });
-        self.rebuild_if_needed(&model.tree, now);
-        if self.rows.is_empty() {
-            ui.add_space(12.0);
-            let text = if model.tree.node_count() == 0 {
-                t!(
-                    "No messages yet. Connect and subscribe (for example to #) to see topics appear here."
-                )
-            } else {
-                t!("No topic matches the filter.")
-            };
-            ui.label(RichText::new(text).weak());
-            return None;
-        }
-        let now_micros = micros_since_epoch(std::time::SystemTime::now());
-        let mut clicked = None;
-        let mut toggled = None;
-        let mut fading = false;
-        let filtering = !self.filter.is_empty();
-        egui::ScrollArea::vertical()
-            .id_salt("topic-tree")
-            .auto_shrink([false, false])
-            .show_rows(ui, ROW_HEIGHT, self.rows.len(), |ui, range| {
-                for row in &self.rows[range] {
-                    let node = model.tree.node(row.node);
-                    let (rect, response) = ui.allocate_exact_size(
-                        egui::vec2(ui.available_width(), ROW_HEIGHT),
-                        Sense::click(),
-                    );
-                    let accessible = node.name.to_string();
-                    response.widget_info(|| {
-                        egui::WidgetInfo::labeled(egui::Role::TreeItem, true, &accessible)
-                    });
-                    let age = now_micros.saturating_sub(node.changed_at_micros);
-                    let painter = ui.painter_at(rect);
-                    if self.selected == Some(row.node) {
-                        painter.rect_filled(rect, 2.0, ui.visuals().selection.bg_fill);
-                    } else if node.is_topic() && age < HIGHLIGHT.as_micros() as u64 {
-                        fading = true;
-                        let strength = 1.0 - age as f32 / HIGHLIGHT.as_micros() as f32;
-                        let base = ui.visuals().warn_fg_color;
-                        painter.rect_filled(rect, 2.0, base.gamma_multiply(0.25 * strength));
-                    } else if response.hovered() {
-                        painter.rect_filled(rect, 2.0, ui.visuals().widgets.hovered.weak_bg_fill);
-                    }
-                    let indent = 14.0 * f32::from(row.depth);
-                    let mut x = rect.left() + 4.0 + indent;
-                    let y = rect.center().y;
-                    let text_color = ui.visuals().text_color();
-                    let weak = ui.visuals().weak_text_color();
-                    let font = egui::FontId::proportional(13.5);
-                    if !node.children.is_empty() {
-                        let open = filtering || self.expanded.contains(&row.node);
-                        let c = egui::pos2(x + 5.0, y);
-                        let points = if open {
-                            vec![
-                                c + egui::vec2(-4.0, -2.5),
-                                c + egui::vec2(4.0, -2.5),
-                                c + egui::vec2(0.0, 3.5),
-                            ]
-                        } else {
-                            vec![
-                                c + egui::vec2(-2.5, -4.0),
-                                c + egui::vec2(3.5, 0.0),
-                                c + egui::vec2(-2.5, 4.0),
-                            ]
-                        };
-                        painter.add(egui::Shape::convex_polygon(
-                            points,
-                            weak,
-                            egui::Stroke::NONE,
-                        ));
-                    }
-                    x += 16.0;
-                    let name = if node.name.is_empty() {
-                        "∅"
-                    } else {
-                        &node.name
-                    };
-                    let name_rect = painter.text(
-                        egui::pos2(x, y),
-                        egui::Align2::LEFT_CENTER,
-                        name,
-                        font.clone(),
-                        text_color,
-                    );
-                    x = name_rect.right() + 8.0;
-                    if let Some(color) = colors
-                        .iter()
-                        .find(|(filter, _)| {
-                            node.is_topic()
-                                && topic::topic_matches(filter, &model.tree.path(row.node))
-                        })
-                        .map(|(_, c)| *c)
-                    {
-                        painter.circle_filled(
-                            egui::pos2(rect.left() + indent + 14.0, y),
-                            3.0,
-                            Color32::from_rgb(color[0], color[1], color[2]),
-                        );
-                    }
-                    let count = format!("{}", node.subtree_messages);
-                    let count_rect = painter.text(
-                        egui::pos2(rect.right() - 6.0, y),
-                        egui::Align2::RIGHT_CENTER,
-                        &count,
-                        egui::FontId::monospace(12.0),
-                        weak,
-                    );
-                    if let Some(last) = &node.last {
-                        let value = super::payload_preview(&last.payload, 40);
-                        if node.retained {
-                            let badge = painter.text(
-                                egui::pos2(x, y),
-                                egui::Align2::LEFT_CENTER,
-                                "R",
-                                egui::FontId::monospace(11.0),
-                                ui.visuals().warn_fg_color,
-                            );
-                            x = badge.right() + 6.0;
-                        }
-                        let available = count_rect.left() - x - 8.0;
-                        if available > 20.0 {
-                            let galley =
-                                painter.layout_no_wrap(value, egui::FontId::monospace(12.0), weak);
-                            let clip = egui::Rect::from_min_max(
-                                egui::pos2(x, rect.top()),
-                                egui::pos2(x + available, rect.bottom()),
-                            );
-                            ui.painter_at(clip).galley(
-                                egui::pos2(x, y - galley.size().y / 2.0),
-                                galley,
-                                weak,
-                            );
-                        }
-                    }
-                    if response.clicked() {
-                        clicked = Some(row.node);
-                        if !node.children.is_empty() && !filtering {
-                            let arrow = egui::Rect::from_min_size(
-                                egui::pos2(rect.left() + indent, rect.top()),
-                                egui::vec2(20.0, ROW_HEIGHT),
-                            );
-                            if response
-                                .interact_pointer_pos()
-                                .is_some_and(|p| arrow.contains(p))
-                                || !node.is_topic()
-                            {
-                                toggled = Some(row.node);
-                            }
-                        }
-                    }
-                    if response.double_clicked() && !node.children.is_empty() {
-                        toggled = Some(row.node);
-                    }
-                }
-            });
-        if let Some(node) = toggled {
-            self.toggle(node);
-        }
-        if let Some(node) = clicked {
-            self.selected = Some(node);
-        }
-        if fading {
-            ui.ctx().request_repaint_after(Duration::from_millis(50));
-        }
-        clicked
     }
 }
 
