@@ -10,10 +10,13 @@ mod subscribe;
 use bytes::Bytes;
 
 use crate::net::{
-    BrokerAddress, ConnectionConfig, ReconnectPolicy, TlsOptions, TransportKind, parse_port,
+    BrokerAddress, Command, CommandSender, ConnectionConfig, ReconnectPolicy, TlsOptions,
+    TransportKind, UrlExtras, parse_port,
 };
-use crate::proto::session::{Direction, SessionOptions};
-use crate::proto::{Connect, Packet, Property, ProtocolVersion, QoS, Will, inspect};
+use crate::proto::session::{CloseReason, Direction, SessionOptions};
+use crate::proto::{
+    Connect, Packet, Properties, Property, ProtocolVersion, QoS, ReasonCode, Will, inspect,
+};
 
 pub use args::{Cli, CliCommand};
 pub use publish::run as run_pub;
@@ -56,6 +59,45 @@ pub fn prepare(args: &args::ConnectArgs) -> Result<Prepared, String> {
     if version == ProtocolVersion::V311 && has_properties {
         return Err("MQTT 3.1.1 has no properties; -D needs -V 5".to_owned());
     }
+    let (address, extras) = broker_address(args)?;
+    let client_id = args.client_id.clone().unwrap_or_else(|| {
+        let suffix: String = std::iter::repeat_with(fastrand::alphanumeric)
+            .take(10)
+            .collect();
+        format!("mqscope-{suffix}")
+    });
+    let mut connect = Connect::new(version, client_id.as_str());
+    connect.clean_start = !args.no_clean_start;
+    connect.keep_alive_secs = args.keep_alive_secs;
+    connect.properties = properties.connect.clone();
+    session_expiry(args, &mut connect)?;
+    connect.user_name = args.user_name.clone().or(extras.user_name).map(Into::into);
+    connect.password = args
+        .password
+        .clone()
+        .or(extras.password)
+        .map(|p| Bytes::from(p.into_bytes()));
+    connect.will = will(args, &properties)?;
+    Packet::Connect(connect.clone())
+        .encoded_len(version)
+        .map_err(|e| format!("the CONNECT packet cannot be sent: {e}"))?;
+    Ok(Prepared {
+        config: ConnectionConfig {
+            address,
+            tls: tls_options(args),
+            connect,
+            session: SessionOptions::default(),
+            reconnect: ReconnectPolicy::default(),
+            packet_log: args.debug,
+        },
+        properties,
+        url_topic: extras.topic,
+    })
+}
+
+/// The broker from `-L`, or `-h` with TLS when a certificate option is given;
+/// `-p` overrides the port.
+fn broker_address(args: &args::ConnectArgs) -> Result<(BrokerAddress, UrlExtras), String> {
     let (mut address, extras) = match &args.url {
         Some(url) => BrokerAddress::parse_url(url).map_err(|e| format!("-L {url}: {e}"))?,
         None => {
@@ -67,23 +109,20 @@ pub fn prepare(args: &args::ConnectArgs) -> Result<Prepared, String> {
             };
             (
                 BrokerAddress::new(transport, args.host.clone(), transport.default_port()),
-                Default::default(),
+                UrlExtras::default(),
             )
         }
     };
     if let Some(port) = &args.port {
         address.port = parse_port(port).map_err(|e| format!("-p: {e}"))?;
     }
-    let client_id = args.client_id.clone().unwrap_or_else(|| {
-        let suffix: String = std::iter::repeat_with(fastrand::alphanumeric)
-            .take(10)
-            .collect();
-        format!("mqscope-{suffix}")
-    });
-    let mut connect = Connect::new(version, client_id.as_str());
-    connect.clean_start = !args.no_clean_start;
-    connect.keep_alive_secs = args.keep_alive_secs;
-    connect.properties = properties.connect.clone();
+    Ok((address, extras))
+}
+
+/// `-x`, or the longest expiry for `-c` on MQTT 5 (without one the session
+/// would end with the connection, which would make `-c` pointless).
+fn session_expiry(args: &args::ConnectArgs, connect: &mut Connect) -> Result<(), String> {
+    let version = connect.protocol_version;
     if let Some(secs) = args.session_expiry_secs {
         if version == ProtocolVersion::V311 {
             return Err("-x needs MQTT 5 (-V 5)".to_owned());
@@ -95,35 +134,34 @@ pub fn prepare(args: &args::ConnectArgs) -> Result<Prepared, String> {
         && version == ProtocolVersion::V5
         && connect.properties.session_expiry_interval_secs().is_none()
     {
-        // Without a Session Expiry Interval an MQTT 5 session ends with the
-        // connection, which would make -c pointless.
         connect
             .properties
             .push(Property::SessionExpiryInterval(u32::MAX));
     }
-    connect.user_name = args.user_name.clone().or(extras.user_name).map(Into::into);
-    connect.password = args
-        .password
-        .clone()
-        .or(extras.password)
-        .map(|p| Bytes::from(p.into_bytes()));
+    Ok(())
+}
+
+/// The will message from `--will-topic` and its options.
+fn will(
+    args: &args::ConnectArgs,
+    properties: &props::CliProperties,
+) -> Result<Option<Will>, String> {
     match (&args.will_topic, &args.will_payload) {
-        (Some(topic), payload) => {
-            connect.will = Some(Will {
-                topic: topic.as_str().into(),
-                payload: Bytes::from(payload.clone().unwrap_or_default().into_bytes()),
-                qos: parse_qos(args.will_qos, "--will-qos")?,
-                retain: args.will_retain,
-                properties: properties.will.clone(),
-            });
-        }
-        (None, Some(_)) => return Err("--will-payload needs --will-topic".to_owned()),
-        (None, None) => {}
+        (Some(topic), payload) => Ok(Some(Will {
+            topic: topic.as_str().into(),
+            payload: Bytes::from(payload.clone().unwrap_or_default().into_bytes()),
+            qos: parse_qos(args.will_qos, "--will-qos")?,
+            retain: args.will_retain,
+            properties: properties.will.clone(),
+        })),
+        (None, Some(_)) => Err("--will-payload needs --will-topic".to_owned()),
+        (None, None) => Ok(None),
     }
-    Packet::Connect(connect.clone())
-        .encoded_len(version)
-        .map_err(|e| format!("the CONNECT packet cannot be sent: {e}"))?;
-    let tls = TlsOptions {
+}
+
+/// TLS from `--cafile`, `--tls-use-os-certs`, `--cert`, `--key`, `--tls-alpn`, `--insecure`.
+fn tls_options(args: &args::ConnectArgs) -> TlsOptions {
+    TlsOptions {
         ca_file: args.ca_file.clone(),
         use_os_roots: args.tls_use_os_certs,
         client_cert: args.cert.clone(),
@@ -131,19 +169,23 @@ pub fn prepare(args: &args::ConnectArgs) -> Result<Prepared, String> {
         server_name: None,
         alpn: args.tls_alpn.iter().cloned().collect(),
         skip_verification: args.insecure,
-    };
-    Ok(Prepared {
-        config: ConnectionConfig {
-            address,
-            tls,
-            connect,
-            session: SessionOptions::default(),
-            reconnect: ReconnectPolicy::default(),
-            packet_log: args.debug,
-        },
-        properties,
-        url_topic: extras.topic,
-    })
+    }
+}
+
+/// Ask the network thread to disconnect cleanly.
+pub(crate) fn send_disconnect(commands: &CommandSender, properties: &Properties) {
+    commands.send(Command::Disconnect {
+        reason_code: ReasonCode::Success,
+        properties: properties.clone(),
+    });
+}
+
+/// A refusal or a broken protocol: reconnecting would only repeat it.
+pub(crate) fn ends_the_run(reason: &CloseReason) -> bool {
+    matches!(
+        reason,
+        CloseReason::Refused(_) | CloseReason::ProtocolViolation { .. }
+    )
 }
 
 /// `-d`: describe a packet on stderr.

@@ -6,10 +6,10 @@ use bytes::Bytes;
 use crossbeam_channel::{Receiver, select};
 
 use super::args::PubArgs;
-use super::{EXIT_FAILURE, parse_qos, prepare, print_packet};
-use crate::net::{Command, ConnectionHandle, Event};
+use super::{EXIT_FAILURE, ends_the_run, parse_qos, prepare, print_packet, send_disconnect};
+use crate::net::{Command, CommandSender, ConnectionHandle, Event};
 use crate::proto::session::CloseReason;
-use crate::proto::{Publish, QoS, ReasonCode, topic};
+use crate::proto::{Properties, ProtocolVersion, Publish, QoS, topic};
 use crate::ui::words;
 
 /// Run `mqscope pub`; returns the exit status.
@@ -33,7 +33,6 @@ enum Source {
 
 fn run_inner(args: PubArgs) -> Result<i32, String> {
     let prepared = prepare(&args.connect)?;
-    let version = prepared.config.connect.protocol_version;
     let topic_name = args
         .topic
         .clone()
@@ -44,160 +43,205 @@ fn run_inner(args: PubArgs) -> Result<i32, String> {
         topic::validate_topic_name(&topic_name)
             .map_err(|e| format!("\"{topic_name}\" is not a valid topic name: {e}"))?;
     }
-    let qos = parse_qos(args.qos, "-q")?;
-    let source = if let Some(message) = &args.message {
-        Source::One(Bytes::from(message.clone().into_bytes()))
+    let mut template = Publish::new(topic_name.as_str(), Bytes::new());
+    template.qos = parse_qos(args.qos, "-q")?;
+    template.retain = args.retain;
+    template.properties = prepared.properties.publish.clone();
+    let source = message_source(&args)?;
+
+    let handle = ConnectionHandle::spawn(prepared.config.clone(), None)
+        .map_err(|e| format!("cannot start the network thread: {e}"))?;
+    let mut publisher = Publisher {
+        commands: handle.command_sender(),
+        disconnect_properties: prepared.properties.disconnect.clone(),
+        version: prepared.config.connect.protocol_version,
+        template,
+        one: match &source {
+            Source::One(payload) => Some(payload.clone()),
+            Source::Lines(_) => None,
+        },
+        exit: 0,
+        connected: false,
+        ever_connected: false,
+        finishing: false,
+        input_done: false,
+        outstanding: 0,
+        next_tag: 1,
+    };
+    {
+        let commands = publisher.commands.clone();
+        let properties = publisher.disconnect_properties.clone();
+        let _ = ctrlc::set_handler(move || send_disconnect(&commands, &properties));
+    }
+    let never = crossbeam_channel::never();
+    loop {
+        let lines = match &source {
+            Source::Lines(rx) if publisher.connected && !publisher.input_done => rx,
+            _ => &never,
+        };
+        select! {
+            recv(lines) -> line => match line {
+                Ok(payload) => publisher.publish(payload),
+                Err(_) => publisher.input_done = true,
+            },
+            recv(handle.events()) -> event => {
+                let Ok(event) = event else { break };
+                if !publisher.on_event(event) {
+                    break;
+                }
+            }
+        }
+        publisher.finish_when_done();
+    }
+    handle.join();
+    Ok(publisher.exit)
+}
+
+/// Where `-m`, `-f`, `-s`, `-l` or `-n` says the messages come from.
+fn message_source(args: &PubArgs) -> Result<Source, String> {
+    if let Some(message) = &args.message {
+        Ok(Source::One(Bytes::from(message.clone().into_bytes())))
     } else if let Some(path) = &args.file {
         let data =
             std::fs::read(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-        Source::One(Bytes::from(data))
+        Ok(Source::One(Bytes::from(data)))
     } else if args.stdin_whole {
         let mut data = Vec::new();
         io::stdin()
             .read_to_end(&mut data)
             .map_err(|e| format!("cannot read standard input: {e}"))?;
-        Source::One(Bytes::from(data))
+        Ok(Source::One(Bytes::from(data)))
     } else if args.stdin_lines {
-        let (tx, rx) = crossbeam_channel::bounded(1024);
-        std::thread::Builder::new()
-            .name("mqscope-stdin".to_owned())
-            .spawn(move || {
-                for line in io::stdin().lock().split(b'\n') {
-                    let Ok(mut line) = line else { break };
-                    if line.last() == Some(&b'\r') {
-                        line.pop();
-                    }
-                    if tx.send(Bytes::from(line)).is_err() {
-                        break;
-                    }
-                }
-            })
-            .map_err(|e| e.to_string())?;
-        Source::Lines(rx)
+        Ok(Source::Lines(stdin_lines()?))
     } else if args.empty {
-        Source::One(Bytes::new())
+        Ok(Source::One(Bytes::new()))
     } else {
-        return Err("give the message with -m, -f, -s, -l or -n".to_owned());
-    };
-    let make = |payload: Bytes| {
-        let mut publish = Publish::new(topic_name.as_str(), payload);
-        publish.qos = qos;
-        publish.retain = args.retain;
-        publish.properties = prepared.properties.publish.clone();
-        publish
-    };
-
-    let handle = ConnectionHandle::spawn(prepared.config.clone(), None)
-        .map_err(|e| format!("cannot start the network thread: {e}"))?;
-    let commands = handle.command_sender();
-    let disconnect = {
-        let properties = prepared.properties.disconnect.clone();
-        move |sender: &crate::net::CommandSender| {
-            sender.send(Command::Disconnect {
-                reason_code: ReasonCode::Success,
-                properties: properties.clone(),
-            })
-        }
-    };
-    {
-        let commands = commands.clone();
-        let disconnect = disconnect.clone();
-        let _ = ctrlc::set_handler(move || disconnect(&commands));
+        Err("give the message with -m, -f, -s, -l or -n".to_owned())
     }
+}
 
-    let mut exit = 0;
-    let mut connected = false;
-    let mut ever_connected = false;
-    let mut finishing = false;
-    let mut outstanding: u64 = 0;
-    let mut next_tag: u64 = 1;
-    let mut one = match &source {
-        Source::One(payload) => Some(payload.clone()),
-        Source::Lines(_) => None,
-    };
-    let mut input_done = false;
-    let never = crossbeam_channel::never();
-    loop {
-        let lines = match &source {
-            Source::Lines(rx) if connected && !input_done => rx,
-            _ => &never,
-        };
-        select! {
-            recv(lines) -> line => match line {
-                Ok(payload) => {
-                    let publish = make(payload);
-                    if publish.qos != QoS::AtMostOnce {
-                        outstanding += 1;
-                    }
-                    commands.send(Command::Publish { tag: next_tag, publish });
-                    next_tag += 1;
+/// Each line of standard input (without its line ending), read on a thread.
+fn stdin_lines() -> Result<Receiver<Bytes>, String> {
+    let (tx, rx) = crossbeam_channel::bounded(1024);
+    std::thread::Builder::new()
+        .name("mqscope-stdin".to_owned())
+        .spawn(move || {
+            for line in io::stdin().lock().split(b'\n') {
+                let Ok(mut line) = line else { break };
+                if line.last() == Some(&b'\r') {
+                    line.pop();
                 }
-                Err(_) => input_done = true,
-            },
-            recv(handle.events()) -> event => {
-                let Ok(event) = event else { break };
-                match event {
-                    Event::Connected(_) => {
-                        connected = true;
-                        ever_connected = true;
-                        if let Some(payload) = one.take() {
-                            let publish = make(payload);
-                            if publish.qos != QoS::AtMostOnce {
-                                outstanding += 1;
-                            }
-                            commands.send(Command::Publish { tag: next_tag, publish });
-                            next_tag += 1;
-                            input_done = true;
-                        }
-                    }
-                    Event::PublishCompleted { reason, .. } => {
-                        outstanding = outstanding.saturating_sub(1);
-                        if reason.reason_code.is_error() {
-                            eprintln!(
-                                "mqscope: the broker did not accept the message: {}",
-                                words::broker_reason(&reason)
-                            );
-                            exit = EXIT_FAILURE;
-                        }
-                    }
-                    Event::PublishFailed { error, .. } => {
-                        outstanding = outstanding.saturating_sub(1);
-                        eprintln!(
-                            "mqscope: the message was not sent: {}",
-                            words::session_error(&error)
-                        );
-                        exit = EXIT_FAILURE;
-                    }
-                    Event::ConnectFailed(error) => {
-                        eprintln!("mqscope: {error}");
-                        if !ever_connected {
-                            exit = EXIT_FAILURE;
-                            finishing = true;
-                            disconnect(&commands);
-                        }
-                    }
-                    Event::Disconnected(reason) => {
-                        connected = false;
-                        if !matches!(reason, CloseReason::ClientRequest { .. }) {
-                            eprintln!("mqscope: {}", words::close_reason(&reason));
-                            if !ever_connected || matches!(reason, CloseReason::Refused(_)) {
-                                exit = EXIT_FAILURE;
-                                finishing = true;
-                                disconnect(&commands);
-                            }
-                        }
-                    }
-                    Event::Packet { direction, bytes, .. } => print_packet(direction, &bytes, version),
-                    Event::Stopped => break,
-                    _ => {}
+                if tx.send(Bytes::from(line)).is_err() {
+                    break;
                 }
             }
+        })
+        .map_err(|e| e.to_string())?;
+    Ok(rx)
+}
+
+/// The state of one `mqscope pub` run.
+struct Publisher {
+    commands: CommandSender,
+    disconnect_properties: Properties,
+    version: ProtocolVersion,
+    /// Topic, QoS, retain and properties of every message.
+    template: Publish,
+    /// The one message to send once connected, until it is sent.
+    one: Option<Bytes>,
+    exit: i32,
+    connected: bool,
+    ever_connected: bool,
+    finishing: bool,
+    input_done: bool,
+    /// QoS 1/2 messages not yet acknowledged.
+    outstanding: u64,
+    next_tag: u64,
+}
+
+impl Publisher {
+    /// Send one message.
+    fn publish(&mut self, payload: Bytes) {
+        let mut publish = self.template.clone();
+        publish.payload = payload;
+        if publish.qos != QoS::AtMostOnce {
+            self.outstanding += 1;
         }
-        if connected && input_done && outstanding == 0 && !finishing {
-            finishing = true;
-            disconnect(&commands);
+        self.commands.send(Command::Publish {
+            tag: self.next_tag,
+            publish,
+        });
+        self.next_tag += 1;
+    }
+
+    /// Disconnect once, exiting with `exit` when it is a failure.
+    fn stop(&mut self, exit: i32) {
+        if exit != 0 {
+            self.exit = exit;
+        }
+        if !self.finishing {
+            self.finishing = true;
+            send_disconnect(&self.commands, &self.disconnect_properties);
         }
     }
-    handle.join();
-    Ok(exit)
+
+    /// Everything is sent and acknowledged: disconnect.
+    fn finish_when_done(&mut self) {
+        if self.connected && self.input_done && self.outstanding == 0 && !self.finishing {
+            self.stop(0);
+        }
+    }
+
+    /// Take in one network event; false when the network thread has stopped.
+    fn on_event(&mut self, event: Event) -> bool {
+        match event {
+            Event::Connected(_) => {
+                self.connected = true;
+                self.ever_connected = true;
+                if let Some(payload) = self.one.take() {
+                    self.publish(payload);
+                    self.input_done = true;
+                }
+            }
+            Event::PublishCompleted { reason, .. } => {
+                self.outstanding = self.outstanding.saturating_sub(1);
+                if reason.reason_code.is_error() {
+                    eprintln!(
+                        "mqscope: the broker did not accept the message: {}",
+                        words::broker_reason(&reason)
+                    );
+                    self.exit = EXIT_FAILURE;
+                }
+            }
+            Event::PublishFailed { error, .. } => {
+                self.outstanding = self.outstanding.saturating_sub(1);
+                eprintln!(
+                    "mqscope: the message was not sent: {}",
+                    words::session_error(&error)
+                );
+                self.exit = EXIT_FAILURE;
+            }
+            Event::ConnectFailed(error) => {
+                eprintln!("mqscope: {error}");
+                if !self.ever_connected {
+                    self.stop(EXIT_FAILURE);
+                }
+            }
+            Event::Disconnected(reason) => {
+                self.connected = false;
+                if !matches!(reason, CloseReason::ClientRequest { .. }) {
+                    eprintln!("mqscope: {}", words::close_reason(&reason));
+                    if !self.ever_connected || ends_the_run(&reason) {
+                        self.stop(EXIT_FAILURE);
+                    }
+                }
+            }
+            Event::Packet {
+                direction, bytes, ..
+            } => print_packet(direction, &bytes, self.version),
+            Event::Stopped => return false,
+            _ => {}
+        }
+        true
+    }
 }

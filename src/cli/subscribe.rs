@@ -6,10 +6,13 @@ use std::time::{Duration, Instant, SystemTime};
 use crossbeam_channel::RecvTimeoutError;
 
 use super::args::{OutputFormat, SubArgs};
-use super::{EXIT_FAILURE, EXIT_TIMEOUT, output, parse_qos, prepare, print_packet};
-use crate::net::{Command, ConnectionHandle, Event};
-use crate::proto::session::CloseReason;
-use crate::proto::{ReasonCode, RetainHandling, SubscribeFilter, SubscriptionOptions, topic};
+use super::{
+    EXIT_FAILURE, EXIT_TIMEOUT, ends_the_run, output, parse_qos, prepare, print_packet,
+    send_disconnect,
+};
+use crate::net::{Command, CommandSender, ConnectionHandle, Event};
+use crate::proto::session::{CloseReason, SubscriptionResult};
+use crate::proto::{Publish, RetainHandling, SubscribeFilter, SubscriptionOptions, topic};
 use crate::ui::words;
 
 /// When `-W secs` runs out, counted from `now`; `None` (no timeout) when the
@@ -71,7 +74,6 @@ impl Subscriber {
     }
 
     fn run(self) -> i32 {
-        let version = self.prepared.config.connect.protocol_version;
         let handle = match ConnectionHandle::spawn(self.prepared.config.clone(), None) {
             Ok(handle) => handle,
             Err(error) => {
@@ -79,34 +81,29 @@ impl Subscriber {
                 return EXIT_FAILURE;
             }
         };
-        let commands = handle.command_sender();
-        let disconnect_properties = self.prepared.properties.disconnect.clone();
-        let stop = move |sender: &crate::net::CommandSender| {
-            sender.send(Command::Disconnect {
-                reason_code: ReasonCode::Success,
-                properties: disconnect_properties.clone(),
-            })
+        let mut run = Run {
+            commands: handle.command_sender(),
+            text: self.args.verbose || self.args.format == OutputFormat::Text,
+            exit: 0,
+            ever_connected: false,
+            subscribed: false,
+            finishing: false,
+            received: 0,
         };
         {
-            let commands = commands.clone();
-            let stop = stop.clone();
+            let commands = run.commands.clone();
+            let properties = self.prepared.properties.disconnect.clone();
             // Ctrl-C: DISCONNECT 0x00, then exit 0.
-            let _ = ctrlc::set_handler(move || stop(&commands));
+            let _ = ctrlc::set_handler(move || send_disconnect(&commands, &properties));
         }
-        let text = self.args.verbose || self.args.format == OutputFormat::Text;
         let deadline = self
             .args
             .timeout_secs
             .and_then(|secs| deadline(Instant::now(), secs));
         let mut out = BufWriter::with_capacity(64 * 1024, io::stdout().lock());
-        let mut exit = 0;
-        let mut ever_connected = false;
-        let mut subscribed = false;
-        let mut finishing = false;
-        let mut received: u64 = 0;
         loop {
             let event = match deadline {
-                Some(at) if !finishing => {
+                Some(at) if !run.finishing => {
                     match handle
                         .events()
                         .recv_timeout(at.saturating_duration_since(Instant::now()))
@@ -118,9 +115,7 @@ impl Subscriber {
                                 "mqscope: timed out after {} s",
                                 self.args.timeout_secs.unwrap_or_default()
                             );
-                            exit = EXIT_TIMEOUT;
-                            finishing = true;
-                            stop(&commands);
+                            self.stop(&mut run, EXIT_TIMEOUT);
                             continue;
                         }
                         Err(RecvTimeoutError::Disconnected) => break,
@@ -131,110 +126,8 @@ impl Subscriber {
                     Err(_) => break,
                 },
             };
-            match event {
-                Event::Message(publish) => {
-                    if finishing
-                        || self
-                            .args
-                            .filter_out
-                            .iter()
-                            .any(|f| topic::topic_matches(f, &publish.topic))
-                    {
-                        continue;
-                    }
-                    let written = if text {
-                        output::write_text(&mut out, &publish)
-                    } else {
-                        output::write_json(&mut out, &publish, SystemTime::now())
-                    };
-                    if written.is_err() {
-                        // The reader went away (e.g. `| head`): stop quietly.
-                        finishing = true;
-                        stop(&commands);
-                        continue;
-                    }
-                    received += 1;
-                    if self.args.count.is_some_and(|count| received >= count) {
-                        finishing = true;
-                        stop(&commands);
-                    }
-                }
-                Event::Connected(_) => {
-                    ever_connected = true;
-                    if !subscribed {
-                        subscribed = true;
-                        commands.send(Command::Subscribe {
-                            tag: 1,
-                            filters: self.filters.clone(),
-                            properties: self.prepared.properties.subscribe.clone(),
-                        });
-                    }
-                }
-                Event::Subscribed {
-                    results,
-                    reason_string,
-                    ..
-                } => {
-                    let refused: Vec<_> = results
-                        .iter()
-                        .filter(|r| r.reason_code.is_error())
-                        .collect();
-                    for result in &refused {
-                        eprintln!(
-                            "mqscope: the broker refused the subscription to \"{}\": {} ({}){}",
-                            result.filter,
-                            result.reason_code.meaning(),
-                            result.reason_code,
-                            reason_string
-                                .as_ref()
-                                .map(|r| format!(" The broker says: \"{r}\"."))
-                                .unwrap_or_default()
-                        );
-                    }
-                    if !results.is_empty() && refused.len() == results.len() {
-                        eprintln!("mqscope: every subscription was refused");
-                        exit = EXIT_FAILURE;
-                        finishing = true;
-                        stop(&commands);
-                    }
-                }
-                Event::RequestFailed { error, .. } => {
-                    eprintln!("mqscope: {}", words::session_error(&error));
-                    exit = EXIT_FAILURE;
-                    finishing = true;
-                    stop(&commands);
-                }
-                Event::ConnectFailed(error) => {
-                    eprintln!("mqscope: {error}");
-                    if !ever_connected {
-                        exit = EXIT_FAILURE;
-                        finishing = true;
-                        stop(&commands);
-                    }
-                }
-                Event::Disconnected(reason) => {
-                    if !matches!(reason, CloseReason::ClientRequest { .. }) {
-                        eprintln!("mqscope: {}", words::close_reason(&reason));
-                        if !ever_connected || matches!(reason, CloseReason::Refused(_)) {
-                            exit = EXIT_FAILURE;
-                            finishing = true;
-                            stop(&commands);
-                        }
-                    }
-                }
-                Event::Reconnecting { delay, .. } => {
-                    if !finishing {
-                        eprintln!("mqscope: reconnecting in {:.1} s", delay.as_secs_f64());
-                    }
-                }
-                Event::Packet {
-                    direction, bytes, ..
-                } => print_packet(direction, &bytes, version),
-                Event::Stopped => break,
-                Event::Connecting { .. }
-                | Event::PublishCompleted { .. }
-                | Event::PublishFailed { .. }
-                | Event::Unsubscribed { .. } => {}
+            if !self.on_event(&mut run, &mut out, event) {
+                break;
             }
             if handle.events().is_empty() {
                 let _ = out.flush();
@@ -242,8 +135,140 @@ impl Subscriber {
         }
         let _ = out.flush();
         handle.join();
-        exit
+        run.exit
     }
+
+    /// Disconnect once, exiting with `exit` when it is not 0.
+    fn stop(&self, run: &mut Run, exit: i32) {
+        if exit != 0 {
+            run.exit = exit;
+        }
+        if !run.finishing {
+            run.finishing = true;
+            send_disconnect(&run.commands, &self.prepared.properties.disconnect);
+        }
+    }
+
+    /// Take in one network event; false when the network thread has stopped.
+    fn on_event(&self, run: &mut Run, out: &mut impl Write, event: Event) -> bool {
+        match event {
+            Event::Message(publish) => self.on_message(run, out, &publish),
+            Event::Connected(_) => {
+                run.ever_connected = true;
+                if !run.subscribed {
+                    run.subscribed = true;
+                    run.commands.send(Command::Subscribe {
+                        tag: 1,
+                        filters: self.filters.clone(),
+                        properties: self.prepared.properties.subscribe.clone(),
+                    });
+                }
+            }
+            Event::Subscribed {
+                results,
+                reason_string,
+                ..
+            } => self.on_subscribed(run, &results, reason_string.as_deref()),
+            Event::RequestFailed { error, .. } => {
+                eprintln!("mqscope: {}", words::session_error(&error));
+                self.stop(run, EXIT_FAILURE);
+            }
+            Event::ConnectFailed(error) => {
+                eprintln!("mqscope: {error}");
+                if !run.ever_connected {
+                    self.stop(run, EXIT_FAILURE);
+                }
+            }
+            Event::Disconnected(reason) => {
+                if !matches!(reason, CloseReason::ClientRequest { .. }) {
+                    eprintln!("mqscope: {}", words::close_reason(&reason));
+                    if !run.ever_connected || ends_the_run(&reason) {
+                        self.stop(run, EXIT_FAILURE);
+                    }
+                }
+            }
+            Event::Reconnecting { delay, .. } => {
+                if !run.finishing {
+                    eprintln!("mqscope: reconnecting in {:.1} s", delay.as_secs_f64());
+                }
+            }
+            Event::Packet {
+                direction, bytes, ..
+            } => print_packet(
+                direction,
+                &bytes,
+                self.prepared.config.connect.protocol_version,
+            ),
+            Event::Stopped => return false,
+            Event::Connecting { .. }
+            | Event::PublishCompleted { .. }
+            | Event::PublishFailed { .. }
+            | Event::Unsubscribed { .. } => {}
+        }
+        true
+    }
+
+    /// Print a message (unless filtered out); stop after `-C` messages or
+    /// when the reader has gone.
+    fn on_message(&self, run: &mut Run, out: &mut impl Write, publish: &Publish) {
+        if run.finishing
+            || self
+                .args
+                .filter_out
+                .iter()
+                .any(|f| topic::topic_matches(f, &publish.topic))
+        {
+            return;
+        }
+        let written = if run.text {
+            output::write_text(out, publish)
+        } else {
+            output::write_json(out, publish, SystemTime::now())
+        };
+        if written.is_err() {
+            // The reader went away (e.g. `| head`): stop quietly.
+            self.stop(run, 0);
+            return;
+        }
+        run.received += 1;
+        if self.args.count.is_some_and(|count| run.received >= count) {
+            self.stop(run, 0);
+        }
+    }
+
+    /// Report each refused filter; when all were refused there is nothing to wait for.
+    fn on_subscribed(&self, run: &mut Run, results: &[SubscriptionResult], said: Option<&str>) {
+        let refused: Vec<_> = results
+            .iter()
+            .filter(|r| r.reason_code.is_error())
+            .collect();
+        for result in &refused {
+            eprintln!(
+                "mqscope: the broker refused the subscription to \"{}\": {} ({}){}",
+                result.filter,
+                result.reason_code.meaning(),
+                result.reason_code,
+                said.map(|r| format!(" The broker says: \"{r}\"."))
+                    .unwrap_or_default()
+            );
+        }
+        if !results.is_empty() && refused.len() == results.len() {
+            eprintln!("mqscope: every subscription was refused");
+            self.stop(run, EXIT_FAILURE);
+        }
+    }
+}
+
+/// The state of one `mqscope sub` run.
+struct Run {
+    commands: CommandSender,
+    /// Text output (otherwise JSON lines).
+    text: bool,
+    exit: i32,
+    ever_connected: bool,
+    subscribed: bool,
+    finishing: bool,
+    received: u64,
 }
 
 #[cfg(test)]

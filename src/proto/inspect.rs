@@ -61,7 +61,18 @@ impl Inspection {
             .filter(|f| f.range.contains(&offset))
             .max_by_key(|f| f.depth)
     }
+
+    /// Whether byte `offset` is part of a password (past its two-byte
+    /// length), which a hex view must not show.
+    pub fn is_secret(&self, offset: usize) -> bool {
+        self.fields
+            .iter()
+            .any(|f| f.name == SECRET_FIELD && f.range.start + 2 <= offset && offset < f.range.end)
+    }
 }
+
+/// The field whose bytes are never shown.
+const SECRET_FIELD: &str = "Password";
 
 #[derive(Default)]
 struct Recorder {
@@ -228,5 +239,28 @@ mod tests {
             let bytes: Vec<u8> = (0..len).map(|i| i.wrapping_mul(37) ^ len).collect();
             let _ = inspect(&bytes, V5);
         }
+    }
+
+    #[test]
+    fn a_password_is_neither_written_out_nor_shown_in_hex() {
+        let mut connect = crate::proto::Connect::new(ProtocolVersion::V5, "c");
+        connect.user_name = Some("u".into());
+        connect.password = Some(bytes::Bytes::from_static(b"hunter2"));
+        let bytes = Packet::Connect(connect)
+            .to_bytes(ProtocolVersion::V5)
+            .unwrap();
+        let inspection = inspect(&bytes, ProtocolVersion::V5);
+        let password = inspection.field("Password").unwrap();
+        assert_eq!(password.value, "hidden (7 bytes)");
+        assert!(
+            inspection
+                .fields
+                .iter()
+                .all(|f| !f.value.contains("hunter2"))
+        );
+        let secret: Vec<usize> = (0..bytes.len())
+            .filter(|&i| inspection.is_secret(i))
+            .collect();
+        assert_eq!(secret, (bytes.len() - 7..bytes.len()).collect::<Vec<_>>());
     }
 }

@@ -258,7 +258,12 @@ fn hex_view(
                 );
                 for (column, byte) in chunk.iter().enumerate() {
                     let offset = row * 16 + column;
-                    let mut text = RichText::new(format!("{byte:02X}")).monospace();
+                    let shown = if inspection.is_secret(offset) {
+                        "••".to_owned()
+                    } else {
+                        format!("{byte:02X}")
+                    };
+                    let mut text = RichText::new(shown).monospace();
                     if highlighted.as_ref().is_some_and(|r| r.contains(&offset)) {
                         text = text.background_color(highlight).color(Color32::WHITE);
                     } else if inspection

@@ -266,6 +266,16 @@ impl<'a, T: Trace> Reader<'a, T> {
         Ok(value)
     }
 
+    /// Read Binary Data that is a secret (a password): the trace records its
+    /// length, never its contents.
+    #[inline]
+    pub fn secret(&mut self, field: &'static str) -> Result<Bytes> {
+        let start = self.pos;
+        let value = self.raw_binary(field)?;
+        self.record(start, field, || format!("hidden ({} bytes)", value.len()));
+        Ok(value)
+    }
+
     /// The next byte, without reading it; `None` at the end of the window.
     #[inline]
     pub fn peek_u8(&self) -> Option<u8> {

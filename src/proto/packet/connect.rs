@@ -74,47 +74,8 @@ impl Connect {
     }
 
     pub(super) fn decode<T: Trace>(r: &mut Reader<'_, T>) -> Result<Connect> {
-        let start = r.position();
-        let name = r.string("Protocol Name")?;
-        if &*name != PROTOCOL_NAME {
-            // [MQTT-3.1.2-1]
-            return Err(r.fail_at(
-                start,
-                CodecError::InvalidProtocolName {
-                    name: name.to_string(),
-                },
-            ));
-        }
-        let start = r.position();
-        let level = r.u8("Protocol Version")?;
-        let Some(protocol_version) = ProtocolVersion::from_level(level) else {
-            // [MQTT-3.1.2-2]
-            return Err(r.fail_at(start, CodecError::UnsupportedProtocolLevel { level }));
-        };
-        let start = r.position();
-        let flags = r.raw_u8("Connect Flags")?;
-        r.record(start, "Connect Flags", || describe_connect_flags(flags));
-        let has_will = flags & flag::WILL != 0;
-        let will_qos = (flags >> flag::WILL_QOS_SHIFT) & 0b11;
-        let will_retain = flags & flag::WILL_RETAIN != 0;
-        if flags & flag::RESERVED != 0 {
-            // [MQTT-3.1.2-3]
-            return Err(r.fail_at(start, CodecError::ConnectReservedFlag));
-        }
-        if !has_will && (will_qos != 0 || will_retain) {
-            // [MQTT-3.1.2-11] [MQTT-3.1.2-13]
-            return Err(r.fail_at(start, CodecError::WillFlagsWithoutWill));
-        }
-        let Some(will_qos) = QoS::from_u8(will_qos) else {
-            // [MQTT-3.1.2-12]
-            return Err(r.fail_at(start, CodecError::InvalidQos { field: "Will QoS" }));
-        };
-        let has_user_name = flags & flag::USER_NAME != 0;
-        let has_password = flags & flag::PASSWORD != 0;
-        if protocol_version == ProtocolVersion::V311 && has_password && !has_user_name {
-            // [MQTT-3.1.2-22] (MQTT 3.1.1)
-            return Err(r.fail_at(start, CodecError::PasswordWithoutUserName));
-        }
+        let protocol_version = read_protocol(r)?;
+        let flags = read_flags(r, protocol_version)?;
         let keep_alive_secs = r.u16("Keep Alive")?;
         let properties = match protocol_version {
             ProtocolVersion::V5 => {
@@ -123,46 +84,23 @@ impl Connect {
             ProtocolVersion::V311 => Properties::new(),
         };
         let client_id = r.string("Client Identifier")?;
-        let will = if has_will {
-            let properties = match protocol_version {
-                ProtocolVersion::V5 => read_properties(r, PropertyContext::Will)?,
-                ProtocolVersion::V311 => Properties::new(),
-            };
-            let start = r.position();
-            let topic = r.string("Will Topic")?;
-            if let Err(error) = topic::validate_topic_name(&topic) {
-                return Err(r.fail_at(
-                    start,
-                    CodecError::Topic {
-                        field: "Will Topic",
-                        error,
-                    },
-                ));
-            }
-            let payload = r.binary("Will Payload")?;
-            Some(Will {
-                topic,
-                payload,
-                qos: will_qos,
-                retain: will_retain,
-                properties,
-            })
-        } else {
-            None
+        let will = match flags.will {
+            Some((qos, retain)) => Some(read_will(r, protocol_version, qos, retain)?),
+            None => None,
         };
-        let user_name = if has_user_name {
+        let user_name = if flags.user_name {
             Some(r.string("User Name")?)
         } else {
             None
         };
-        let password = if has_password {
-            Some(r.binary("Password")?)
+        let password = if flags.password {
+            Some(r.secret("Password")?)
         } else {
             None
         };
         Ok(Connect {
             protocol_version,
-            clean_start: flags & flag::CLEAN_START != 0,
+            clean_start: flags.clean_start,
             keep_alive_secs,
             properties,
             client_id,
@@ -258,4 +196,99 @@ fn describe_connect_flags(flags: u8) -> String {
         bit(flag::CLEAN_START),
         bit(flag::RESERVED),
     )
+}
+
+/// What the Connect Flags byte says, once checked.
+struct ConnectFlags {
+    clean_start: bool,
+    /// The will's QoS and retain flag, when there is a will.
+    will: Option<(QoS, bool)>,
+    user_name: bool,
+    password: bool,
+}
+
+/// The Protocol Name and Protocol Version.
+fn read_protocol<T: Trace>(r: &mut Reader<'_, T>) -> Result<ProtocolVersion> {
+    let start = r.position();
+    let name = r.string("Protocol Name")?;
+    if &*name != PROTOCOL_NAME {
+        // [MQTT-3.1.2-1]
+        return Err(r.fail_at(
+            start,
+            CodecError::InvalidProtocolName {
+                name: name.to_string(),
+            },
+        ));
+    }
+    let start = r.position();
+    let level = r.u8("Protocol Version")?;
+    ProtocolVersion::from_level(level)
+        // [MQTT-3.1.2-2]
+        .ok_or_else(|| r.fail_at(start, CodecError::UnsupportedProtocolLevel { level }))
+}
+
+/// The Connect Flags, with the rules between them checked.
+fn read_flags<T: Trace>(r: &mut Reader<'_, T>, version: ProtocolVersion) -> Result<ConnectFlags> {
+    let start = r.position();
+    let flags = r.raw_u8("Connect Flags")?;
+    r.record(start, "Connect Flags", || describe_connect_flags(flags));
+    let has_will = flags & flag::WILL != 0;
+    let will_qos = (flags >> flag::WILL_QOS_SHIFT) & 0b11;
+    let will_retain = flags & flag::WILL_RETAIN != 0;
+    if flags & flag::RESERVED != 0 {
+        // [MQTT-3.1.2-3]
+        return Err(r.fail_at(start, CodecError::ConnectReservedFlag));
+    }
+    if !has_will && (will_qos != 0 || will_retain) {
+        // [MQTT-3.1.2-11] [MQTT-3.1.2-13]
+        return Err(r.fail_at(start, CodecError::WillFlagsWithoutWill));
+    }
+    let Some(will_qos) = QoS::from_u8(will_qos) else {
+        // [MQTT-3.1.2-12]
+        return Err(r.fail_at(start, CodecError::InvalidQos { field: "Will QoS" }));
+    };
+    let user_name = flags & flag::USER_NAME != 0;
+    let password = flags & flag::PASSWORD != 0;
+    if version == ProtocolVersion::V311 && password && !user_name {
+        // [MQTT-3.1.2-22] (MQTT 3.1.1)
+        return Err(r.fail_at(start, CodecError::PasswordWithoutUserName));
+    }
+    Ok(ConnectFlags {
+        clean_start: flags & flag::CLEAN_START != 0,
+        will: has_will.then_some((will_qos, will_retain)),
+        user_name,
+        password,
+    })
+}
+
+/// The will's properties, topic and payload.
+fn read_will<T: Trace>(
+    r: &mut Reader<'_, T>,
+    version: ProtocolVersion,
+    qos: QoS,
+    retain: bool,
+) -> Result<Will> {
+    let properties = match version {
+        ProtocolVersion::V5 => read_properties(r, PropertyContext::Will)?,
+        ProtocolVersion::V311 => Properties::new(),
+    };
+    let start = r.position();
+    let topic = r.string("Will Topic")?;
+    if let Err(error) = topic::validate_topic_name(&topic) {
+        return Err(r.fail_at(
+            start,
+            CodecError::Topic {
+                field: "Will Topic",
+                error,
+            },
+        ));
+    }
+    let payload = r.binary("Will Payload")?;
+    Ok(Will {
+        topic,
+        payload,
+        qos,
+        retain,
+        properties,
+    })
 }
