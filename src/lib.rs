@@ -8,6 +8,8 @@
 rust_i18n::i18n!("locales", fallback = "en", minify_key = true);
 
 pub mod app;
+#[cfg(feature = "builtin-broker")]
+pub mod broker;
 pub mod cli;
 pub mod model;
 pub mod net;

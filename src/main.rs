@@ -1,4 +1,4 @@
-//! The `mqscope` binary: the window, or `mqscope sub` / `mqscope pub`.
+//! The `mqscope` binary: the window, or `mqscope sub` / `mqscope pub` / `mqscope broker`.
 
 use clap::Parser;
 use mqscope::app::{Launch, MqscopeApp};
@@ -9,6 +9,8 @@ fn main() {
     let code = match cli.command {
         Some(CliCommand::Sub(args)) => run_sub(args),
         Some(CliCommand::Pub(args)) => run_pub(args),
+        #[cfg(feature = "builtin-broker")]
+        Some(CliCommand::Broker(args)) => mqscope::cli::run_broker(args),
         None => run_window(Launch {
             connect: cli.connect,
             subscribe: cli.subscribe,

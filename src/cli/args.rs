@@ -35,6 +35,43 @@ pub enum CliCommand {
     /// Publish messages (like mosquitto_pub).
     #[command(disable_help_flag = true)]
     Pub(PubArgs),
+    /// Run the built-in MQTT broker with no window (for a lab server).
+    #[cfg(feature = "builtin-broker")]
+    #[command(disable_help_flag = true)]
+    Broker(BrokerArgs),
+}
+
+/// `mqscope broker`.
+#[cfg(feature = "builtin-broker")]
+#[derive(Debug, Args)]
+pub struct BrokerArgs {
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+    /// MQTT port, used exactly (default: 1883, or the next free port).
+    #[arg(short = 'p', long = "port")]
+    pub port: Option<u16>,
+    /// WebSocket port, used exactly (default: 8080, or the next free port).
+    #[arg(long = "ws-port", conflicts_with = "no_ws")]
+    pub ws_port: Option<u16>,
+    /// No WebSocket listener.
+    #[arg(long = "no-ws")]
+    pub no_ws: bool,
+    /// Address to listen on (default 127.0.0.1; 0.0.0.0 for every network).
+    #[arg(long = "listen", default_value = "127.0.0.1")]
+    pub listen: std::net::IpAddr,
+    /// Run the demo sensors (topics under lab/).
+    #[arg(long = "demo")]
+    pub demo: bool,
+    /// The user name clients must give (with -P).
+    #[arg(short = 'u', long = "username", requires = "password")]
+    pub user_name: Option<String>,
+    /// The password clients must give (with -u).
+    #[arg(short = 'P', long = "pw", requires = "user_name")]
+    pub password: Option<String>,
+    /// Let clients in without a user name, even off this computer.
+    #[arg(long = "allow-anonymous")]
+    pub allow_anonymous: bool,
 }
 
 /// Options shared by `sub` and `pub`.

@@ -2,6 +2,8 @@
 //! thread as the window. Options follow mosquitto_sub / mosquitto_pub 2.0.
 
 pub mod args;
+#[cfg(feature = "builtin-broker")]
+mod broker;
 pub mod output;
 pub mod props;
 mod publish;
@@ -19,6 +21,8 @@ use crate::proto::{
 };
 
 pub use args::{Cli, CliCommand};
+#[cfg(feature = "builtin-broker")]
+pub use broker::run as run_broker;
 pub use publish::run as run_pub;
 pub use subscribe::run as run_sub;
 
