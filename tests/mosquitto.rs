@@ -47,6 +47,10 @@ fn subscribe(client: &Client, filter: &str, qos: QoS) {
 }
 
 #[test]
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
 fn mqscope_sub_receives_every_property_from_mosquitto_pub() {
     let test = "sub_properties";
     let Some(broker) = start_with_clients(test) else {
@@ -138,6 +142,10 @@ fn mqscope_sub_receives_every_property_from_mosquitto_pub() {
 }
 
 #[test]
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
 fn mqscope_pub_properties_arrive_intact_at_mosquitto_sub() {
     let test = "pub_properties";
     let Some(broker) = start_with_clients(test) else {
@@ -217,6 +225,10 @@ fn mqscope_pub_properties_arrive_intact_at_mosquitto_sub() {
 }
 
 #[test]
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
 fn every_qos_both_ways_with_every_message_counted() {
     let test = "qos_counts";
     let Some(broker) = Mosquitto::start(test, "allow_anonymous true", "") else {
@@ -285,6 +297,10 @@ fn every_qos_both_ways_with_every_message_counted() {
 }
 
 #[test]
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
 fn wrong_credentials_are_reported_by_name() {
     let test = "credentials";
     let dir = Mosquitto::new_dir(test);
@@ -318,6 +334,10 @@ fn wrong_credentials_are_reported_by_name() {
 }
 
 #[test]
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
 fn tls_with_a_required_client_certificate() {
     let test = "tls";
     if support::mosquitto::mosquitto_path().is_none() {
@@ -430,6 +450,10 @@ fn durable_config(port: u16, id: &str) -> mqscope::net::ConnectionConfig {
 }
 
 #[test]
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
 fn a_broker_restart_mid_stream_loses_nothing_at_qos_1_and_duplicates_nothing_at_qos_2() {
     let test = "restart";
     let Some(mut broker) = Mosquitto::start(test, "allow_anonymous true", "") else {
@@ -575,6 +599,10 @@ impl Proxy {
 }
 
 #[test]
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
 fn a_connection_cut_in_the_middle_is_reported_and_resumed() {
     let test = "proxy_cut";
     let Some(broker) = Mosquitto::start(test, "allow_anonymous true", "") else {
@@ -620,6 +648,10 @@ fn a_connection_cut_in_the_middle_is_reported_and_resumed() {
 }
 
 #[test]
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
 fn cli_lines_files_text_output_filter_out_and_ctrl_c() {
     let test = "cli_modes";
     let Some(broker) = Mosquitto::start(test, "allow_anonymous true", "") else {

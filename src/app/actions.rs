@@ -17,6 +17,10 @@ impl MqscopeApp {
     pub fn handle(&mut self, action: Action) {
         match action {
             Action::Connect => self.connect(),
+            Action::RunBuiltinBroker(_)
+            | Action::RunDemoSensors(_)
+            | Action::RunFirehose(_)
+            | Action::ChooseAnotherBroker => self.handle_lab(action),
             Action::Disconnect => self.disconnect(),
             Action::Subscribe(filters, properties) => self.subscribe(filters, properties),
             Action::Unsubscribe(filter) => self.unsubscribe(filter),
@@ -127,6 +131,10 @@ impl MqscopeApp {
         if !tab.can_connect() {
             return;
         }
+        if tab.editor.profile.is_builtin() && !self.point_at_builtin_broker(index) {
+            return;
+        }
+        let tab = &mut self.tabs[index];
         let mut profile = tab.editor.profile.clone();
         let typed = tab.editor.password.clone();
         let id = tab.id;
@@ -138,7 +146,9 @@ impl MqscopeApp {
                 storage: profile.password_storage,
                 password: Some(typed),
             });
-        } else if profile.password.is_none() && profile.password_storage == PasswordStorage::Keyring
+        } else if profile.password.is_none()
+            && profile.password_storage == PasswordStorage::Keyring
+            && !profile.user_name.is_empty()
         {
             tab.awaiting_password = true;
             self.queue(Job::ReadPassword {

@@ -10,6 +10,7 @@ use super::MqscopeApp;
 use super::settings::{Settings, ThemeChoice};
 use super::tab::{BottomTab, Tab};
 use crate::profiles::presets;
+use crate::ui::lab::LabSummary;
 use crate::ui::status::{Stats, show_stats, show_status};
 use crate::ui::widgets::{dot, state_color};
 use crate::ui::{Action, words};
@@ -25,10 +26,14 @@ impl MqscopeApp {
             self.tab_bar(ui, &mut actions);
             toolbar(ui, &self.tabs[self.active], &mut actions);
             self.notice_line(ui, &mut actions);
+            if self.tabs[self.active].editor.profile.is_builtin() {
+                actions.extend(crate::ui::lab::banner(ui));
+            }
         });
         let stats = self.stats(Instant::now());
         egui::Panel::bottom("stats").show(ui, |ui| show_stats(ui, stats));
         let choices = self.choices();
+        let lab = self.lab_summary();
         let tab = &mut self.tabs[self.active];
         if tab.show_editor {
             egui::Panel::left("editor")
@@ -46,7 +51,9 @@ impl MqscopeApp {
         egui::Panel::bottom("bottom-tabs")
             .resizable(true)
             .default_size(330.0)
-            .show(ui, |ui| bottom_panel(ui, tab, &self.settings, &mut actions));
+            .show(ui, |ui| {
+                bottom_panel(ui, tab, &self.settings, &lab, &mut actions)
+            });
         tree_panel(ui, tab, &mut actions);
         egui::CentralPanel::default().show(ui, |ui| {
             actions.extend(tab.details.show(ui, &tab.model, tab.tree.selected));
@@ -116,6 +123,18 @@ impl MqscopeApp {
             .collect();
         list.extend(presets().into_iter().map(|p| (p.id, p.name, false)));
         list
+    }
+
+    /// What the "Built-in broker" view shows.
+    fn lab_summary(&self) -> LabSummary {
+        #[cfg(feature = "builtin-broker")]
+        {
+            self.lab.summary()
+        }
+        #[cfg(not(feature = "builtin-broker"))]
+        {
+            LabSummary::default()
+        }
     }
 
     fn stats(&mut self, now: Instant) -> Stats {
@@ -210,7 +229,13 @@ fn toolbar(ui: &mut egui::Ui, tab: &Tab, actions: &mut Vec<Action>) {
 }
 
 /// The panel under the tree: Subscriptions, Publish, Messages, Packets.
-fn bottom_panel(ui: &mut egui::Ui, tab: &mut Tab, settings: &Settings, actions: &mut Vec<Action>) {
+fn bottom_panel(
+    ui: &mut egui::Ui,
+    tab: &mut Tab,
+    settings: &Settings,
+    lab: &LabSummary,
+    actions: &mut Vec<Action>,
+) {
     ui.set_min_height(BOTTOM_PANEL_HEIGHT);
     ui.horizontal(|ui| {
         for (which, label) in [
@@ -220,6 +245,13 @@ fn bottom_panel(ui: &mut egui::Ui, tab: &mut Tab, settings: &Settings, actions: 
             (BottomTab::Packets, t!("Packets")),
         ] {
             ui.selectable_value(&mut tab.bottom, which, label);
+        }
+        if lab.available {
+            ui.selectable_value(
+                &mut tab.bottom,
+                BottomTab::BuiltinBroker,
+                t!("Built-in broker"),
+            );
         }
     });
     ui.separator();
@@ -245,6 +277,10 @@ fn bottom_panel(ui: &mut egui::Ui, tab: &mut Tab, settings: &Settings, actions: 
         BottomTab::Packets => tab
             .packets
             .show(ui, &tab.model, tab.packet_log, tab.version),
+        BottomTab::BuiltinBroker => {
+            actions.extend(crate::ui::lab::show(ui, lab));
+            None
+        }
     };
     actions.extend(action);
 }

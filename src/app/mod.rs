@@ -6,6 +6,8 @@
 //! is the worker's job (`worker.rs`).
 
 mod actions;
+#[cfg(feature = "builtin-broker")]
+pub mod lab;
 mod layout;
 mod notice;
 mod settings;
@@ -52,6 +54,10 @@ pub struct MqscopeApp {
     frame_ms: Option<f32>,
     next_tab_id: TabId,
     theme_applied: Option<ThemeChoice>,
+    /// Nothing was saved or used before: open on the built-in broker's demo.
+    first_run: bool,
+    #[cfg(feature = "builtin-broker")]
+    lab: lab::LabRuntime,
 }
 
 impl MqscopeApp {
@@ -98,12 +104,16 @@ impl MqscopeApp {
                 None
             }
         };
+        let first_run =
+            settings.last_profile.is_none() && store.as_ref().is_none_or(|s| s.profiles.is_empty());
         let first = settings
             .last_profile
             .as_ref()
             .and_then(|id| find_profile(store.as_ref(), id))
             .or_else(|| store.as_ref().and_then(|s| s.profiles.first().cloned()))
             .unwrap_or_else(first_preset);
+        #[cfg(feature = "builtin-broker")]
+        let lab_repaint = repaint.clone();
         MqscopeApp {
             tabs: vec![Tab::new(0, first, settings.history_limits())],
             active: 0,
@@ -115,12 +125,16 @@ impl MqscopeApp {
             frame_ms: None,
             next_tab_id: 1,
             theme_applied: None,
+            first_run,
+            #[cfg(feature = "builtin-broker")]
+            lab: lab::LabRuntime::new(lab_repaint),
         }
     }
 
     /// Carry out `mqscope --connect URL`: a tab for that broker, connected.
     pub fn launch(&mut self, launch: Launch) {
         let Some(url) = launch.connect else {
+            self.open_on_first_run();
             return;
         };
         let (address, extras) = match crate::net::BrokerAddress::parse_url(&url) {
@@ -148,6 +162,16 @@ impl MqscopeApp {
         self.tabs = vec![tab];
         self.active = 0;
         self.handle(Action::Connect);
+    }
+
+    /// On a first run (no saved connection, nothing used before), connect
+    /// the first tab, which is on the built-in broker, so that its demo
+    /// fills the tree at once.
+    pub fn open_on_first_run(&mut self) {
+        if std::mem::take(&mut self.first_run) && self.tabs[self.active].editor.profile.is_builtin()
+        {
+            self.handle(Action::Connect);
+        }
     }
 
     /// A new tab on `profile` (not yet among the tabs).
@@ -201,6 +225,8 @@ impl eframe::App for MqscopeApp {
         self.apply_theme(ctx);
         self.apply_worker_events();
         let now = Instant::now();
+        #[cfg(feature = "builtin-broker")]
+        self.poll_lab(now);
         for tab in &mut self.tabs {
             tab.drain(now);
         }

@@ -37,4 +37,7 @@ pub enum AppNotice {
     NetworkThread(std::io::Error),
     /// The background worker is not running, so nothing can be saved.
     WorkerUnavailable,
+    /// The built-in broker could not start.
+    #[cfg(feature = "builtin-broker")]
+    BuiltinBrokerFailed(crate::broker::BrokerError),
 }

@@ -29,6 +29,8 @@ pub enum BottomTab {
     Messages,
     /// The packet inspector.
     Packets,
+    /// The built-in broker: ports, clients, rates, demo switches.
+    BuiltinBroker,
 }
 
 /// One connection tab.
@@ -47,6 +49,8 @@ pub struct Tab {
     pub version: ProtocolVersion,
     /// Connect was asked for; the password is being read from the keyring.
     pub awaiting_password: bool,
+    /// Waiting for the built-in broker to start before connecting.
+    pub awaiting_lab: bool,
     /// The topic tree view.
     pub tree: TreeView,
     /// The details view.
@@ -81,6 +85,7 @@ impl Tab {
             subscribed_on_connect: false,
             packet_log: false,
             awaiting_password: false,
+            awaiting_lab: false,
             tree: TreeView::default(),
             details: DetailsView::default(),
             messages: MessagesView::default(),
@@ -99,7 +104,7 @@ impl Tab {
 
     /// Whether Connect may start a connection now.
     pub fn can_connect(&self) -> bool {
-        !self.is_running() && !self.awaiting_password
+        !self.is_running() && !self.awaiting_password && !self.awaiting_lab
     }
 
     /// Send a command to the network thread, if one runs.

@@ -4,9 +4,10 @@ use super::EXIT_FAILURE;
 use super::args::BrokerArgs;
 use crate::broker::demo::DemoSensors;
 use crate::broker::{
-    BrokerError, BrokerOptions, BuiltinBroker, Credentials, DEFAULT_MQTT_PORT, DEFAULT_WS_PORT,
-    Listener, PortChoice, WEBSOCKET_PATH,
+    BrokerOptions, BuiltinBroker, Credentials, DEFAULT_MQTT_PORT, DEFAULT_WS_PORT, PortChoice,
+    WEBSOCKET_PATH,
 };
+use crate::ui::words;
 
 /// Run `mqscope broker`; returns the exit status.
 pub fn run(args: BrokerArgs) -> i32 {
@@ -14,13 +15,13 @@ pub fn run(args: BrokerArgs) -> i32 {
     let broker = match BuiltinBroker::start(&options) {
         Ok(broker) => broker,
         Err(error) => {
-            eprintln!("mqscope: {}", explain(&error));
+            eprintln!("mqscope: {}", words::broker_error(&error));
             return EXIT_FAILURE;
         }
     };
     let listening = broker.listening().clone();
     for (listener, preferred) in &listening.moved {
-        let name = listener_name(*listener);
+        let name = words::listener_name(*listener);
         eprintln!(
             "mqscope: port {preferred} is in use, so the {name} listener took the next free port"
         );
@@ -77,30 +78,5 @@ fn options(args: &BrokerArgs) -> BrokerOptions {
         },
         allow_anonymous: args.allow_anonymous,
         ..BrokerOptions::default()
-    }
-}
-
-fn listener_name(listener: Listener) -> &'static str {
-    match listener {
-        Listener::Mqtt => "MQTT",
-        Listener::WebSocket => "WebSocket",
-    }
-}
-
-/// Why the broker did not start, with what to do about it.
-fn explain(error: &BrokerError) -> String {
-    match error {
-        BrokerError::PortTaken { listener, port } => format!(
-            "port {port} (for {}) is already in use; choose another one or leave the option out to take the next free port",
-            listener_name(*listener)
-        ),
-        BrokerError::NoFreePort { listener, from } => format!(
-            "no free port for {} from {from} on; give one with -p or --ws-port",
-            listener_name(*listener)
-        ),
-        BrokerError::NeedsCredentials { listen } => format!(
-            "listening on {listen} lets other computers in; give a user name and password with -u and -P (or --allow-anonymous on purpose)"
-        ),
-        BrokerError::Start(detail) => format!("the broker could not start: {detail}"),
     }
 }

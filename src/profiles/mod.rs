@@ -397,6 +397,12 @@ impl Profile {
         self.id.starts_with(presets::PRESET_ID_PREFIX)
     }
 
+    /// Whether this connects to mqscope's built-in broker (whose port is the
+    /// one the broker got when it started).
+    pub fn is_builtin(&self) -> bool {
+        self.id == presets::BUILTIN_PRESET_ID
+    }
+
     /// The broker's address as the network thread takes it.
     pub fn address(&self) -> BrokerAddress {
         let mut address = BrokerAddress::new(self.transport, self.host.trim(), self.port);

@@ -27,6 +27,9 @@ pub const HIVEMQ_CLOUD_PLACEHOLDER_HOST: &str = "YOUR-CLUSTER.s1.eu.hivemq.cloud
 /// The start of every preset's id.
 pub const PRESET_ID_PREFIX: &str = "preset-";
 
+/// The id of the preset for mqscope's own built-in broker.
+pub const BUILTIN_PRESET_ID: &str = "preset-builtin";
+
 fn preset(id: &str, name: &str, host: &str, transport: TransportKind, port: u16) -> Profile {
     Profile {
         id: format!("{PRESET_ID_PREFIX}{id}"),
@@ -47,7 +50,18 @@ pub fn presets() -> Vec<Profile> {
     let hivemq = "broker.hivemq.com";
     let mosquitto = "test.mosquitto.org";
     let emqx = "broker.emqx.io";
-    let mut list = vec![
+    let mut list = Vec::new();
+    if cfg!(feature = "builtin-broker") {
+        // The port is the one the broker got when it started (1883 or the next free).
+        list.push(preset(
+            "builtin",
+            "Built-in broker (this app, works offline)",
+            "127.0.0.1",
+            Tcp,
+            1883,
+        ));
+    }
+    list.extend([
         preset(
             "hivemq-tcp",
             "HiveMQ public broker (TCP)",
@@ -76,7 +90,7 @@ pub fn presets() -> Vec<Profile> {
             SecureWebSocket,
             8884,
         ),
-    ];
+    ]);
     for (id, name, transport, port) in [
         ("hivemq-cloud-tls", "HiveMQ Cloud (TLS)", Tls, 8883),
         (
@@ -137,7 +151,7 @@ pub fn presets() -> Vec<Profile> {
         ),
         preset(
             "localhost",
-            "This computer (localhost:1883)",
+            "A broker already on this computer (localhost:1883)",
             "localhost",
             Tcp,
             1883,

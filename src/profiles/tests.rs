@@ -614,7 +614,10 @@ fn the_system_keyring_without_a_session_bus_fails_in_words() {
 #[test]
 fn the_file_reads_like_a_settings_file() {
     let dir = tempfile::tempdir().unwrap();
-    let mut profile = presets().remove(0);
+    let mut profile = presets()
+        .into_iter()
+        .find(|p| p.host == "broker.hivemq.com")
+        .unwrap();
     profile.advanced.session_expiry_interval_secs = Some(300);
     profile.will.enabled = true;
     profile.will.topic = "lab/gone".into();

@@ -56,4 +56,12 @@ pub enum Action {
     TopicSelected,
     /// Forget the notices shown.
     DismissNotices,
+    /// Start or stop the built-in broker.
+    RunBuiltinBroker(bool),
+    /// Start or stop the demo sensors.
+    RunDemoSensors(bool),
+    /// Turn the demo's firehose (10 000 msg/s) on or off.
+    RunFirehose(bool),
+    /// Leave the demo: put a public broker in the editor and show it.
+    ChooseAnotherBroker,
 }

@@ -8,6 +8,7 @@ pub mod connection;
 pub mod details;
 pub mod hex;
 pub mod json;
+pub mod lab;
 pub mod messages;
 pub mod packets;
 pub mod publish;

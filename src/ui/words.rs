@@ -50,6 +50,12 @@ pub fn app_notice(notice: &AppNotice) -> String {
         AppNotice::NetworkThread(error) => {
             t!("The network thread could not start: %{error}", error = error).into_owned()
         }
+        #[cfg(feature = "builtin-broker")]
+        AppNotice::BuiltinBrokerFailed(error) => t!(
+            "The built-in broker did not start: %{error}",
+            error = broker_error(error)
+        )
+        .into_owned(),
         AppNotice::WorkerUnavailable => t!(
             "mqscope's background worker is not running, so nothing can be saved. Restart mqscope."
         )
@@ -293,6 +299,43 @@ pub fn connect_error(error: &ConnectError) -> String {
             address = address
         )
         .into_owned(),
+    }
+}
+
+/// Why the built-in broker did not start, with what to do about it.
+#[cfg(feature = "builtin-broker")]
+pub fn broker_error(error: &crate::broker::BrokerError) -> String {
+    use crate::broker::BrokerError;
+    match error {
+        BrokerError::PortTaken { listener, port } => t!(
+            "port %{port} (for %{listener}) is already in use; choose another one or leave the option out to take the next free port",
+            port = port,
+            listener = listener_name(*listener)
+        )
+        .into_owned(),
+        BrokerError::NoFreePort { listener, from } => t!(
+            "no free port for %{listener} from %{from} on; give one with -p or --ws-port",
+            listener = listener_name(*listener),
+            from = from
+        )
+        .into_owned(),
+        BrokerError::NeedsCredentials { listen } => t!(
+            "listening on %{listen} lets other computers in; give a user name and password with -u and -P (or --allow-anonymous on purpose)",
+            listen = listen
+        )
+        .into_owned(),
+        BrokerError::Start(detail) => {
+            t!("the broker could not start: %{detail}", detail = detail).into_owned()
+        }
+    }
+}
+
+/// A listener of the built-in broker by name.
+#[cfg(feature = "builtin-broker")]
+pub fn listener_name(listener: crate::broker::Listener) -> &'static str {
+    match listener {
+        crate::broker::Listener::Mqtt => "MQTT",
+        crate::broker::Listener::WebSocket => "WebSocket",
     }
 }
 

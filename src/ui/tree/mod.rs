@@ -46,6 +46,7 @@ pub struct TreeView {
     built_for: Option<(u64, String, TreeSort, u64)>,
     built_at: Option<Instant>,
     expansion_generation: u64,
+    opened_lone_root: bool,
 }
 
 impl Default for TreeView {
@@ -60,6 +61,7 @@ impl Default for TreeView {
             built_for: None,
             built_at: None,
             expansion_generation: 0,
+            opened_lone_root: false,
         }
     }
 }
@@ -126,6 +128,7 @@ impl TreeView {
         {
             return;
         }
+        self.open_a_lone_root(tree);
         self.rows.clear();
         if self.filter.is_empty() {
             self.push_children(tree);
@@ -135,6 +138,20 @@ impl TreeView {
         }
         self.built_for = Some(key);
         self.built_at = Some(now);
+    }
+
+    /// The first time the tree has exactly one top level (`lab`, say), open
+    /// it, so that a new user sees topics rather than one closed row.
+    fn open_a_lone_root(&mut self, tree: &TopicTree) {
+        if self.opened_lone_root {
+            return;
+        }
+        if let [only] = tree.node(TopicTree::ROOT).children[..] {
+            self.opened_lone_root = true;
+            if self.expanded.insert(only) {
+                self.expansion_generation += 1;
+            }
+        }
     }
 
     fn sorted_children(&self, tree: &TopicTree, node: NodeId) -> Vec<NodeId> {

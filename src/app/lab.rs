@@ -1,0 +1,374 @@
+//! The window's built-in broker and demo sensors ("lab mode"). Starting and
+//! stopping happen on their own threads, so the UI thread never waits for a
+//! socket to bind or a runtime to wind down; results come back through
+//! [`LabRuntime::poll`], which `logic` calls every frame.
+
+use std::time::{Duration, Instant};
+
+use crossbeam_channel::{Receiver, TryRecvError};
+
+use crate::broker::demo::DemoSensors;
+use crate::broker::{
+    BrokerCounters, BrokerError, BrokerOptions, BuiltinBroker, ConnectedClient, Listening,
+};
+use crate::net::Repaint;
+
+/// Where the built-in broker stands.
+pub enum LabState {
+    /// Not running.
+    Off,
+    /// Starting on its thread.
+    Starting(Receiver<Result<BuiltinBroker, BrokerError>>),
+    /// Accepting connections.
+    Running(Box<Running>),
+    /// It could not start.
+    Failed(BrokerError),
+}
+
+/// A running broker, its demo sensors and the last rate sample.
+pub struct Running {
+    broker: BuiltinBroker,
+    demo: Option<DemoSensors>,
+    sample: (Instant, BrokerCounters),
+    rates: Rates,
+}
+
+/// Messages per second through the broker, over the last second or so.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Rates {
+    /// PUBLISH packets received from clients, per second.
+    pub received: f64,
+    /// PUBLISH packets sent to clients, per second.
+    pub sent: f64,
+}
+
+/// What the "Built-in broker" view shows.
+pub struct LabView<'a> {
+    /// Where it listens, while running.
+    pub listening: Option<&'a Listening>,
+    /// Why it is not running, if it failed.
+    pub error: Option<&'a BrokerError>,
+    /// Whether it is starting.
+    pub starting: bool,
+    /// The connected clients.
+    pub clients: Vec<ConnectedClient>,
+    /// Message rates.
+    pub rates: Rates,
+    /// Whether the demo sensors run.
+    pub demo: bool,
+    /// Whether the firehose is on.
+    pub firehose: bool,
+}
+
+/// The built-in broker as the window runs it.
+pub struct LabRuntime {
+    state: LabState,
+    /// Run the demo sensors once the broker is up.
+    want_demo: bool,
+    repaint: Option<Repaint>,
+}
+
+/// What [`LabRuntime::poll`] reports.
+pub enum LabEvent {
+    /// The broker accepts connections on these ports.
+    Started(Listening),
+    /// It could not start.
+    Failed(BrokerError),
+}
+
+impl LabRuntime {
+    /// A runtime with the broker off.
+    pub fn new(repaint: Option<Repaint>) -> LabRuntime {
+        LabRuntime {
+            state: LabState::Off,
+            want_demo: true,
+            repaint,
+        }
+    }
+
+    /// Start the broker (loopback, default ports) unless it is running or starting.
+    pub fn start(&mut self) {
+        if matches!(self.state, LabState::Starting(_) | LabState::Running(_)) {
+            return;
+        }
+        let (tx, rx) = crossbeam_channel::bounded(1);
+        let repaint = self.repaint.clone();
+        let spawned = std::thread::Builder::new()
+            .name("mqscope-lab-start".to_owned())
+            .spawn(move || {
+                let _ = tx.send(BuiltinBroker::start(&BrokerOptions::default()));
+                if let Some(repaint) = repaint {
+                    repaint();
+                }
+            });
+        self.state = match spawned {
+            Ok(_) => LabState::Starting(rx),
+            Err(error) => LabState::Failed(BrokerError::Start(error.to_string())),
+        };
+    }
+
+    /// Stop the broker and the sensors (they wind down on a thread of their own).
+    pub fn stop(&mut self) {
+        if let LabState::Running(running) = std::mem::replace(&mut self.state, LabState::Off) {
+            let _ = std::thread::Builder::new()
+                .name("mqscope-lab-stop".to_owned())
+                .spawn(move || drop(running));
+        }
+    }
+
+    /// Whether the broker is running or starting.
+    pub fn is_on(&self) -> bool {
+        matches!(self.state, LabState::Starting(_) | LabState::Running(_))
+    }
+
+    /// Where it listens, while running.
+    pub fn listening(&self) -> Option<&Listening> {
+        match &self.state {
+            LabState::Running(running) => Some(running.broker.listening()),
+            _ => None,
+        }
+    }
+
+    /// Turn the demo sensors on or off.
+    pub fn set_demo(&mut self, on: bool) {
+        self.want_demo = on;
+        if let LabState::Running(running) = &mut self.state {
+            running.set_demo(on);
+        }
+    }
+
+    /// Turn the firehose on or off (the sensors start if they are off).
+    pub fn set_firehose(&mut self, on: bool) {
+        if on {
+            self.set_demo(true);
+        }
+        if let LabState::Running(running) = &self.state
+            && let Some(demo) = &running.demo
+        {
+            demo.set_firehose(on);
+        }
+    }
+
+    /// Take in a finished start and refresh the rates.
+    pub fn poll(&mut self, now: Instant) -> Option<LabEvent> {
+        if let LabState::Starting(rx) = &self.state {
+            let result = match rx.try_recv() {
+                Ok(result) => result,
+                Err(TryRecvError::Empty) => return None,
+                Err(TryRecvError::Disconnected) => Err(BrokerError::Start(
+                    "the starting thread ended without an answer".to_owned(),
+                )),
+            };
+            return Some(match result {
+                Ok(broker) => {
+                    let listening = broker.listening().clone();
+                    let mut running = Running {
+                        sample: (now, broker.counters()),
+                        broker,
+                        demo: None,
+                        rates: Rates::default(),
+                    };
+                    running.set_demo(self.want_demo);
+                    self.state = LabState::Running(Box::new(running));
+                    LabEvent::Started(listening)
+                }
+                Err(error) => {
+                    self.state = LabState::Failed(error.clone());
+                    LabEvent::Failed(error)
+                }
+            });
+        }
+        if let LabState::Running(running) = &mut self.state {
+            running.sample_rates(now);
+        }
+        None
+    }
+
+    /// What the "Built-in broker" view shows now.
+    pub fn view(&self) -> LabView<'_> {
+        let mut view = LabView {
+            listening: None,
+            error: None,
+            starting: false,
+            clients: Vec::new(),
+            rates: Rates::default(),
+            demo: self.want_demo,
+            firehose: false,
+        };
+        match &self.state {
+            LabState::Off => view.demo = false,
+            LabState::Starting(_) => view.starting = true,
+            LabState::Failed(error) => view.error = Some(error),
+            LabState::Running(running) => {
+                view.listening = Some(running.broker.listening());
+                view.clients = running.broker.clients();
+                view.rates = running.rates;
+                view.demo = running.demo.is_some();
+                view.firehose = running.demo.as_ref().is_some_and(DemoSensors::firehose);
+            }
+        }
+        view
+    }
+}
+
+impl LabRuntime {
+    /// The view's plain values.
+    pub fn summary(&self) -> crate::ui::lab::LabSummary {
+        let view = self.view();
+        let mut urls = Vec::new();
+        let mut moved = Vec::new();
+        if let Some(listening) = view.listening {
+            urls.push(format!("mqtt://{}", listening.mqtt));
+            if let Some(ws) = listening.ws {
+                urls.push(format!("ws://{ws}{}", crate::broker::WEBSOCKET_PATH));
+            }
+            moved = listening
+                .moved
+                .iter()
+                .map(|(listener, port)| (crate::ui::words::listener_name(*listener), *port))
+                .collect();
+        }
+        crate::ui::lab::LabSummary {
+            available: true,
+            running: view.listening.is_some(),
+            starting: view.starting,
+            error: view.error.map(crate::ui::words::broker_error),
+            urls,
+            moved,
+            clients: view.clients.into_iter().map(|c| c.client_id).collect(),
+            received_per_second: view.rates.received,
+            sent_per_second: view.rates.sent,
+            demo: view.demo,
+            firehose: view.firehose,
+        }
+    }
+}
+
+impl Running {
+    fn set_demo(&mut self, on: bool) {
+        match (on, self.demo.is_some()) {
+            (true, false) => {
+                self.demo = DemoSensors::start(self.broker.listening().mqtt.port(), None).ok();
+            }
+            (false, true) => {
+                if let Some(demo) = self.demo.take() {
+                    let _ = std::thread::Builder::new()
+                        .name("mqscope-demo-stop".to_owned())
+                        .spawn(move || drop(demo));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// New rates once a second has passed since the last sample.
+    fn sample_rates(&mut self, now: Instant) {
+        let (at, before) = self.sample;
+        let elapsed = now.saturating_duration_since(at);
+        if elapsed < Duration::from_secs(1) {
+            return;
+        }
+        let counters = self.broker.counters();
+        let secs = elapsed.as_secs_f64();
+        self.rates = Rates {
+            received: counters
+                .publish_received
+                .saturating_sub(before.publish_received) as f64
+                / secs,
+            sent: counters.publish_sent.saturating_sub(before.publish_sent) as f64 / secs,
+        };
+        self.sample = (now, counters);
+    }
+}
+
+impl Drop for LabRuntime {
+    fn drop(&mut self) {
+        // Closing the window: stop in place, so no listener outlives the app.
+        self.state = LabState::Off;
+    }
+}
+
+/// Lab mode in the app: the built-in broker's actions and its start.
+mod glue {
+    use std::time::Instant;
+
+    use super::LabEvent;
+    use crate::app::{AppNotice, MqscopeApp};
+    use crate::model::{ConnectionState, EndReason};
+    use crate::ui::Action;
+
+    /// The preset the "Choose another broker" button puts in the editor.
+    const NEXT_BROKER_PRESET: &str = "preset-hivemq-tcp";
+
+    impl MqscopeApp {
+        /// Carry out a lab-mode action.
+        pub(in crate::app) fn handle_lab(&mut self, action: Action) {
+            match action {
+                Action::RunBuiltinBroker(true) => self.lab.start(),
+                Action::RunBuiltinBroker(false) => self.lab.stop(),
+                Action::RunDemoSensors(on) => self.lab.set_demo(on),
+                Action::RunFirehose(on) => self.lab.set_firehose(on),
+                Action::ChooseAnotherBroker => {
+                    if self.tabs[self.active].is_running() {
+                        // Keep the demo running in its own tab.
+                        self.handle(Action::NewTab);
+                    }
+                    self.handle(Action::LoadProfile(NEXT_BROKER_PRESET.to_owned()));
+                    self.tabs[self.active].show_editor = true;
+                }
+                _ => {}
+            }
+        }
+
+        /// Point tab `index` at the running built-in broker; when it is not
+        /// running yet, start it and connect once it is up (returns false).
+        pub(in crate::app) fn point_at_builtin_broker(&mut self, index: usize) -> bool {
+            if let Some(listening) = self.lab.listening() {
+                let port = listening.mqtt.port();
+                let editor = &mut self.tabs[index].editor;
+                editor.profile.host = "127.0.0.1".to_owned();
+                editor.profile.port = port;
+                editor.port_text = port.to_string();
+                return true;
+            }
+            self.lab.start();
+            let tab = &mut self.tabs[index];
+            tab.awaiting_lab = true;
+            tab.show_editor = false;
+            tab.model.state = ConnectionState::Connecting {
+                address: "127.0.0.1".to_owned(),
+                attempt: 1,
+            };
+            false
+        }
+
+        /// Take in the built-in broker's start: connect the tabs waiting for it.
+        pub(in crate::app) fn poll_lab(&mut self, now: Instant) {
+            match self.lab.poll(now) {
+                Some(LabEvent::Started(_)) => {
+                    let active = self.active;
+                    for index in 0..self.tabs.len() {
+                        if std::mem::take(&mut self.tabs[index].awaiting_lab) {
+                            self.active = index;
+                            self.handle(Action::Connect);
+                        }
+                    }
+                    self.active = active;
+                }
+                Some(LabEvent::Failed(error)) => {
+                    for tab in &mut self.tabs {
+                        if std::mem::take(&mut tab.awaiting_lab) {
+                            tab.model.state = ConnectionState::Disconnected {
+                                reason: EndReason::Stopped,
+                                by_user: false,
+                            };
+                            tab.show_editor = true;
+                        }
+                    }
+                    self.notices.push(AppNotice::BuiltinBrokerFailed(error));
+                }
+                None => {}
+            }
+        }
+    }
+}

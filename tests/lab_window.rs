@@ -1,0 +1,84 @@
+//! Lab mode in the window, driven as a person drives it (egui_kittest): a
+//! first run opens on the built-in broker and its demo, with no click.
+
+use std::time::{Duration, Instant};
+
+use egui::accesskit::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::{NodeT, Queryable};
+use mqscope::app::{MqscopeApp, Settings};
+use mqscope::profiles::{MemorySecretStore, ProfileStore};
+
+/// Step the window until `done` holds.
+fn wait_until(
+    harness: &mut Harness<'_, MqscopeApp>,
+    what: &str,
+    mut done: impl FnMut(&Harness<'_, MqscopeApp>) -> bool,
+) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        harness.step();
+        if done(harness) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn has(harness: &Harness<'_, MqscopeApp>, text: &str) -> bool {
+    harness.query_all_by_label_contains(text).next().is_some()
+}
+
+#[test]
+fn a_first_run_shows_the_demo_lab_without_a_click() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            let mut app = MqscopeApp::with_store(
+                Ok((ProfileStore::new(&path, Vec::new()), None)),
+                Box::new(MemorySecretStore::new()),
+                Settings::default(),
+            );
+            // What `mqscope` does as it opens with nothing saved.
+            app.open_on_first_run();
+            app
+        });
+    // The tree fills with the demo's topics, its only top level opened.
+    wait_until(&mut harness, "demo topics in the tree", |h| {
+        has(h, "room-101") && has(h, "greenhouse")
+    });
+    assert!(
+        has(&harness, "Connected · 127.0.0.1:"),
+        "connected to the built-in broker"
+    );
+    assert!(
+        has(&harness, "You are looking at mqscope's own broker"),
+        "the banner"
+    );
+
+    // The "Built-in broker" view lists the clients: the demo and the window.
+    harness
+        .get_all_by_label("Built-in broker")
+        .find(|n| n.accesskit_node().role() != Role::Label)
+        .expect("the Built-in broker tab")
+        .click();
+    wait_until(&mut harness, "the client list", |h| {
+        has(h, "mqscope-demo-sensors") && has(h, "Connected clients (2)")
+    });
+    assert!(
+        has(&harness, "mqtt://127.0.0.1:"),
+        "the address to connect to"
+    );
+    wait_until(&mut harness, "a message rate", |h| {
+        !has(h, "Messages: 0 received")
+    });
+
+    // Turning the demo off empties the rates.
+    harness.get_by_label("Demo sensors").click();
+    wait_until(&mut harness, "the rates to fall to zero", |h| {
+        has(h, "Messages: 0 received and 0 delivered per second") && has(h, "Connected clients (1)")
+    });
+}
