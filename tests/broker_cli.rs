@@ -2,6 +2,8 @@
 //! it: real sockets on 127.0.0.1, driven by mqscope's own client and, where
 //! they are installed, mosquitto's.
 
+#![cfg(feature = "builtin-broker")]
+
 mod support;
 
 use std::io::{BufRead, BufReader};

@@ -1,6 +1,8 @@
 //! Lab mode in the window, driven as a person drives it (egui_kittest): a
 //! first run opens on the built-in broker and its demo, with no click.
 
+#![cfg(feature = "builtin-broker")]
+
 use std::time::{Duration, Instant};
 
 use egui::accesskit::Role;

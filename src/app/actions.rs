@@ -12,15 +12,22 @@ use crate::ui::Action;
 use crate::ui::connection::Editor;
 use crate::ui::subscriptions::color_for;
 
+/// The preset the "Connect to HiveMQ's public broker or your own…" button
+/// puts in the editor.
+const NEXT_BROKER_PRESET: &str = "preset-hivemq-tcp";
+
 impl MqscopeApp {
     /// Carry out one action.
     pub fn handle(&mut self, action: Action) {
         match action {
             Action::Connect => self.connect(),
-            Action::RunBuiltinBroker(_)
-            | Action::RunDemoSensors(_)
-            | Action::RunFirehose(_)
-            | Action::ChooseAnotherBroker => self.handle_lab(action),
+            Action::ChooseAnotherBroker => self.choose_another_broker(),
+            #[cfg(feature = "builtin-broker")]
+            Action::RunBuiltinBroker(_) | Action::RunDemoSensors(_) | Action::RunFirehose(_) => {
+                self.handle_lab(action)
+            }
+            #[cfg(not(feature = "builtin-broker"))]
+            Action::RunBuiltinBroker(_) | Action::RunDemoSensors(_) | Action::RunFirehose(_) => {}
             Action::Disconnect => self.disconnect(),
             Action::Subscribe(filters, properties) => self.subscribe(filters, properties),
             Action::Unsubscribe(filter) => self.unsubscribe(filter),
@@ -131,6 +138,7 @@ impl MqscopeApp {
         if !tab.can_connect() {
             return;
         }
+        #[cfg(feature = "builtin-broker")]
         if tab.editor.profile.is_builtin() && !self.point_at_builtin_broker(index) {
             return;
         }
@@ -272,6 +280,16 @@ impl MqscopeApp {
             self.queue(Job::DeletePassword { profile_id: id });
         }
         self.tabs[index].editor = Editor::new(first_preset());
+    }
+
+    /// Leave the demo: put HiveMQ's public broker in the editor and show it
+    /// (in a new tab when this one is connected, so the demo keeps running).
+    fn choose_another_broker(&mut self) {
+        if self.tabs[self.active].is_running() {
+            self.handle(Action::NewTab);
+        }
+        self.load_profile(NEXT_BROKER_PRESET);
+        self.tabs[self.active].show_editor = true;
     }
 
     fn load_profile(&mut self, id: &str) {

@@ -297,9 +297,6 @@ mod glue {
     use crate::model::{ConnectionState, EndReason};
     use crate::ui::Action;
 
-    /// The preset the "Choose another broker" button puts in the editor.
-    const NEXT_BROKER_PRESET: &str = "preset-hivemq-tcp";
-
     impl MqscopeApp {
         /// Carry out a lab-mode action.
         pub(in crate::app) fn handle_lab(&mut self, action: Action) {
@@ -308,14 +305,6 @@ mod glue {
                 Action::RunBuiltinBroker(false) => self.lab.stop(),
                 Action::RunDemoSensors(on) => self.lab.set_demo(on),
                 Action::RunFirehose(on) => self.lab.set_firehose(on),
-                Action::ChooseAnotherBroker => {
-                    if self.tabs[self.active].is_running() {
-                        // Keep the demo running in its own tab.
-                        self.handle(Action::NewTab);
-                    }
-                    self.handle(Action::LoadProfile(NEXT_BROKER_PRESET.to_owned()));
-                    self.tabs[self.active].show_editor = true;
-                }
                 _ => {}
             }
         }
