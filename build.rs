@@ -1,7 +1,8 @@
 //! Notes whether mosquitto and its clients are installed, so that the tests
 //! written against mosquitto are reported as ignored, with the reason, by
 //! `cargo test` on a machine without them (instead of passing silently).
-//! `MQSCOPE_REQUIRE_BROKER=1` (CI) makes their absence an error.
+//! `MQSCOPE_REQUIRE_BROKER=1` (CI) makes their absence an error. It also
+//! rebuilds the crate when a translation catalogue in `locales/` changes.
 
 use std::path::Path;
 
@@ -10,6 +11,8 @@ fn main() {
     println!("cargo::rerun-if-env-changed=PATH");
     println!("cargo::rerun-if-env-changed=MQSCOPE_REQUIRE_BROKER");
     println!("cargo::rerun-if-changed=build.rs");
+    // The catalogues are compiled in (rust-i18n reads them at build time).
+    println!("cargo::rerun-if-changed=locales");
     let broker = [
         "/usr/sbin/mosquitto",
         "/usr/bin/mosquitto",

@@ -5,12 +5,13 @@
 //! [`cli`] the headless `sub` / `pub` commands; [`profiles`] saved connections.
 
 // The translation layer: `t!("English text")`; other languages in `locales/`.
-rust_i18n::i18n!("locales", fallback = "en", minify_key = true);
+rust_i18n::i18n!("locales", fallback = "en");
 
 pub mod app;
 #[cfg(feature = "builtin-broker")]
 pub mod broker;
 pub mod cli;
+pub mod language;
 pub mod model;
 pub mod net;
 pub mod profiles;

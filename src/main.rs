@@ -1,10 +1,22 @@
 //! The `mqscope` binary: the window, or `mqscope sub` / `mqscope pub` / `mqscope broker`.
 
+use std::sync::Arc;
+
 use clap::Parser;
+use mqscope::app::instance::{self, InstanceRequest};
 use mqscope::app::{Launch, MqscopeApp};
 use mqscope::cli::{Cli, CliCommand, run_pub, run_sub};
 
+/// The application id: the desktop file's name, its `StartupWMClass`, the
+/// AppStream id and the Flatpak id.
+const APP_ID: &str = "io.github.mqscope.Mqscope";
+/// The icon the window shows (made from `assets/mqscope.svg` by `scripts/icons.sh`).
+const ICON: &[u8] = include_bytes!("../assets/mqscope-256.png");
+
 fn main() {
+    // The CLI's messages follow the system's language; the window may
+    // choose another in its settings.
+    mqscope::language::set(mqscope::language::Language::from_system());
     let cli = Cli::parse();
     let code = match cli.command {
         Some(CliCommand::Sub(args)) => run_sub(args),
@@ -12,7 +24,7 @@ fn main() {
         #[cfg(feature = "builtin-broker")]
         Some(CliCommand::Broker(args)) => mqscope::cli::run_broker(args),
         None => run_window(Launch {
-            connect: cli.connect,
+            connect: cli.url.or(cli.connect),
             subscribe: cli.subscribe,
             record_packets: cli.record_packets,
         }),
@@ -21,12 +33,29 @@ fn main() {
 }
 
 fn run_window(launch: Launch) -> i32 {
+    // A window already runs: hand it the URL (or ask it to come forward).
+    let request = match &launch.connect {
+        Some(url) => InstanceRequest::Open {
+            url: url.clone(),
+            subscribe: launch.subscribe.clone(),
+        },
+        None => InstanceRequest::Raise,
+    };
+    if instance::hand_over(&instance::socket_path(), &request) {
+        return 0;
+    }
+    let mut viewport = egui::ViewportBuilder::default()
+        .with_title("mqscope")
+        .with_app_id(APP_ID)
+        .with_inner_size([1280.0, 820.0])
+        .with_min_inner_size([720.0, 480.0]);
+    if let Ok(icon) = eframe::icon_data::from_png_bytes(ICON) {
+        viewport = viewport.with_icon(Arc::new(icon));
+    }
     let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("mqscope")
-            .with_app_id("mqscope")
-            .with_inner_size([1280.0, 820.0])
-            .with_min_inner_size([720.0, 480.0]),
+        viewport,
+        // The settings stay where they were before the app id changed.
+        persistence_path: eframe::storage_dir("mqscope").map(|dir| dir.join("app.ron")),
         ..Default::default()
     };
     match eframe::run_native(

@@ -23,11 +23,17 @@ impl MqscopeApp {
             Action::Connect => self.connect(),
             Action::ChooseAnotherBroker => self.choose_another_broker(),
             #[cfg(feature = "builtin-broker")]
-            Action::RunBuiltinBroker(_) | Action::RunDemoSensors(_) | Action::RunFirehose(_) => {
-                self.handle_lab(action)
-            }
+            Action::RunBuiltinBroker(_)
+            | Action::RunDemoSensors(_)
+            | Action::RunFirehose(_)
+            | Action::ShareBuiltinBroker(_)
+            | Action::NewShareCredentials => self.handle_lab(action),
             #[cfg(not(feature = "builtin-broker"))]
-            Action::RunBuiltinBroker(_) | Action::RunDemoSensors(_) | Action::RunFirehose(_) => {}
+            Action::RunBuiltinBroker(_)
+            | Action::RunDemoSensors(_)
+            | Action::RunFirehose(_)
+            | Action::ShareBuiltinBroker(_)
+            | Action::NewShareCredentials => {}
             Action::Disconnect => self.disconnect(),
             Action::Subscribe(filters, properties) => self.subscribe(filters, properties),
             Action::Unsubscribe(filter) => self.unsubscribe(filter),
@@ -58,6 +64,14 @@ impl MqscopeApp {
                 }
             }
             Action::SetTheme(theme) => self.settings.theme = theme,
+            Action::SetUtcTimes(utc) => {
+                self.settings.utc_times = utc;
+                crate::ui::set_show_utc(utc);
+            }
+            Action::SetLanguage(language) => {
+                self.settings.language = language;
+                crate::language::set(self.settings.effective_language());
+            }
             Action::SwitchTab(index) if index < self.tabs.len() => self.active = index,
             Action::SwitchTab(_) => {}
             Action::CloseTab(index) => self.close_tab(index),
@@ -97,6 +111,10 @@ impl MqscopeApp {
                 Ok(()) => {}
                 Err(error) => self.notices.push(AppNotice::PasswordNotSaved(error)),
             },
+            #[cfg(feature = "builtin-broker")]
+            WorkerEvent::PasswordRead {
+                profile_id, result, ..
+            } if profile_id == super::lab::SHARE_SECRET_ID => self.shared_password_read(result),
             WorkerEvent::PasswordRead {
                 tab,
                 profile_id,
@@ -124,7 +142,7 @@ impl MqscopeApp {
     }
 
     /// Hand a job to the worker; if it is not running, say so.
-    fn queue(&mut self, job: Job) {
+    pub(super) fn queue(&mut self, job: Job) {
         if !self.worker.send(job) {
             self.notices.push(AppNotice::WorkerUnavailable);
         }

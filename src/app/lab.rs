@@ -7,9 +7,12 @@ use std::time::{Duration, Instant};
 
 use crossbeam_channel::{Receiver, TryRecvError};
 
+use std::net::{IpAddr, Ipv4Addr};
+
 use crate::broker::demo::DemoSensors;
 use crate::broker::{
-    BrokerCounters, BrokerError, BrokerOptions, BuiltinBroker, ConnectedClient, Listening,
+    BrokerCounters, BrokerError, BrokerOptions, BuiltinBroker, ConnectedClient, Credentials,
+    Listening, PortChoice,
 };
 use crate::net::Repaint;
 
@@ -65,6 +68,12 @@ pub struct LabRuntime {
     state: LabState,
     /// Run the demo sensors once the broker is up.
     want_demo: bool,
+    /// Listen on every network too, with these credentials (asked for on purpose).
+    share: Option<Credentials>,
+    /// Sharing changed while starting: restart once up.
+    restart_when_up: bool,
+    /// This computer's network addresses, read when sharing starts.
+    addresses: Vec<IpAddr>,
     repaint: Option<Repaint>,
 }
 
@@ -82,6 +91,9 @@ impl LabRuntime {
         LabRuntime {
             state: LabState::Off,
             want_demo: true,
+            share: None,
+            restart_when_up: false,
+            addresses: Vec::new(),
             repaint,
         }
     }
@@ -91,12 +103,31 @@ impl LabRuntime {
         if matches!(self.state, LabState::Starting(_) | LabState::Running(_)) {
             return;
         }
+        self.start_after(None);
+    }
+
+    /// Start with the options of now, once `previous` (a broker being
+    /// replaced) has let go of its ports.
+    fn start_after(&mut self, previous: Option<Box<Running>>) {
+        let mut options = BrokerOptions::default();
+        if let Some(previous) = &previous {
+            // Keep the ports, so that saved connections keep working.
+            let listening = previous.broker.listening();
+            options.mqtt_port = PortChoice::Preferred(listening.mqtt.port());
+            options.ws_port = listening.ws.map(|ws| PortChoice::Preferred(ws.port()));
+        }
+        if let Some(credentials) = &self.share {
+            options.listen = IpAddr::V4(Ipv4Addr::UNSPECIFIED);
+            options.credentials = Some(credentials.clone());
+            options.trust_loopback = true;
+        }
         let (tx, rx) = crossbeam_channel::bounded(1);
         let repaint = self.repaint.clone();
         let spawned = std::thread::Builder::new()
             .name("mqscope-lab-start".to_owned())
             .spawn(move || {
-                let _ = tx.send(BuiltinBroker::start(&BrokerOptions::default()));
+                drop(previous);
+                let _ = tx.send(BuiltinBroker::start(&options));
                 if let Some(repaint) = repaint {
                     repaint();
                 }
@@ -105,6 +136,31 @@ impl LabRuntime {
             Ok(_) => LabState::Starting(rx),
             Err(error) => LabState::Failed(BrokerError::Start(error.to_string())),
         };
+    }
+
+    /// Let other computers connect with `credentials` (`None`: this computer
+    /// only). A running broker restarts on the same ports.
+    pub fn share(&mut self, credentials: Option<Credentials>) {
+        self.addresses = if credentials.is_some() {
+            network_addresses()
+        } else {
+            Vec::new()
+        };
+        self.share = credentials;
+        match std::mem::replace(&mut self.state, LabState::Off) {
+            LabState::Running(running) => self.start_after(Some(running)),
+            LabState::Off | LabState::Failed(_) => {}
+            starting @ LabState::Starting(_) => {
+                // It starts with the old options; restart once it is up.
+                self.state = starting;
+                self.restart_when_up = true;
+            }
+        }
+    }
+
+    /// The credentials other computers use, while shared.
+    pub fn shared_with(&self) -> Option<&Credentials> {
+        self.share.as_ref()
     }
 
     /// Stop the broker and the sensors (they wind down on a thread of their own).
@@ -169,6 +225,10 @@ impl LabRuntime {
                         rates: Rates::default(),
                     };
                     running.set_demo(self.want_demo);
+                    if std::mem::take(&mut self.restart_when_up) {
+                        self.start_after(Some(Box::new(running)));
+                        return None;
+                    }
                     self.state = LabState::Running(Box::new(running));
                     LabEvent::Started(listening)
                 }
@@ -228,8 +288,29 @@ impl LabRuntime {
                 .map(|(listener, port)| (crate::ui::words::listener_name(*listener), *port))
                 .collect();
         }
+        let mut shared_urls = Vec::new();
+        if let (Some(listening), Some(_)) = (view.listening, &self.share) {
+            for ip in &self.addresses {
+                shared_urls.push(format!(
+                    "mqtt://{}",
+                    std::net::SocketAddr::new(*ip, listening.mqtt.port())
+                ));
+                if let Some(ws) = listening.ws {
+                    shared_urls.push(format!(
+                        "ws://{}{}",
+                        std::net::SocketAddr::new(*ip, ws.port()),
+                        crate::broker::WEBSOCKET_PATH
+                    ));
+                }
+            }
+        }
         crate::ui::lab::LabSummary {
             available: true,
+            shared: self
+                .share
+                .as_ref()
+                .map(|c| (c.user_name.clone(), c.password.clone())),
+            shared_urls,
             running: view.listening.is_some(),
             starting: view.starting,
             error: view.error.map(crate::ui::words::broker_error),
@@ -281,6 +362,30 @@ impl Running {
     }
 }
 
+/// This computer's addresses on its networks (not loopback), IPv4 first.
+fn network_addresses() -> Vec<IpAddr> {
+    let mut addresses: Vec<IpAddr> = if_addrs::get_if_addrs()
+        .map(|interfaces| {
+            interfaces
+                .into_iter()
+                .map(|interface| interface.ip())
+                .filter(|ip| !ip.is_loopback() && !is_link_local(ip))
+                .collect()
+        })
+        .unwrap_or_default();
+    addresses.sort_by_key(|ip| (ip.is_ipv6(), *ip));
+    addresses.dedup();
+    addresses
+}
+
+/// fe80::/10, which a student cannot type usefully.
+fn is_link_local(ip: &IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => v4.is_link_local(),
+        IpAddr::V6(v6) => (v6.segments()[0] & 0xffc0) == 0xfe80,
+    }
+}
+
 impl Drop for LabRuntime {
     fn drop(&mut self) {
         // Closing the window: stop in place, so no listener outlives the app.
@@ -288,13 +393,21 @@ impl Drop for LabRuntime {
     }
 }
 
+/// The keyring entry of the shared built-in broker's password.
+pub const SHARE_SECRET_ID: &str = "mqscope-builtin-broker";
+/// The user name other computers give.
+pub const SHARE_USER_NAME: &str = "lab";
+
 /// Lab mode in the app: the built-in broker's actions and its start.
 mod glue {
+    use super::{SHARE_SECRET_ID, SHARE_USER_NAME};
     use std::time::Instant;
 
     use super::LabEvent;
-    use crate::app::{AppNotice, MqscopeApp};
+    use crate::app::{AppNotice, Job, MqscopeApp};
+    use crate::broker::Credentials;
     use crate::model::{ConnectionState, EndReason};
+    use crate::profiles::PasswordStorage;
     use crate::ui::Action;
 
     impl MqscopeApp {
@@ -305,8 +418,56 @@ mod glue {
                 Action::RunBuiltinBroker(false) => self.lab.stop(),
                 Action::RunDemoSensors(on) => self.lab.set_demo(on),
                 Action::RunFirehose(on) => self.lab.set_firehose(on),
+                Action::ShareBuiltinBroker(false) => self.lab.share(None),
+                Action::ShareBuiltinBroker(true) => {
+                    // The credentials are kept in the keyring between runs.
+                    let tab = self.tabs[self.active].id;
+                    self.queue(Job::ReadPassword {
+                        tab,
+                        profile_id: SHARE_SECRET_ID.to_owned(),
+                    });
+                }
+                Action::NewShareCredentials => self.share_with(None),
                 _ => {}
             }
+        }
+
+        /// The keyring answered for the shared broker's password: share with
+        /// it, or with a new one (kept in the keyring) when there was none.
+        pub(in crate::app) fn shared_password_read(
+            &mut self,
+            result: Result<Option<String>, crate::profiles::SecretError>,
+        ) {
+            let kept = match result {
+                Ok(password) => password,
+                Err(error) => {
+                    self.notices.push(AppNotice::PasswordNotRead(error));
+                    None
+                }
+            };
+            self.share_with(kept);
+        }
+
+        /// Share the broker with `password`, or with a new one, kept.
+        fn share_with(&mut self, password: Option<String>) {
+            let credentials = match password {
+                Some(password) => Credentials {
+                    user_name: SHARE_USER_NAME.to_owned(),
+                    password,
+                },
+                None => {
+                    let fresh = Credentials::generate();
+                    let tab = self.tabs[self.active].id;
+                    self.queue(Job::StorePassword {
+                        tab,
+                        profile_id: SHARE_SECRET_ID.to_owned(),
+                        storage: PasswordStorage::Keyring,
+                        password: Some(fresh.password.clone()),
+                    });
+                    fresh
+                }
+            };
+            self.lab.share(Some(credentials));
         }
 
         /// Point tab `index` at the running built-in broker; when it is not

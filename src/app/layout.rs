@@ -9,6 +9,7 @@ use rust_i18n::t;
 use super::MqscopeApp;
 use super::settings::{Settings, ThemeChoice};
 use super::tab::{BottomTab, Tab};
+use crate::language::Language;
 use crate::profiles::presets;
 use crate::ui::lab::LabSummary;
 use crate::ui::status::{Stats, show_stats, show_status};
@@ -92,6 +93,8 @@ impl MqscopeApp {
             }
             ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
                 actions.extend(theme_choice(ui, self.settings.theme));
+                ui.separator();
+                actions.extend(language_choice(ui, self.settings.language));
             });
         });
     }
@@ -196,6 +199,31 @@ fn theme_choice(ui: &mut egui::Ui, current: ThemeChoice) -> Option<Action> {
     (chosen != current).then_some(Action::SetTheme(chosen))
 }
 
+/// The language list, each language in its own words; returns the new
+/// choice when the person makes one.
+fn language_choice(ui: &mut egui::Ui, current: Option<Language>) -> Option<Action> {
+    let name = |choice: Option<Language>| match choice {
+        Some(language) => language.native_name().to_owned(),
+        None => t!(
+            "System (%{language})",
+            language = Language::from_system().native_name()
+        )
+        .into_owned(),
+    };
+    let mut chosen = current;
+    let combo = egui::ComboBox::from_id_salt("language")
+        .selected_text(name(current))
+        .show_ui(ui, |ui| {
+            ui.selectable_value(&mut chosen, None, name(None));
+            for language in Language::ALL {
+                ui.selectable_value(&mut chosen, Some(language), language.native_name());
+            }
+        });
+    let label = ui.label(t!("Language"));
+    combo.response.labelled_by(label.id);
+    (chosen != current).then_some(Action::SetLanguage(chosen))
+}
+
 /// Connect or Disconnect, the editor switch, and the connection's status.
 fn toolbar(ui: &mut egui::Ui, tab: &Tab, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
@@ -289,6 +317,7 @@ fn bottom_panel(
 fn history_limits(ui: &mut egui::Ui, settings: &Settings) -> Option<Action> {
     let mut messages = settings.history_messages;
     let mut per_topic = settings.history_per_topic;
+    let mut utc_change = None;
     ui.horizontal(|ui| {
         let label = ui.label(t!("History: keep"));
         ui.add(
@@ -300,7 +329,15 @@ fn history_limits(ui: &mut egui::Ui, settings: &Settings) -> Option<Action> {
         let label = ui.label(t!("messages in all, and per topic"));
         ui.add(egui::DragValue::new(&mut per_topic).range(1..=100_000))
             .labelled_by(label.id);
+        ui.separator();
+        let mut utc = settings.utc_times;
+        if ui.checkbox(&mut utc, t!("Times in UTC")).changed() {
+            utc_change = Some(Action::SetUtcTimes(utc));
+        }
     });
+    if utc_change.is_some() {
+        return utc_change;
+    }
     (messages != settings.history_messages || per_topic != settings.history_per_topic).then_some(
         Action::SetHistoryLimits {
             messages,

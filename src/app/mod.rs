@@ -6,6 +6,7 @@
 //! is the worker's job (`worker.rs`).
 
 mod actions;
+pub mod instance;
 #[cfg(feature = "builtin-broker")]
 pub mod lab;
 mod layout;
@@ -58,6 +59,10 @@ pub struct MqscopeApp {
     first_run: bool,
     #[cfg(feature = "builtin-broker")]
     lab: lab::LabRuntime,
+    /// Where second starts hand over their URL, while this window runs.
+    instance: Option<instance::InstanceListener>,
+    /// The window title last set.
+    title: String,
 }
 
 impl MqscopeApp {
@@ -69,12 +74,47 @@ impl MqscopeApp {
             .unwrap_or_default();
         let ctx = cc.egui_ctx.clone();
         let repaint: crate::net::Repaint = Arc::new(move || ctx.request_repaint());
-        MqscopeApp::build(
+        let mut app = MqscopeApp::build(
             ProfileStore::open_default(),
             default_secret_store(),
             settings,
             Some(repaint),
-        )
+        );
+        app.listen_for_second_starts(&instance::socket_path());
+        app
+    }
+
+    /// Take URLs from later `mqscope URL` starts (see [`instance`]) at `path`.
+    pub fn listen_for_second_starts(&mut self, path: &std::path::Path) {
+        // Without it every start opens its own window, as before.
+        self.instance = instance::listen(path, self.repaint.clone()).ok();
+    }
+
+    /// Open what second starts handed over; `raise` when one asks to be seen.
+    fn take_second_starts(&mut self, ctx: &egui::Context) {
+        let requests: Vec<instance::InstanceRequest> = match &self.instance {
+            Some(listener) => listener.requests().try_iter().collect(),
+            None => return,
+        };
+        for request in requests {
+            match request {
+                instance::InstanceRequest::Open { url, subscribe } => {
+                    self.open_in_new_tab(url, &subscribe);
+                }
+                instance::InstanceRequest::Raise => {}
+            }
+            ctx.send_viewport_cmd(egui::ViewportCommand::Minimized(false));
+            ctx.send_viewport_cmd(egui::ViewportCommand::Focus);
+        }
+    }
+
+    /// "lab-pi — mqscope": the window title names the connection shown.
+    fn update_title(&mut self, ctx: &egui::Context) {
+        let title = format!("{} — mqscope", self.tabs[self.active].editor.profile.name);
+        if title != self.title {
+            ctx.send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            self.title = title;
+        }
     }
 
     /// Create the app with a profile store and a secret store (tests use
@@ -104,6 +144,8 @@ impl MqscopeApp {
                 None
             }
         };
+        crate::language::set(settings.effective_language());
+        crate::ui::set_show_utc(settings.utc_times);
         let first_run =
             settings.last_profile.is_none() && store.as_ref().is_none_or(|s| s.profiles.is_empty());
         let first = settings
@@ -128,20 +170,44 @@ impl MqscopeApp {
             first_run,
             #[cfg(feature = "builtin-broker")]
             lab: lab::LabRuntime::new(lab_repaint),
+            instance: None,
+            title: String::new(),
         }
     }
 
-    /// Carry out `mqscope --connect URL`: a tab for that broker, connected.
+    /// Carry out `mqscope URL`: a tab for that broker, connected (or, with
+    /// no URL, what a first run or the last session opens).
     pub fn launch(&mut self, launch: Launch) {
         let Some(url) = launch.connect else {
             self.open_on_first_run();
             return;
         };
+        if let Some(tab) = self.tab_for_url(url, &launch.subscribe) {
+            let mut tab = tab;
+            tab.packet_log = launch.record_packets;
+            self.tabs = vec![tab];
+            self.active = 0;
+            self.handle(Action::Connect);
+        }
+    }
+
+    /// A second `mqscope URL` handed over its URL: open it in a new tab.
+    pub fn open_in_new_tab(&mut self, url: String, subscribe: &[String]) {
+        if let Some(tab) = self.tab_for_url(url, subscribe) {
+            self.tabs.push(tab);
+            self.active = self.tabs.len() - 1;
+            self.handle(Action::Connect);
+        }
+    }
+
+    /// A tab for a broker URL: its credentials used, never saved; the topic of
+    /// an `mqtt://` or `mqtts://` URL and `subscribe` as subscriptions.
+    fn tab_for_url(&mut self, url: String, subscribe: &[String]) -> Option<Tab> {
         let (address, extras) = match crate::net::BrokerAddress::parse_url(&url) {
             Ok(parsed) => parsed,
             Err(error) => {
                 self.notices.push(AppNotice::LaunchUrl { url, error });
-                return;
+                return None;
             }
         };
         let mut profile = Profile::new(address.to_string());
@@ -152,16 +218,13 @@ impl MqscopeApp {
         profile.user_name = extras.user_name.unwrap_or_default();
         profile.password = extras.password;
         profile.password_storage = crate::profiles::PasswordStorage::DoNotSave;
-        for (index, filter) in launch.subscribe.iter().enumerate() {
-            let mut saved = crate::profiles::SavedSubscription::new(filter.clone());
+        let filters = extras.topic.into_iter().chain(subscribe.iter().cloned());
+        for (index, filter) in filters.enumerate() {
+            let mut saved = crate::profiles::SavedSubscription::new(filter);
             saved.color = crate::ui::subscriptions::color_for(index);
             profile.subscriptions.push(saved);
         }
-        let mut tab = self.new_tab(profile);
-        tab.packet_log = launch.record_packets;
-        self.tabs = vec![tab];
-        self.active = 0;
-        self.handle(Action::Connect);
+        Some(self.new_tab(profile))
     }
 
     /// On a first run (no saved connection, nothing used before), connect
@@ -224,6 +287,7 @@ impl eframe::App for MqscopeApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.apply_theme(ctx);
         self.apply_worker_events();
+        self.take_second_starts(ctx);
         let now = Instant::now();
         #[cfg(feature = "builtin-broker")]
         self.poll_lab(now);
@@ -239,6 +303,7 @@ impl eframe::App for MqscopeApp {
             self.handle(action);
         }
         self.apply_theme(ui.ctx());
+        self.update_title(ui.ctx());
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

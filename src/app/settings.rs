@@ -2,6 +2,7 @@
 //! from runtime state; every field has a default, so an old or edited
 //! settings entry still loads.
 
+use crate::language::Language;
 use crate::model::HistoryLimits;
 
 /// The key of the settings in eframe's storage.
@@ -41,9 +42,18 @@ pub struct Settings {
     pub history_messages: usize,
     /// How many messages each topic keeps.
     pub history_per_topic: usize,
+    /// The language chosen in the window (`None`: the system's).
+    pub language: Option<Language>,
+    /// Show message times in UTC instead of local time.
+    pub utc_times: bool,
 }
 
 impl Settings {
+    /// The language to use: the one chosen, else the system's.
+    pub fn effective_language(&self) -> Language {
+        self.language.unwrap_or_else(Language::from_system)
+    }
+
     /// The history bounds these settings ask for (at least one message each).
     pub fn history_limits(&self) -> HistoryLimits {
         HistoryLimits {
@@ -61,6 +71,8 @@ impl Default for Settings {
             last_profile: None,
             history_messages: HistoryLimits::default().max_messages,
             history_per_topic: HistoryLimits::default().per_topic,
+            language: None,
+            utc_times: false,
         }
     }
 }

@@ -6,6 +6,7 @@
 //! only with a user name and password (or an explicit `allow_anonymous`).
 //! Nothing is written to disk: sessions and retained messages live in memory.
 
+pub mod auth;
 pub mod clients;
 pub mod demo;
 pub mod ports;
@@ -64,6 +65,9 @@ pub struct BrokerOptions {
     pub credentials: Option<Credentials>,
     /// Let clients in without a user name even off loopback.
     pub allow_anonymous: bool,
+    /// With credentials: clients on this computer need none (the window's
+    /// lab mode, so its own tabs and the demo keep working when shared).
+    pub trust_loopback: bool,
     /// How often `$SYS` topics are published.
     pub sys_interval: Duration,
 }
@@ -76,6 +80,7 @@ impl Default for BrokerOptions {
             ws_port: Some(PortChoice::Preferred(DEFAULT_WS_PORT)),
             credentials: None,
             allow_anonymous: false,
+            trust_loopback: false,
             sys_interval: Duration::from_secs(10),
         }
     }
@@ -190,7 +195,11 @@ impl BuiltinBroker {
             provider
                 .add_user(credentials.user_name.clone(), &credentials.password)
                 .map_err(|e| BrokerError::Start(e.to_string()))?;
-            broker = broker.with_auth_provider(Arc::new(provider));
+            broker = if options.trust_loopback {
+                broker.with_auth_provider(Arc::new(auth::LoopbackOrPassword::new(provider)))
+            } else {
+                broker.with_auth_provider(Arc::new(provider))
+            };
         }
         let listening = Listening {
             mqtt: broker.local_addr().unwrap_or(mqtt),

@@ -15,8 +15,13 @@ pub struct Cli {
     /// What to do; without one, the window opens.
     #[command(subcommand)]
     pub command: Option<CliCommand>,
-    /// Open the window connected to this broker URL (mqtt://, mqtts://, ws://, wss://).
-    #[arg(long = "connect", value_name = "URL")]
+    /// Open the window connected to this broker: mqtt://, mqtts://, ws:// or
+    /// wss://[user[:password]@]host[:port][/path]. For mqtt:// and mqtts://
+    /// the path is a topic to subscribe to (%23 for #).
+    #[arg(value_name = "URL")]
+    pub url: Option<String>,
+    /// The same as URL.
+    #[arg(long = "connect", value_name = "URL", conflicts_with = "url")]
     pub connect: Option<String>,
     /// With --connect: subscribe to this topic filter (repeatable).
     #[arg(long = "subscribe", value_name = "FILTER")]

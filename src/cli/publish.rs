@@ -222,7 +222,7 @@ impl Publisher {
                 self.exit = EXIT_FAILURE;
             }
             Event::ConnectFailed(error) => {
-                eprintln!("mqscope: {error}");
+                eprintln!("mqscope: {}", words::connect_error(&error));
                 if !self.ever_connected {
                     self.stop(EXIT_FAILURE);
                 }

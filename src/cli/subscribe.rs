@@ -174,7 +174,7 @@ impl Subscriber {
                 self.stop(run, EXIT_FAILURE);
             }
             Event::ConnectFailed(error) => {
-                eprintln!("mqscope: {error}");
+                eprintln!("mqscope: {}", words::connect_error(&error));
                 if !run.ever_connected {
                     self.stop(run, EXIT_FAILURE);
                 }

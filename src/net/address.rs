@@ -131,10 +131,10 @@ impl BrokerAddress {
             Some((user_info, host_port)) => {
                 match user_info.split_once(':') {
                     Some((user, password)) => {
-                        extras.user_name = Some(user.to_owned());
-                        extras.password = Some(password.to_owned());
+                        extras.user_name = Some(percent_decode(user));
+                        extras.password = Some(percent_decode(password));
                     }
-                    None => extras.user_name = Some(user_info.to_owned()),
+                    None => extras.user_name = Some(percent_decode(user_info)),
                 }
                 host_port
             }
@@ -151,7 +151,8 @@ impl BrokerAddress {
                 address.path = path.to_owned();
             }
         } else if path.len() > 1 {
-            extras.topic = Some(path[1..].to_owned());
+            // A link writes `#` as `%23` and `+` as `%2B`.
+            extras.topic = Some(percent_decode(&path[1..]));
         }
         Ok((address, extras))
     }
@@ -205,6 +206,31 @@ pub fn parse_port(text: &str) -> Result<u16, AddressError> {
     }
 }
 
+/// `text` with each `%XX` replaced by its byte (a malformed one is kept as
+/// written); bytes that are not UTF-8 become U+FFFD.
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut index = 0;
+    while index < bytes.len() {
+        let escaped = (bytes[index] == b'%')
+            .then(|| text.get(index + 1..index + 3))
+            .flatten()
+            .and_then(|hex| u8::from_str_radix(hex, 16).ok());
+        match escaped {
+            Some(byte) => {
+                out.push(byte);
+                index += 3;
+            }
+            None => {
+                out.push(bytes[index]);
+                index += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -228,6 +254,17 @@ mod tests {
             (a.transport, a.port, a.path.as_str()),
             (TransportKind::SecureWebSocket, 443, "/ws")
         );
+    }
+
+    #[test]
+    fn a_link_writes_wildcards_and_spaces_as_percent_escapes() {
+        let (_, extras) =
+            BrokerAddress::parse_url("mqtt://me%40lab:p%3Ass@127.0.0.1:1883/lab/%23").unwrap();
+        assert_eq!(extras.topic.as_deref(), Some("lab/#"));
+        assert_eq!(extras.user_name.as_deref(), Some("me@lab"));
+        assert_eq!(extras.password.as_deref(), Some("p:ss"));
+        assert_eq!(percent_decode("100%"), "100%");
+        assert_eq!(percent_decode("%zz%2B"), "%zz+");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! actions; `app::actions` is the one place that carries them out.
 
 use crate::app::ThemeChoice;
+use crate::language::Language;
 use crate::model::NodeId;
 use crate::proto::{Properties, Publish, SubscribeFilter};
 
@@ -40,6 +41,10 @@ pub enum Action {
     },
     /// Change the theme.
     SetTheme(ThemeChoice),
+    /// Change the language (`None`: follow the system).
+    SetLanguage(Option<Language>),
+    /// Show message times in UTC (`true`) or local time.
+    SetUtcTimes(bool),
     /// Show another tab.
     SwitchTab(usize),
     /// Close a tab (and its connection).
@@ -64,4 +69,8 @@ pub enum Action {
     RunFirehose(bool),
     /// Leave the demo: put a public broker in the editor and show it.
     ChooseAnotherBroker,
+    /// Let other computers connect to the built-in broker (with a password), or stop.
+    ShareBuiltinBroker(bool),
+    /// Make a new password for the shared built-in broker.
+    NewShareCredentials,
 }

@@ -7,6 +7,8 @@ use egui::RichText;
 use egui_plot::{Legend, Line, Plot, PlotPoints};
 use rust_i18n::t;
 
+use crate::language::plural;
+
 use super::{Action, hex, json, time_of_day, tr};
 use crate::model::{ConnectionModel, Node, NodeId, StoredMessage};
 use crate::proto::Property;
@@ -77,7 +79,10 @@ impl DetailsView {
         let Some(message) = shown else {
             ui.label(
                 RichText::new(t!(
-                    "No message on this exact topic; %{count} below it.",
+                    plural(
+                        "No message on this exact topic; %{count} below it.",
+                        node.subtree_messages
+                    ),
                     count = node.subtree_messages
                 ))
                 .weak(),
@@ -120,7 +125,10 @@ impl DetailsView {
                 ui.label(t!("DUP"));
             }
             ui.label(time_of_day(message.received_at_micros));
-            ui.label(t!("%{count} messages", count = node.messages));
+            ui.label(t!(
+                plural("%{count} messages", node.messages),
+                count = node.messages
+            ));
             if ui.small_button(t!("Copy payload")).clicked() {
                 ui.ctx()
                     .copy_text(String::from_utf8_lossy(&message.payload).into_owned());
@@ -142,7 +150,8 @@ impl DetailsView {
             ] {
                 ui.selectable_value(&mut self.viewer, viewer, label);
             }
-            ui.label(RichText::new(t!("%{bytes} bytes", bytes = message.payload.len())).weak());
+            let size = message.payload.len();
+            ui.label(RichText::new(t!(plural("%{bytes} bytes", size as u64), bytes = size)).weak());
         });
     }
 

@@ -32,6 +32,10 @@ pub struct LabSummary {
     pub demo: bool,
     /// Whether the firehose is on.
     pub firehose: bool,
+    /// While other computers may connect: the user name and password they give.
+    pub shared: Option<(String, String)>,
+    /// The addresses other computers type, while shared.
+    pub shared_urls: Vec<String>,
 }
 
 /// The banner over a tab on the built-in broker.
@@ -107,7 +111,103 @@ pub fn show(ui: &mut egui::Ui, lab: &LabSummary) -> Vec<Action> {
         return actions;
     }
     details(ui, lab);
+    ui.separator();
+    actions.extend(sharing(ui, lab));
     actions
+}
+
+/// "Let other computers connect": off by default; when on, the addresses,
+/// the credentials (the password hidden until asked for) and a QR code.
+fn sharing(ui: &mut egui::Ui, lab: &LabSummary) -> Vec<Action> {
+    let mut actions = Vec::new();
+    let mut shared = lab.shared.is_some();
+    if ui
+        .checkbox(
+            &mut shared,
+            t!("Let other computers connect (with a password)"),
+        )
+        .changed()
+    {
+        actions.push(Action::ShareBuiltinBroker(shared));
+    }
+    let Some((user_name, password)) = &lab.shared else {
+        return actions;
+    };
+    if lab.shared_urls.is_empty() {
+        ui.label(
+            RichText::new(t!(
+                "This computer has no network address right now; connect it to the lab's network."
+            ))
+            .color(ui.visuals().warn_fg_color),
+        );
+        return actions;
+    }
+    ui.columns(2, |columns| {
+        let ui = &mut columns[0];
+        ui.label(t!("Other computers connect to"));
+        for url in &lab.shared_urls {
+            ui.label(RichText::new(url).monospace().strong());
+        }
+        ui.horizontal(|ui| {
+            ui.label(t!("User name"));
+            ui.label(RichText::new(user_name).monospace());
+        });
+        ui.horizontal(|ui| {
+            let shown_id = ui.scope_id().with("show-shared-password");
+            let mut shown = ui.data(|d| d.get_temp::<bool>(shown_id).unwrap_or(false));
+            ui.label(t!("Password"));
+            if shown {
+                ui.label(RichText::new(password).monospace());
+            } else {
+                ui.label(RichText::new("••••••••").monospace());
+            }
+            let label = if shown { t!("Hide") } else { t!("Show") };
+            if ui.small_button(label).clicked() {
+                shown = !shown;
+                ui.data_mut(|d| d.insert_temp(shown_id, shown));
+            }
+        });
+        if ui.button(t!("Make a new password")).clicked() {
+            actions.push(Action::NewShareCredentials);
+        }
+        ui.label(
+            RichText::new(t!("The password is kept in the system keyring, so saved connections keep working from one class to the next."))
+                .small()
+                .weak(),
+        );
+        if let Some(url) = lab.shared_urls.first() {
+            qr_code(&mut columns[1], url);
+        }
+    });
+    actions
+}
+
+/// `text` as a QR code, for phones.
+fn qr_code(ui: &mut egui::Ui, text: &str) {
+    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else {
+        return;
+    };
+    let width = code.width();
+    let colors = code.to_colors();
+    let module = 4.0;
+    let quiet = 2.0 * module;
+    let side = width as f32 * module + 2.0 * quiet;
+    let (rect, response) = ui.allocate_exact_size(egui::vec2(side, side), egui::Sense::hover());
+    response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Image, true, text));
+    let painter = ui.painter_at(rect);
+    painter.rect_filled(rect, 0.0, egui::Color32::WHITE);
+    for (index, color) in colors.iter().enumerate() {
+        if *color == qrcode::Color::Dark {
+            let (x, y) = ((index % width) as f32, (index / width) as f32);
+            let min = rect.min + egui::vec2(quiet + x * module, quiet + y * module);
+            painter.rect_filled(
+                egui::Rect::from_min_size(min, egui::vec2(module, module)),
+                0.0,
+                egui::Color32::BLACK,
+            );
+        }
+    }
+    ui.label(RichText::new(text).small().weak());
 }
 
 /// Addresses, moved ports, rates and clients of a running broker.

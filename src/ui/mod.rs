@@ -19,6 +19,7 @@ pub mod widgets;
 pub mod words;
 
 use std::borrow::Cow;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 pub use action::Action;
 pub use widgets::{dot, error_color, field_message, format_bytes, warning_color};
@@ -54,6 +55,23 @@ pub fn payload_preview(payload: &[u8], max: usize) -> String {
 
 /// Format a time of day with milliseconds, in UTC.
 pub fn time_of_day(micros: u64) -> String {
+    if SHOW_UTC.load(Ordering::Relaxed) {
+        utc_time_of_day(micros)
+    } else {
+        local_time_of_day(micros)
+    }
+}
+
+/// Whether times are shown in UTC (the setting), rather than local time.
+static SHOW_UTC: AtomicBool = AtomicBool::new(false);
+
+/// Show times in UTC (`true`) or in local time (`false`, the default).
+pub fn set_show_utc(utc: bool) {
+    SHOW_UTC.store(utc, Ordering::Relaxed);
+}
+
+/// `HH:MM:SS.mmm UTC`.
+pub fn utc_time_of_day(micros: u64) -> String {
     let secs = micros / 1_000_000;
     let millis = (micros / 1000) % 1000;
     format!(
@@ -62,6 +80,19 @@ pub fn time_of_day(micros: u64) -> String {
         (secs / 60) % 60,
         secs % 60
     )
+}
+
+/// `HH:MM:SS.mmm` in this computer's time zone.
+pub fn local_time_of_day(micros: u64) -> String {
+    let Some(at) = i64::try_from(micros)
+        .ok()
+        .and_then(chrono::DateTime::from_timestamp_micros)
+    else {
+        return utc_time_of_day(micros);
+    };
+    at.with_timezone(&chrono::Local)
+        .format("%H:%M:%S%.3f")
+        .to_string()
 }
 
 #[cfg(test)]
@@ -74,6 +105,8 @@ mod tests {
         assert_eq!(shorten("abc", 3), "abc");
         assert_eq!(payload_preview(b"a\nb", 10), "a b");
         assert_eq!(payload_preview(&[0xFF, 0], 10), "2 bytes (binary)");
-        assert_eq!(time_of_day(3_723_004_000), "01:02:03.004 UTC");
+        assert_eq!(utc_time_of_day(3_723_004_000), "01:02:03.004 UTC");
+        let local = local_time_of_day(3_723_004_000);
+        assert!(local.ends_with(":03.004") && local.len() == 12, "{local}");
     }
 }

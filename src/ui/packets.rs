@@ -5,6 +5,8 @@
 use egui::{Color32, RichText, Sense};
 use rust_i18n::t;
 
+use crate::language::plural;
+
 use super::{Action, format_bytes, time_of_day, tr};
 use crate::model::ConnectionModel;
 use crate::model::message::micros_since_epoch;
@@ -67,7 +69,10 @@ impl PacketsView {
             }
             ui.label(
                 RichText::new(t!(
-                    "%{count} packets (%{dropped} older ones dropped)",
+                    plural(
+                        "%{count} packets (%{dropped} older ones dropped)",
+                        model.packets.len() as u64
+                    ),
                     count = model.packets.len(),
                     dropped = model.packets_evicted
                 ))

@@ -5,6 +5,8 @@ use std::time::Instant;
 use egui::RichText;
 use rust_i18n::t;
 
+use crate::language::plural;
+
 use super::format_bytes;
 use super::widgets::{seconds_left, state_color};
 use super::words;
@@ -112,8 +114,11 @@ pub fn show_stats(ui: &mut egui::Ui, stats: Stats) {
         let text = format!(
             "{} · {} · {} · {} · {}",
             t!("%{rate} msg/s", rate = format!("{:.0}", stats.rate)),
-            t!("%{n} topics", n = stats.topics),
-            t!("%{n} dropped from history", n = stats.dropped),
+            t!(plural("%{n} topics", stats.topics as u64), n = stats.topics),
+            t!(
+                plural("%{n} dropped from history", stats.dropped),
+                n = stats.dropped
+            ),
             format_bytes(stats.memory),
             match stats.frame_ms {
                 Some(ms) => t!("frame %{ms} ms", ms = format!("{ms:.1}")).into_owned(),

@@ -246,7 +246,7 @@ pub fn session_error(error: &SessionError) -> String {
         .into_owned(),
         SessionError::FeatureNotAvailable { feature } => t!(
             "the broker does not support %{feature}",
-            feature = tr(feature)
+            feature = feature_name(feature)
         )
         .into_owned(),
         SessionError::NoPacketIdentifier => {
@@ -259,6 +259,16 @@ pub fn session_error(error: &SessionError) -> String {
         .into_owned(),
         // Codec rules quote the specification; they stay as the codec words them.
         other => other.to_string(),
+    }
+}
+
+/// A subscription feature the session names, in words.
+fn feature_name(feature: &str) -> String {
+    match feature {
+        "subscription identifiers" => t!("subscription identifiers").into_owned(),
+        "shared subscriptions" => t!("shared subscriptions").into_owned(),
+        "wildcard subscriptions" => t!("wildcard subscriptions").into_owned(),
+        other => other.to_owned(),
     }
 }
 
