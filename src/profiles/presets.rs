@@ -18,6 +18,8 @@
 //!
 //! Every preset subscribes to `#` so that the topic tree fills at once.
 
+use rust_i18n::t;
+
 use super::{PasswordStorage, Profile, SavedSubscription};
 use crate::net::TransportKind;
 
@@ -55,7 +57,7 @@ pub fn presets() -> Vec<Profile> {
         // The port is the one the broker got when it started (1883 or the next free).
         list.push(preset(
             "builtin",
-            "Built-in broker (this app, works offline)",
+            &t!("Built-in broker (this app, works offline)"),
             "127.0.0.1",
             Tcp,
             1883,
@@ -151,7 +153,7 @@ pub fn presets() -> Vec<Profile> {
         ),
         preset(
             "localhost",
-            "A broker already on this computer (localhost:1883)",
+            &t!("A broker already on this computer (localhost:1883)"),
             "localhost",
             Tcp,
             1883,

@@ -278,32 +278,41 @@ impl TreeView {
 
     /// The filter field and the sort order.
     fn filter_bar(&mut self, ui: &mut egui::Ui) {
-        ui.horizontal(|ui| {
+        // Right to left: the sort list keeps its width in every language, and
+        // the filter takes what is left (never more, so the panel does not grow).
+        let row = egui::vec2(ui.available_width(), ui.spacing().interact_size.y);
+        let layout = egui::Layout::right_to_left(egui::Align::Center);
+        ui.allocate_ui_with_layout(row, layout, |ui| {
+            self.sort_choice(ui);
             let filter = ui.add(
                 egui::TextEdit::singleline(&mut self.filter)
                     .hint_text(t!("Filter topics…  (Ctrl+F)"))
-                    .desired_width(ui.available_width() - 140.0),
+                    .desired_width(ui.available_width()),
             );
             if self.focus_filter {
                 filter.request_focus();
                 self.focus_filter = false;
             }
-            let label = ui.label(t!("Sort"));
-            egui::ComboBox::from_id_salt("tree-sort")
-                .width(90.0)
-                .selected_text(match self.sort {
-                    TreeSort::Name => t!("Name"),
-                    TreeSort::Messages => t!("Messages"),
-                    TreeSort::Recent => t!("Recent"),
-                })
-                .show_ui(ui, |ui| {
-                    ui.selectable_value(&mut self.sort, TreeSort::Name, t!("Name"));
-                    ui.selectable_value(&mut self.sort, TreeSort::Messages, t!("Messages"));
-                    ui.selectable_value(&mut self.sort, TreeSort::Recent, t!("Recent"));
-                })
-                .response
-                .labelled_by(label.id);
         });
+    }
+
+    /// The order of the children, with its label.
+    fn sort_choice(&mut self, ui: &mut egui::Ui) {
+        let label_text = t!("Sort");
+        let combo = egui::ComboBox::from_id_salt("tree-sort")
+            .width(90.0)
+            .selected_text(match self.sort {
+                TreeSort::Name => t!("Name"),
+                TreeSort::Messages => t!("Messages"),
+                TreeSort::Recent => t!("Recent"),
+            })
+            .show_ui(ui, |ui| {
+                ui.selectable_value(&mut self.sort, TreeSort::Name, t!("Name"));
+                ui.selectable_value(&mut self.sort, TreeSort::Messages, t!("Messages"));
+                ui.selectable_value(&mut self.sort, TreeSort::Recent, t!("Recent"));
+            });
+        let label = ui.label(label_text);
+        combo.response.labelled_by(label.id);
     }
 }
 
