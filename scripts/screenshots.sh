@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Screenshots of the real mqscope window under Xvfb, against a local mosquitto
-# with sample traffic: one PNG per main view, written to docs/screenshots/.
+# Screenshots of the real mqscope window under Xvfb: the first run on the
+# built-in broker's demo in each language (docs/screenshots/<lang>/), then,
+# against a local mosquitto with sample traffic, one PNG per main view
+# (docs/screenshots/).
 #
 #   scripts/screenshots.sh            (needs: xvfb imagemagick xdotool mosquitto mosquitto-clients)
 #
@@ -56,13 +58,34 @@ pub -r -t lab/config/name -m "Physics lab 2"
 shot() { sleep "${2:-1}"; import -window root "$out/$1.png"; echo "wrote $out/$1.png"; }
 click() { xdotool mousemove "$1" "$2" click 1; sleep 0.4; }
 
-# 1. The first screen: pick a broker and press Connect.
+# In each language, a first run (an empty home): the demo, a topic, the broker.
+# x of the "Built-in broker" tab under the tree, per language (label widths).
+declare -A broker_tab=([en]=372 [ro]=343 [it]=366 [pt-BR]=373)
+declare -A locale=([en]=en_US.UTF-8 [ro]=ro_RO.UTF-8 [it]=it_IT.UTF-8 [pt-BR]=pt_BR.UTF-8)
+for lang in en ro it pt-BR; do
+    home=$work/home-$lang
+    mkdir -p "$home" "$out/$lang"
+    HOME=$home XDG_RUNTIME_DIR=$home LANG=${locale[$lang]} "$app" >/dev/null 2>&1 & app_pid=$!; pids+=($app_pid)
+    sleep 6
+    import -window root "$out/$lang/01-first-run.png"
+    click 32 296                               # open "room-101"
+    click 110 319                              # select lab/room-101/humidity
+    sleep 2
+    import -window root "$out/$lang/02-topic.png"
+    click "${broker_tab[$lang]}" 478           # the "Built-in broker" tab
+    sleep 2
+    import -window root "$out/$lang/03-built-in-broker.png"
+    echo "wrote $out/$lang/"
+    kill $app_pid; wait $app_pid 2>/dev/null || true
+done
+
+# 1. The first screen: a first run, on the built-in broker's demo.
 "$app" >/dev/null 2>&1 & app_pid=$!; pids+=($app_pid)
 shot 01-connect 3
 kill $app_pid; wait $app_pid 2>/dev/null || true
 
 # 2-5. Connected to the local broker, subscribed to everything.
-"$app" --connect "mqtt://127.0.0.1:$port" --subscribe '#' --record-packets >/dev/null 2>&1 & app_pid=$!; pids+=($app_pid)
+"$app" "mqtt://127.0.0.1:$port/%23" --record-packets >/dev/null 2>&1 & app_pid=$!; pids+=($app_pid)
 sleep 5
 # The window is 1280x820 at the top left of a 1400x900 screen; the clicks
 # below follow its default layout.
