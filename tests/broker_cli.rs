@@ -276,3 +276,84 @@ fn the_demo_sensors_are_seen_by_mosquitto_sub() {
     assert!(text.contains("lab/esp32-01/name Bench ESP32 #1"), "{text}");
     assert!(text.contains("lab/room-101/temperature "), "{text}");
 }
+
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
+#[test]
+fn mosquitto_pub_and_sub_exchange_mqtt_5_messages_through_it() {
+    let test = "mosquitto_pub_and_sub_exchange_mqtt_5_messages_through_it";
+    if Process::new("mosquitto_pub").arg("--help").output().is_err() {
+        skip(test, "mosquitto_pub is not installed (apt-get install mosquitto-clients)");
+        return;
+    }
+    let port = free_port().to_string();
+    let _broker = BrokerProcess::start(&["-p", &port, "--no-ws"], 1);
+    let base = ["-h", "127.0.0.1", "-p", port.as_str(), "-V", "5"];
+    // A retained QoS 2 message with a content type and a user property.
+    let out = Process::new("mosquitto_pub")
+        .args(base)
+        .args(["-t", "lab/bench/setpoint", "-m", "21.5", "-q", "2", "-r"])
+        .args(["-D", "publish", "content-type", "text/plain"])
+        .args(["-D", "publish", "user-property", "site", "lab-A"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    // Read back by a later subscriber: retained, QoS 2, properties intact.
+    let out = Process::new("mosquitto_sub")
+        .args(base)
+        .args(["-t", "lab/#", "-q", "2", "-C", "1", "-W", "5"])
+        .args(["-F", "%t|%p|%r|%q|%C|%P"])
+        .output()
+        .unwrap();
+    let line = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{line} {}", String::from_utf8_lossy(&out.stderr));
+    let fields: Vec<&str> = line.trim_end().split('|').collect();
+    assert_eq!(&fields[..5], ["lab/bench/setpoint", "21.5", "1", "2", "text/plain"], "{line}");
+    assert!(fields[5].contains("site:lab-A"), "{line}");
+    // $SYS comes from the broker itself.
+    let out = Process::new("mosquitto_sub")
+        .args(base)
+        .args(["-t", "$SYS/broker/version", "-C", "1", "-W", "15"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "no $SYS/broker/version");
+    assert!(!out.stdout.is_empty());
+}
+
+#[test]
+fn a_shared_lab_broker_lets_this_computer_in_and_asks_others_for_the_password() {
+    use mqscope::broker::{BrokerOptions, BuiltinBroker, Credentials, PortChoice};
+    let port = free_port();
+    // What the window's "Let other computers connect" starts, but on
+    // loopback (tests bind nothing else): credentials, and loopback trusted.
+    let broker = BuiltinBroker::start(&BrokerOptions {
+        mqtt_port: PortChoice::Exact(port),
+        ws_port: None,
+        credentials: Some(Credentials::generate()),
+        trust_loopback: true,
+        ..BrokerOptions::default()
+    })
+    .expect("the built-in broker");
+    // A client on this computer needs no password.
+    Client::start(config(TransportKind::Tcp, port, "lab-window")).connected();
+    assert_eq!(broker.clients().len(), 1);
+    // Without trusting loopback, the same anonymous client is refused.
+    let strict_port = free_port();
+    let _strict = BuiltinBroker::start(&BrokerOptions {
+        mqtt_port: PortChoice::Exact(strict_port),
+        ws_port: None,
+        credentials: Some(Credentials::generate()),
+        ..BrokerOptions::default()
+    })
+    .expect("the strict broker");
+    let refused = Client::start(config(TransportKind::Tcp, strict_port, "anonymous"));
+    refused
+        .wait_for(LONG, |e| match e {
+            Event::Disconnected(mqscope::proto::session::CloseReason::Refused(_)) => Some(()),
+            Event::Connected(_) => panic!("connected without a password"),
+            _ => None,
+        })
+        .expect("refused without a password");
+}
