@@ -284,8 +284,15 @@ fn the_demo_sensors_are_seen_by_mosquitto_sub() {
 #[test]
 fn mosquitto_pub_and_sub_exchange_mqtt_5_messages_through_it() {
     let test = "mosquitto_pub_and_sub_exchange_mqtt_5_messages_through_it";
-    if Process::new("mosquitto_pub").arg("--help").output().is_err() {
-        skip(test, "mosquitto_pub is not installed (apt-get install mosquitto-clients)");
+    if Process::new("mosquitto_pub")
+        .arg("--help")
+        .output()
+        .is_err()
+    {
+        skip(
+            test,
+            "mosquitto_pub is not installed (apt-get install mosquitto-clients)",
+        );
         return;
     }
     let port = free_port().to_string();
@@ -299,7 +306,11 @@ fn mosquitto_pub_and_sub_exchange_mqtt_5_messages_through_it() {
         .args(["-D", "publish", "user-property", "site", "lab-A"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     // Read back by a later subscriber: retained, QoS 2, properties intact.
     let out = Process::new("mosquitto_sub")
         .args(base)
@@ -308,9 +319,17 @@ fn mosquitto_pub_and_sub_exchange_mqtt_5_messages_through_it() {
         .output()
         .unwrap();
     let line = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{line} {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{line} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let fields: Vec<&str> = line.trim_end().split('|').collect();
-    assert_eq!(&fields[..5], ["lab/bench/setpoint", "21.5", "1", "2", "text/plain"], "{line}");
+    assert_eq!(
+        &fields[..5],
+        ["lab/bench/setpoint", "21.5", "1", "2", "text/plain"],
+        "{line}"
+    );
     assert!(fields[5].contains("site:lab-A"), "{line}");
     // $SYS comes from the broker itself.
     let out = Process::new("mosquitto_sub")

@@ -3,6 +3,8 @@
 
 use std::path::Path;
 
+use rust_i18n::t;
+
 use rustls_pki_types::ServerName;
 
 use super::{HIVEMQ_CLOUD_PLACEHOLDER_HOST, PasswordStorage, Profile, non_empty, non_empty_path};
@@ -146,12 +148,16 @@ pub fn parse_port_field(text: &str) -> Result<u16, String> {
     }
     match text.parse::<u64>() {
         Ok(port @ 1..=65535) => Ok(port as u16),
-        Ok(_) => Err(format!(
-            "{text} is not a port number: a port is a whole number from 1 to 65535."
-        )),
-        Err(_) => Err(format!(
-            "\"{text}\" is not a port number: a port is a whole number from 1 to 65535."
-        )),
+        Ok(_) => Err(t!(
+            "%{text} is not a port number: a port is a whole number from 1 to 65535.",
+            text = text
+        )
+        .into_owned()),
+        Err(_) => Err(t!(
+            "\"%{text}\" is not a port number: a port is a whole number from 1 to 65535.",
+            text = text
+        )
+        .into_owned()),
     }
 }
 
@@ -178,7 +184,11 @@ impl Problems {
     fn not_in_v311(&mut self, field: Field, what: &str) {
         self.warning(
             field,
-            format!("MQTT 3.1.1 has no {what}, so it is not sent. Choose MQTT 5 to use it."),
+            t!(
+                "MQTT 3.1.1 has no %{what}, so it is not sent. Choose MQTT 5 to use it.",
+                what = what
+            )
+            .into_owned(),
         );
     }
 
@@ -187,12 +197,19 @@ impl Problems {
             return;
         }
         let message = if path.exists() {
-            format!("{} is a folder, not a {what} file.", path.display())
-        } else {
-            format!(
-                "The {what} file {} does not exist. Check the path or choose the file again.",
-                path.display()
+            t!(
+                "%{path} is a folder, not a %{what} file.",
+                path = path.display(),
+                what = what
             )
+            .into_owned()
+        } else {
+            t!(
+                "The %{what} file %{path} does not exist. Check the path or choose the file again.",
+                what = what,
+                path = path.display()
+            )
+            .into_owned()
         };
         self.error(field, message);
     }
@@ -215,49 +232,52 @@ fn check_address(profile: &Profile, p: &mut Problems) {
     if profile.name.trim().is_empty() {
         p.warning(
             Field::Name,
-            "Give this profile a name so that you can find it in the list.",
+            t!("Give this profile a name so that you can find it in the list."),
         );
     }
     let host = profile.host.trim();
     if host.is_empty() {
         p.error(
             Field::Host,
-            "Enter the broker's host name or IP address, for example broker.hivemq.com.",
+            t!("Enter the broker's host name or IP address, for example broker.hivemq.com."),
         );
     } else if host.contains("://") {
         p.error(
             Field::Host,
-            "Enter only the host name, without mqtt://, ws:// or a port; choose the transport and port in their own fields.",
+            t!("Enter only the host name, without mqtt://, ws:// or a port; choose the transport and port in their own fields."),
         );
     } else if host.contains(char::is_whitespace) || host.contains('/') {
         p.error(
             Field::Host,
-            "A host name cannot contain spaces or '/'. Enter only the name, e.g. broker.hivemq.com.",
+            t!("A host name cannot contain spaces or '/'. Enter only the name, e.g. broker.hivemq.com."),
         );
     } else if host.eq_ignore_ascii_case(HIVEMQ_CLOUD_PLACEHOLDER_HOST) || host.contains("YOUR-") {
         p.error(
             Field::Host,
-            "Replace this example with the host name of your own HiveMQ Cloud cluster: copy the cluster URL from the HiveMQ Cloud console (it ends in .hivemq.cloud).",
+            t!("Replace this example with the host name of your own HiveMQ Cloud cluster: copy the cluster URL from the HiveMQ Cloud console (it ends in .hivemq.cloud)."),
         );
     }
     if profile.port == 0 {
-        p.error(Field::Port, "The port must be a number from 1 to 65535.");
+        p.error(
+            Field::Port,
+            t!("The port must be a number from 1 to 65535."),
+        );
     } else {
         let tls = profile.transport.is_tls();
         if tls && matches!(profile.port, 1883 | 80) {
             p.warning(
                 Field::Port,
-                format!(
-                    "Port {} is usually for unencrypted connections, but this profile uses TLS. Check the port or the transport.",
-                    profile.port
+                t!(
+                    "Port %{port} is usually for unencrypted connections, but this profile uses TLS. Check the port or the transport.",
+                    port = profile.port
                 ),
             );
         } else if !tls && matches!(profile.port, 8883 | 443) {
             p.warning(
                 Field::Port,
-                format!(
-                    "Port {} is usually for TLS, but this profile connects without encryption. Check the port or the transport.",
-                    profile.port
+                t!(
+                    "Port %{port} is usually for TLS, but this profile connects without encryption. Check the port or the transport.",
+                    port = profile.port
                 ),
             );
         }
@@ -267,9 +287,11 @@ fn check_address(profile: &Profile, p: &mut Problems) {
         if !path.is_empty() && !path.starts_with('/') {
             p.error(
                 Field::WebSocketPath,
-                format!(
-                    "The WebSocket path must start with '/', for example /mqtt (not \"{path}\")."
-                ),
+                t!(
+                    "The WebSocket path must start with '/', for example /mqtt (not \"%{path}\").",
+                    path = path
+                )
+                .into_owned(),
             );
         }
     }
@@ -280,16 +302,16 @@ fn check_identity(profile: &Profile, v5: bool, p: &mut Problems) {
     if !v5 && client_id.len() > 23 {
         p.warning(
             Field::ClientId,
-            format!(
-                "This client id has {} characters. MQTT 3.1.1 brokers only have to accept up to 23, so some may refuse it. Shorten it or use MQTT 5.",
-                client_id.chars().count()
+            t!(
+                "This client id has %{count} characters. MQTT 3.1.1 brokers only have to accept up to 23, so some may refuse it. Shorten it or use MQTT 5.",
+                count = client_id.chars().count()
             ),
         );
     }
     if client_id.is_empty() && !profile.advanced.clean_start && !v5 {
         p.warning(
             Field::ClientId,
-            "Without a fixed client id, each connect starts a new session, so unticking Clean start has no effect. Enter a client id to resume the session.",
+            t!("Without a fixed client id, each connect starts a new session, so unticking Clean start has no effect. Enter a client id to resume the session."),
         );
     }
     let has_password = profile.password.as_deref().is_some_and(|p| !p.is_empty());
@@ -297,19 +319,19 @@ fn check_identity(profile: &Profile, v5: bool, p: &mut Problems) {
         // [MQTT-3.1.2-22] (MQTT 3.1.1)
         p.error(
             Field::UserName,
-            "MQTT 3.1.1 cannot send a password without a user name. Enter the user name, or use MQTT 5.",
+            t!("MQTT 3.1.1 cannot send a password without a user name. Enter the user name, or use MQTT 5."),
         );
     }
     if profile.host.trim().ends_with(".hivemq.cloud") && profile.user_name.trim().is_empty() {
         p.error(
             Field::UserName,
-            "HiveMQ Cloud clusters accept only clients with a user name and password. Create credentials for your cluster in the HiveMQ Cloud console and enter them here.",
+            t!("HiveMQ Cloud clusters accept only clients with a user name and password. Create credentials for your cluster in the HiveMQ Cloud console and enter them here."),
         );
     }
     if profile.password_storage == PasswordStorage::PlainText && has_password {
         p.warning(
             Field::PasswordStorage,
-            "The password is saved unencrypted in profiles.toml: anyone who can read your files can read it.",
+            t!("The password is saved unencrypted in profiles.toml: anyone who can read your files can read it."),
         );
     }
 }
@@ -319,35 +341,35 @@ fn check_advanced(profile: &Profile, v5: bool, p: &mut Problems) {
     if advanced.keep_alive_secs == 0 {
         p.warning(
             Field::KeepAlive,
-            "Keep alive 0 switches keep alive off: if the network silently fails, mqscope and the broker may not notice for a long time. 60 seconds is usual.",
+            t!("Keep alive 0 switches keep alive off: if the network silently fails, mqscope and the broker may not notice for a long time. 60 seconds is usual."),
         );
     }
     if advanced.receive_maximum == Some(0) {
         // Receive Maximum 0 is a Protocol Error (MQTT 5.0 section 3.1.2.11.3).
         p.error(
             Field::ReceiveMaximum,
-            "Receive maximum must be from 1 to 65535; 0 is not allowed. Clear the field to use the default (65535).",
+            t!("Receive maximum must be from 1 to 65535; 0 is not allowed. Clear the field to use the default (65535)."),
         );
     }
     if advanced.maximum_packet_size == Some(0) {
         // Maximum Packet Size 0 is a Protocol Error (MQTT 5.0 section 3.1.2.11.4).
         p.error(
             Field::MaximumPacketSize,
-            "Maximum packet size must be at least 1 byte; 0 is not allowed. Clear the field for no limit.",
+            t!("Maximum packet size must be at least 1 byte; 0 is not allowed. Clear the field for no limit."),
         );
     }
     if advanced.connect_timeout_secs == 0 {
         p.error(
             Field::ConnectTimeout,
-            "The connect timeout must be at least 1 second.",
+            t!("The connect timeout must be at least 1 second."),
         );
     } else if u64::from(advanced.connect_timeout_secs) > LONGEST_WAIT.as_secs() {
         p.error(
             Field::ConnectTimeout,
-            format!(
-                "The connect timeout must be at most {} seconds (one day); {} seconds is longer. 10 seconds is usual.",
-                LONGEST_WAIT.as_secs(),
-                advanced.connect_timeout_secs
+            t!(
+                "The connect timeout must be at most %{longest} seconds (one day); %{secs} seconds is longer. 10 seconds is usual.",
+                longest = LONGEST_WAIT.as_secs(),
+                secs = advanced.connect_timeout_secs
             ),
         );
     }
@@ -355,34 +377,37 @@ fn check_advanced(profile: &Profile, v5: bool, p: &mut Problems) {
         if !advanced.clean_start && advanced.session_expiry_interval_secs.unwrap_or(0) == 0 {
             p.warning(
                 Field::SessionExpiryInterval,
-                "With session expiry 0 the broker forgets the session when the connection ends, so unticking Clean start resumes nothing. Set a session expiry to keep the session.",
+                t!("With session expiry 0 the broker forgets the session when the connection ends, so unticking Clean start resumes nothing. Set a session expiry to keep the session."),
             );
         }
         return;
     }
     if advanced.session_expiry_interval_secs.is_some() {
-        p.not_in_v311(Field::SessionExpiryInterval, "session expiry interval");
+        p.not_in_v311(Field::SessionExpiryInterval, &t!("session expiry interval"));
     }
     if advanced.receive_maximum.is_some() {
-        p.not_in_v311(Field::ReceiveMaximum, "receive maximum");
+        p.not_in_v311(Field::ReceiveMaximum, &t!("receive maximum"));
     }
     if advanced.maximum_packet_size.is_some() {
-        p.not_in_v311(Field::MaximumPacketSize, "maximum packet size");
+        p.not_in_v311(Field::MaximumPacketSize, &t!("maximum packet size"));
     }
     if advanced.topic_alias_maximum.is_some() {
-        p.not_in_v311(Field::TopicAliasMaximum, "topic aliases");
+        p.not_in_v311(Field::TopicAliasMaximum, &t!("topic aliases"));
     }
     if advanced.request_response_information {
-        p.not_in_v311(Field::RequestResponseInformation, "response information");
+        p.not_in_v311(
+            Field::RequestResponseInformation,
+            &t!("response information"),
+        );
     }
     if !advanced.request_problem_information {
         p.not_in_v311(
             Field::RequestProblemInformation,
-            "problem information setting",
+            &t!("problem information setting"),
         );
     }
     if !advanced.user_properties.is_empty() {
-        p.not_in_v311(Field::UserProperty(0), "user properties");
+        p.not_in_v311(Field::UserProperty(0), &t!("user properties"));
     }
 }
 
@@ -395,7 +420,12 @@ fn check_will(profile: &Profile, v5: bool, p: &mut Problems) {
         let message = if will.topic.is_empty() {
             "Enter the topic the will message is published to, or switch the will off.".to_owned()
         } else {
-            format!("The will topic \"{}\" is not valid: {error}.", will.topic)
+            t!(
+                "The will topic \"%{topic}\" is not valid: %{error}.",
+                topic = will.topic,
+                error = error
+            )
+            .into_owned()
         };
         p.error(Field::WillTopic, message);
     }
@@ -404,14 +434,15 @@ fn check_will(profile: &Profile, v5: bool, p: &mut Problems) {
     {
         p.error(
             Field::WillResponseTopic,
-            format!(
-                "The response topic \"{}\" is not valid: {error}.",
-                will.response_topic
+            t!(
+                "The response topic \"%{topic}\" is not valid: %{error}.",
+                topic = will.response_topic,
+                error = error
             ),
         );
     }
     if !v5 && will.has_properties() {
-        p.not_in_v311(Field::WillDelayInterval, "will properties");
+        p.not_in_v311(Field::WillDelayInterval, &t!("will properties"));
     }
 }
 
@@ -421,37 +452,37 @@ fn check_tls(profile: &Profile, p: &mut Problems) {
         if tls.is_customised() {
             p.warning(
                 Field::Transport,
-                "The TLS settings are not used because this profile connects without encryption. Choose TLS or secure WebSocket to use them.",
+                t!("The TLS settings are not used because this profile connects without encryption. Choose TLS or secure WebSocket to use them."),
             );
         }
         return;
     }
     if let Some(path) = non_empty_path(&tls.ca_file) {
-        p.file(Field::TlsCaFile, path, "CA certificate");
+        p.file(Field::TlsCaFile, path, &t!("CA certificate"));
     }
     let cert = non_empty_path(&tls.client_cert);
     let key = non_empty_path(&tls.client_key);
     if let Some(path) = cert {
-        p.file(Field::TlsClientCert, path, "client certificate");
+        p.file(Field::TlsClientCert, path, &t!("client certificate"));
     }
     if let Some(path) = key {
-        p.file(Field::TlsClientKey, path, "client key");
+        p.file(Field::TlsClientKey, path, &t!("client key"));
     }
     match (cert, key) {
         (Some(_), None) => p.error(
             Field::TlsClientKey,
-            "A client certificate needs its private key: choose the key file too.",
+            t!("A client certificate needs its private key: choose the key file too."),
         ),
         (None, Some(_)) => p.error(
             Field::TlsClientCert,
-            "A private key needs its client certificate: choose the certificate file too.",
+            t!("A private key needs its client certificate: choose the certificate file too."),
         ),
         _ => {}
     }
     if tls.alpn.iter().any(|p| p.trim().is_empty()) {
         p.error(
             Field::TlsAlpn,
-            "An ALPN protocol name is empty. Remove it or enter a name such as mqtt.",
+            t!("An ALPN protocol name is empty. Remove it or enter a name such as mqtt."),
         );
     }
     if let Some(name) = tls.server_name.as_deref().and_then(non_empty)
@@ -459,13 +490,13 @@ fn check_tls(profile: &Profile, p: &mut Problems) {
     {
         p.error(
             Field::TlsServerName,
-            format!("\"{name}\" is not a valid server name for TLS. Enter a host name or leave the field empty."),
+            t!("\"%{name}\" is not a valid server name for TLS. Enter a host name or leave the field empty.", name = name).into_owned(),
         );
     }
     if tls.skip_verification {
         p.warning(
             Field::TlsSkipVerification,
-            "Certificate checks are off: anyone between you and the broker can read and change the traffic, passwords included. Use this only for testing.",
+            t!("Certificate checks are off: anyone between you and the broker can read and change the traffic, passwords included. Use this only for testing."),
         );
     }
 }
@@ -478,29 +509,34 @@ fn check_reconnect(profile: &Profile, p: &mut Problems) {
     if reconnect.initial_delay_ms == 0 {
         p.error(
             Field::ReconnectInitialDelay,
-            "The first reconnect delay must be more than 0 ms, or mqscope would hammer the broker. 1000 ms is usual.",
+            t!("The first reconnect delay must be more than 0 ms, or mqscope would hammer the broker. 1000 ms is usual."),
         );
     }
     let longest_ms = LONGEST_WAIT.as_millis();
-    for (field, what, ms) in [
-        (
+    if u128::from(reconnect.initial_delay_ms) > longest_ms {
+        p.error(
             Field::ReconnectInitialDelay,
-            "first",
-            reconnect.initial_delay_ms,
-        ),
-        (Field::ReconnectMaxDelay, "longest", reconnect.max_delay_ms),
-    ] {
-        if u128::from(ms) > longest_ms {
-            p.error(
-                field,
-                format!("The {what} reconnect delay must be at most {longest_ms} ms (one day); {ms} ms is longer."),
-            );
-        }
+            t!(
+                "The first reconnect delay must be at most %{longest_ms} ms (one day); %{ms} ms is longer.",
+                longest_ms = longest_ms,
+                ms = reconnect.initial_delay_ms
+            ),
+        );
+    }
+    if u128::from(reconnect.max_delay_ms) > longest_ms {
+        p.error(
+            Field::ReconnectMaxDelay,
+            t!(
+                "The longest reconnect delay must be at most %{longest_ms} ms (one day); %{ms} ms is longer.",
+                longest_ms = longest_ms,
+                ms = reconnect.max_delay_ms
+            ),
+        );
     }
     if reconnect.max_delay_ms < reconnect.initial_delay_ms {
         p.error(
             Field::ReconnectMaxDelay,
-            "The longest reconnect delay must not be shorter than the first delay.",
+            t!("The longest reconnect delay must not be shorter than the first delay."),
         );
     }
 }
@@ -518,27 +554,32 @@ fn check_subscriptions(profile: &Profile, v5: bool, p: &mut Problems) {
             let message = if filter.is_empty() {
                 "Enter a topic filter, for example sensors/# or #.".to_owned()
             } else {
-                format!("The topic filter \"{filter}\" is not valid: {error}.")
+                t!(
+                    "The topic filter \"%{filter}\" is not valid: %{error}.",
+                    filter = filter,
+                    error = error
+                )
+                .into_owned()
             };
             p.error(Field::SubscriptionFilter(index), message);
         } else if !seen.insert(filter) {
             p.warning(
                 Field::SubscriptionFilter(index),
-                format!("\"{filter}\" is in the list twice; the broker keeps only one subscription per filter."),
+                t!("\"%{filter}\" is in the list twice; the broker keeps only one subscription per filter.", filter = filter).into_owned(),
             );
         }
         if v5 && subscription.no_local && filter.starts_with("$share/") {
             // [MQTT-3.8.3-4]
             p.error(
                 Field::SubscriptionOptions(index),
-                format!("\"{filter}\" is a shared subscription, which cannot use No Local. Untick No Local."),
+                t!("\"%{filter}\" is a shared subscription, which cannot use No Local. Untick No Local.", filter = filter).into_owned(),
             );
         }
         if let Some(id) = subscription.subscription_identifier {
             if !v5 {
                 p.not_in_v311(
                     Field::SubscriptionIdentifier(index),
-                    "subscription identifiers",
+                    &t!("subscription identifiers"),
                 );
             } else if id == 0 || id > MAX_SUBSCRIPTION_IDENTIFIER {
                 p.error(
