@@ -163,6 +163,9 @@ pub enum NoticeKind {
 
 /// How many packets the packet log keeps.
 pub const PACKET_LOG_LIMIT: usize = 10_000;
+/// How many bytes of packets the packet log keeps (the newest packet is kept
+/// whatever its size, so that it can be inspected).
+pub const PACKET_LOG_BYTES: usize = 64 * 1024 * 1024;
 /// How many notices are kept.
 pub const NOTICE_LIMIT: usize = 50;
 /// How many published messages are remembered.
@@ -185,6 +188,8 @@ pub struct ConnectionModel {
     pub packets: VecDeque<PacketRecord>,
     /// Packets pushed out of the packet log by its bound.
     pub packets_evicted: u64,
+    /// The bytes the packet log holds.
+    packet_bytes: usize,
     /// Notices, newest last.
     pub notices: VecDeque<Notice>,
     /// Incoming messages per second.
@@ -210,6 +215,7 @@ impl ConnectionModel {
             published: VecDeque::new(),
             packets: VecDeque::new(),
             packets_evicted: 0,
+            packet_bytes: 0,
             notices: VecDeque::new(),
             rate: RateMeter::default(),
             next_seq: 0,
@@ -395,9 +401,14 @@ impl ConnectionModel {
 
     /// Keep a packet in the log, within its bound (what falls out is counted).
     fn log_packet(&mut self, record: PacketRecord) {
+        self.packet_bytes += record.bytes.len();
         self.packets.push_back(record);
-        while self.packets.len() > PACKET_LOG_LIMIT {
-            self.packets.pop_front();
+        while self.packets.len() > PACKET_LOG_LIMIT
+            || (self.packet_bytes > PACKET_LOG_BYTES && self.packets.len() > 1)
+        {
+            if let Some(old) = self.packets.pop_front() {
+                self.packet_bytes -= old.bytes.len();
+            }
             self.packets_evicted += 1;
         }
     }
@@ -544,5 +555,35 @@ mod tests {
             now,
         );
         assert_eq!(model.reconnect_in(now), Some(Duration::from_secs(4)));
+    }
+
+    #[test]
+    fn the_packet_log_is_bounded_in_bytes_as_well_as_in_packets() {
+        let mut model = ConnectionModel::default();
+        let big = Bytes::from(vec![0u8; 20 * 1024 * 1024]);
+        for _ in 0..5 {
+            model.apply(
+                Event::Packet {
+                    direction: Direction::Received,
+                    at: SystemTime::now(),
+                    bytes: big.clone(),
+                },
+                Instant::now(),
+            );
+        }
+        // 64 MiB hold three 20 MiB packets; the two oldest went, counted.
+        assert_eq!(model.packets.len(), 3);
+        assert_eq!(model.packets_evicted, 2);
+        let huge = Bytes::from(vec![0u8; 100 * 1024 * 1024]);
+        model.apply(
+            Event::Packet {
+                direction: Direction::Sent,
+                at: SystemTime::now(),
+                bytes: huge,
+            },
+            Instant::now(),
+        );
+        assert_eq!(model.packets.len(), 1, "the newest is kept to inspect");
+        assert_eq!(model.packets_evicted, 5);
     }
 }

@@ -228,7 +228,8 @@ impl Loop {
         let mut last_error = None;
         while !addrs.is_empty() {
             let peer = addrs.remove(0);
-            match Transport::connect(peer, &self.config.address, tls.clone()) {
+            let max_packet_size = self.config.connect.properties.maximum_packet_size();
+            match Transport::connect(peer, &self.config.address, max_packet_size, tls.clone()) {
                 Ok(mut transport) => {
                     let interest = transport.interest();
                     if let Err(e) =
@@ -371,12 +372,18 @@ impl Loop {
 
     fn handle_command(&mut self, now: Instant, command: Command) {
         match command {
-            Command::Publish { tag, publish } => match self.session.publish(now, publish) {
-                Ok(id) => {
-                    self.tags.insert(id, tag);
+            Command::Publish { tag, publish } => {
+                let acknowledged = publish.qos != crate::proto::QoS::AtMostOnce;
+                match self.session.publish(now, publish) {
+                    // QoS 0 has no outcome to report, so nothing to remember
+                    // (one entry per message would grow without end).
+                    Ok(id) if acknowledged => {
+                        self.tags.insert(id, tag);
+                    }
+                    Ok(_) => {}
+                    Err(error) => self.emit(Event::PublishFailed { tag, error }),
                 }
-                Err(error) => self.emit(Event::PublishFailed { tag, error }),
-            },
+            }
             Command::Subscribe {
                 tag,
                 filters,

@@ -44,16 +44,20 @@ pub struct Transport {
     ws: Option<WsLayer>,
     websocket_wanted: bool,
     address: BrokerAddress,
+    /// The Maximum Packet Size the client asked for (bounds WebSocket messages).
+    max_packet_size: Option<u32>,
     raw_out: BytesMut,
     phase: Phase,
     scratch: Vec<u8>,
 }
 
 impl Transport {
-    /// Start connecting to `peer` for `address`, with TLS when `tls` is given.
+    /// Start connecting to `peer` for `address`, with TLS when `tls` is
+    /// given; WebSocket messages are held only up to `max_packet_size`.
     pub fn connect(
         peer: SocketAddr,
         address: &BrokerAddress,
+        max_packet_size: Option<u32>,
         tls: Option<(
             Arc<rustls::ClientConfig>,
             rustls::pki_types::ServerName<'static>,
@@ -76,6 +80,7 @@ impl Transport {
             ws: None,
             websocket_wanted: address.transport.is_websocket(),
             address: address.clone(),
+            max_packet_size,
             raw_out: BytesMut::new(),
             phase: Phase::TcpConnecting,
             scratch: vec![0; READ_CHUNK],
@@ -156,7 +161,8 @@ impl Transport {
             self.phase = Phase::Ready;
             return Ok(());
         }
-        let mut layer = WsLayer::start(&self.address).map_err(ConnectError::WebSocket)?;
+        let mut layer =
+            WsLayer::start(&self.address, self.max_packet_size).map_err(ConnectError::WebSocket)?;
         let handshake = layer.take_outgoing();
         self.ws = Some(layer);
         self.write_lower(&handshake)

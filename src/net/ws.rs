@@ -90,16 +90,26 @@ fn explain_handshake(error: &tungstenite::Error) -> String {
     }
 }
 
-fn config() -> WebSocketConfig {
-    // MQTT limits packet sizes itself; allow the protocol's largest packet.
+/// The largest MQTT packet the protocol allows (a 268 435 455-byte body and
+/// its 5-byte header).
+const LARGEST_MQTT_PACKET: usize = 268_435_460;
+
+/// Messages and frames no larger than the connection's Maximum Packet Size
+/// (what the client told the broker it accepts), else MQTT's largest packet:
+/// a bigger one is refused before it is held.
+fn config(max_packet_size: Option<u32>) -> WebSocketConfig {
+    let limit = max_packet_size.map_or(LARGEST_MQTT_PACKET, |max| {
+        usize::try_from(max).map_or(LARGEST_MQTT_PACKET, |max| max.min(LARGEST_MQTT_PACKET))
+    });
     WebSocketConfig::default()
-        .max_message_size(Some(268_435_460))
-        .max_frame_size(Some(268_435_460))
+        .max_message_size(Some(limit))
+        .max_frame_size(Some(limit))
 }
 
 impl WsLayer {
-    /// Start the client handshake for `address` (subprotocol `mqtt`).
-    pub fn start(address: &BrokerAddress) -> Result<WsLayer, String> {
+    /// Start the client handshake for `address` (subprotocol `mqtt`),
+    /// accepting messages up to `max_packet_size`.
+    pub fn start(address: &BrokerAddress, max_packet_size: Option<u32>) -> Result<WsLayer, String> {
         let scheme = if address.transport.is_tls() {
             "wss"
         } else {
@@ -117,12 +127,15 @@ impl WsLayer {
             tungstenite::http::HeaderValue::from_static("mqtt"),
         );
         let pipe = Pipe::default();
-        let state =
-            match tungstenite::client::client_with_config(request, pipe.clone(), Some(config())) {
-                Ok((socket, _)) => State::Open(Box::new(socket)),
-                Err(HandshakeError::Interrupted(mid)) => State::Handshaking(mid),
-                Err(HandshakeError::Failure(error)) => return Err(error.to_string()),
-            };
+        let state = match tungstenite::client::client_with_config(
+            request,
+            pipe.clone(),
+            Some(config(max_packet_size)),
+        ) {
+            Ok((socket, _)) => State::Open(Box::new(socket)),
+            Err(HandshakeError::Interrupted(mid)) => State::Handshaking(mid),
+            Err(HandshakeError::Failure(error)) => return Err(error.to_string()),
+        };
         Ok(WsLayer { pipe, state })
     }
 
@@ -202,5 +215,21 @@ impl WsLayer {
     /// Whether the handshake is complete.
     pub fn is_open(&self) -> bool {
         matches!(self.state, State::Open(_))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn websocket_messages_are_bounded_by_the_maximum_packet_size() {
+        assert_eq!(config(Some(1024)).max_message_size, Some(1024));
+        assert_eq!(config(Some(1024)).max_frame_size, Some(1024));
+        assert_eq!(config(None).max_message_size, Some(LARGEST_MQTT_PACKET));
+        assert_eq!(
+            config(Some(u32::MAX)).max_message_size,
+            Some(LARGEST_MQTT_PACKET)
+        );
     }
 }
