@@ -356,8 +356,14 @@ fn a_shared_lab_broker_lets_this_computer_in_and_asks_others_for_the_password() 
     })
     .expect("the built-in broker");
     // A client on this computer needs no password.
-    Client::start(config(TransportKind::Tcp, port, "lab-window")).connected();
-    assert_eq!(broker.clients().len(), 1);
+    let window = Client::start(config(TransportKind::Tcp, port, "lab-window"));
+    window.connected();
+    // The broker lists the client once its connect handler has run.
+    let deadline = std::time::Instant::now() + LONG;
+    while broker.clients().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(broker.clients()[0].client_id, "lab-window");
     // Without trusting loopback, the same anonymous client is refused.
     let strict_port = free_port();
     let _strict = BuiltinBroker::start(&BrokerOptions {

@@ -304,6 +304,9 @@ impl eframe::App for MqscopeApp {
         }
         self.apply_theme(ui.ctx());
         self.update_title(ui.ctx());
+        // The rates and "reconnecting in" stay true with no input arriving.
+        ui.ctx()
+            .request_repaint_after(std::time::Duration::from_secs(1));
     }
 
     fn save(&mut self, storage: &mut dyn eframe::Storage) {

@@ -154,6 +154,9 @@ impl Tab {
                     continue;
                 }
                 Event::Stopped => stopped = true,
+                // A connection that never came up: show its settings again,
+                // so the port or host can be fixed at once.
+                Event::ConnectFailed(_) if !self.model.ever_connected() => self.show_editor = true,
                 _ => {}
             }
             self.model.apply(event, now);

@@ -188,6 +188,8 @@ pub struct ConnectionModel {
     pub packets: VecDeque<PacketRecord>,
     /// Packets pushed out of the packet log by its bound.
     pub packets_evicted: u64,
+    /// Whether a CONNACK accepted the connection since the tab connected.
+    ever_connected: bool,
     /// The bytes the packet log holds.
     packet_bytes: usize,
     /// Notices, newest last.
@@ -215,6 +217,7 @@ impl ConnectionModel {
             published: VecDeque::new(),
             packets: VecDeque::new(),
             packets_evicted: 0,
+            ever_connected: false,
             packet_bytes: 0,
             notices: VecDeque::new(),
             rate: RateMeter::default(),
@@ -228,6 +231,11 @@ impl ConnectionModel {
         let tag = self.next_tag;
         self.next_tag += 1;
         tag
+    }
+
+    /// Whether this connection was up at some point since it was started.
+    pub fn ever_connected(&self) -> bool {
+        self.ever_connected
     }
 
     /// Whether the connection is up.
@@ -286,10 +294,18 @@ impl ConnectionModel {
             }
             Event::Connected(info) => {
                 self.state = ConnectionState::Connected(Box::new(info));
+                self.ever_connected = true;
+                // A failure that is over is no longer news.
+                self.notices
+                    .retain(|n| !matches!(n.kind, NoticeKind::Ended(_)));
             }
             Event::ConnectFailed(error) => {
                 let reason = EndReason::ConnectFailed(error);
-                self.notify(NoticeKind::Ended(reason.clone()));
+                // After a lost connection the notice already says it was
+                // lost; what each retry finds goes to the status line only.
+                if !self.ever_connected {
+                    self.notify(NoticeKind::Ended(reason.clone()));
+                }
                 self.ended(reason, false);
             }
             Event::Disconnected(reason) => {
@@ -585,5 +601,28 @@ mod tests {
         );
         assert_eq!(model.packets.len(), 1, "the newest is kept to inspect");
         assert_eq!(model.packets_evicted, 5);
+    }
+
+    #[test]
+    fn a_failure_notice_clears_itself_once_connected_again() {
+        let mut model = ConnectionModel::default();
+        let now = Instant::now();
+        model.apply(
+            Event::ConnectFailed(ConnectError::Refused {
+                address: "127.0.0.1:1".into(),
+            }),
+            now,
+        );
+        assert_eq!(model.notices.len(), 1);
+        assert!(!model.ever_connected());
+        model.apply(
+            Event::Connected(ConnectionInfo::from_connack(
+                &crate::proto::ConnAck::new(false, ReasonCode::Success),
+                60,
+            )),
+            now,
+        );
+        assert!(model.notices.is_empty(), "{:?}", model.notices);
+        assert!(model.ever_connected());
     }
 }

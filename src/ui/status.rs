@@ -51,7 +51,8 @@ pub fn show_status(ui: &mut egui::Ui, model: &ConnectionModel, address: &str, ve
     });
     if let Some(info) = model.broker() {
         ui.horizontal_wrapped(|ui| {
-            let weak = |s: String| RichText::new(s).small().weak();
+            // Body size: a person must be able to read what the broker granted.
+            let weak = |s: String| RichText::new(s).weak();
             ui.label(weak(
                 t!("keep alive %{s} s", s = info.keep_alive_secs).into_owned(),
             ));
