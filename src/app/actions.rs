@@ -6,7 +6,7 @@ use bytes::Bytes;
 use super::worker::{Job, TabId, WorkerEvent};
 use super::{AppNotice, MqscopeApp, find_profile, first_preset};
 use crate::net::Command;
-use crate::profiles::{PasswordStorage, Profile, SavedSubscription};
+use crate::profiles::{PasswordStorage, Profile, ProfileChange, SavedSubscription};
 use crate::proto::{Properties, Publish, QoS, ReasonCode, SubscribeFilter};
 use crate::ui::Action;
 use crate::ui::connection::Editor;
@@ -98,7 +98,12 @@ impl MqscopeApp {
     /// Apply one answer of the worker.
     pub(super) fn apply_worker_event(&mut self, event: WorkerEvent) {
         match event {
-            WorkerEvent::ProfilesSaved(Ok(())) => {}
+            WorkerEvent::ProfilesSaved(Ok(profiles)) => {
+                // What the file holds now, another mqscope's changes included.
+                if let Some(store) = &mut self.store {
+                    store.profiles = profiles;
+                }
+            }
             WorkerEvent::ProfilesSaved(Err(error)) => {
                 self.notices.push(AppNotice::ProfilesNotSaved(error));
             }
@@ -258,8 +263,11 @@ impl MqscopeApp {
             profile = profile.duplicate();
         }
         store.upsert(profile.clone());
-        let snapshot = store.clone();
-        self.queue(Job::SaveProfiles(snapshot));
+        let job = Job::SaveProfiles {
+            store: store.clone(),
+            change: ProfileChange::Upsert(profile.clone()),
+        };
+        self.queue(job);
         self.tabs[index].editor.profile.id = profile.id.clone();
         Some(profile.id)
     }
@@ -293,8 +301,11 @@ impl MqscopeApp {
         let id = self.tabs[index].editor.profile.id.clone();
         if let Some(store) = &mut self.store {
             store.remove(&id);
-            let snapshot = store.clone();
-            self.queue(Job::SaveProfiles(snapshot));
+            let job = Job::SaveProfiles {
+                store: store.clone(),
+                change: ProfileChange::Remove(id.clone()),
+            };
+            self.queue(job);
             self.queue(Job::DeletePassword { profile_id: id });
         }
         self.tabs[index].editor = Editor::new(first_preset());

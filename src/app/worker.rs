@@ -12,7 +12,9 @@ use bytes::Bytes;
 use crossbeam_channel::{Receiver, Sender, unbounded};
 
 use crate::net::Repaint;
-use crate::profiles::{PasswordStorage, ProfileStore, SecretError, SecretStore, StoreError};
+use crate::profiles::{
+    PasswordStorage, Profile, ProfileChange, ProfileStore, SecretError, SecretStore, StoreError,
+};
 
 /// Which tab a job was asked for (tabs may close before the answer).
 pub type TabId = u64;
@@ -28,7 +30,12 @@ const FINISH_WAIT: Duration = Duration::from_secs(3);
 #[derive(Debug)]
 pub enum Job {
     /// Write the saved profiles (atomically, with fsync).
-    SaveProfiles(ProfileStore),
+    SaveProfiles {
+        /// Where they are saved.
+        store: ProfileStore,
+        /// What changed, applied to what is on disk then.
+        change: ProfileChange,
+    },
     /// Keep a password as `storage` says (keyring, or delete its entry).
     StorePassword {
         /// The tab that asked.
@@ -89,7 +96,7 @@ pub struct PickedFile {
 #[derive(Debug)]
 pub enum WorkerEvent {
     /// The profiles were written, or why not.
-    ProfilesSaved(Result<(), StoreError>),
+    ProfilesSaved(Result<Vec<Profile>, StoreError>),
     /// A password was stored (or its entry deleted), or why not.
     PasswordStored {
         /// The tab that asked.
@@ -208,7 +215,9 @@ impl Outlet {
 
 fn run(job: Job, secrets: &dyn SecretStore, outlet: &Outlet) {
     match job {
-        Job::SaveProfiles(store) => outlet.send(WorkerEvent::ProfilesSaved(store.save())),
+        Job::SaveProfiles { store, change } => {
+            outlet.send(WorkerEvent::ProfilesSaved(store.save_change(&change)));
+        }
         Job::StorePassword {
             tab,
             profile_id,
@@ -344,12 +353,46 @@ mod tests {
     fn profiles_are_written_by_the_worker() {
         let dir = tempfile::tempdir().expect("temp dir");
         let worker = Worker::start(Box::new(MemorySecretStore::new()), None);
-        let store = ProfileStore::new(dir.path(), vec![crate::profiles::Profile::new("lab")]);
-        worker.send(Job::SaveProfiles(store));
-        assert!(matches!(next(&worker), WorkerEvent::ProfilesSaved(Ok(()))));
+        let lab = Profile::new("lab");
+        let store = ProfileStore::new(dir.path(), vec![lab.clone()]);
+        worker.send(Job::SaveProfiles {
+            store,
+            change: ProfileChange::Upsert(lab),
+        });
+        assert!(matches!(next(&worker), WorkerEvent::ProfilesSaved(Ok(p)) if p.len() == 1));
         let (read, _) = ProfileStore::open(dir.path());
         assert_eq!(read.profiles.len(), 1);
         assert_eq!(read.profiles[0].name, "lab");
+    }
+
+    #[test]
+    fn two_windows_saving_at_once_keep_each_others_profiles() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // Both read the (empty) file, then each saves a profile of its own.
+        let first = ProfileStore::new(dir.path(), Vec::new());
+        let second = ProfileStore::new(dir.path(), Vec::new());
+        let (a, b) = (
+            Profile::new("first window's"),
+            Profile::new("second window's"),
+        );
+        first
+            .save_change(&ProfileChange::Upsert(a.clone()))
+            .unwrap();
+        let held = second
+            .save_change(&ProfileChange::Upsert(b.clone()))
+            .unwrap();
+        assert_eq!(
+            held.len(),
+            2,
+            "the second save kept the first one's profile"
+        );
+        // A delete in one removes only that profile.
+        let held = first
+            .save_change(&ProfileChange::Remove(b.id.clone()))
+            .unwrap();
+        assert_eq!(held, vec![a.clone()]);
+        let (read, _) = ProfileStore::open(dir.path());
+        assert_eq!(read.profiles, vec![a]);
     }
 
     #[test]

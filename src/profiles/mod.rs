@@ -29,7 +29,9 @@ pub use presets::{HIVEMQ_CLOUD_PLACEHOLDER_HOST, PRESET_ID_PREFIX, presets};
 pub use secrets::{
     KeyringStore, MemorySecretStore, NoKeyring, SecretError, SecretStore, default_secret_store,
 };
-pub use store::{CONFIG_DIR_ENV, FILE_NAME, LoadOutcome, ProfileStore, StoreError, config_dir};
+pub use store::{
+    CONFIG_DIR_ENV, FILE_NAME, LoadOutcome, ProfileChange, ProfileStore, StoreError, config_dir,
+};
 pub use validate::{Field, FieldError, Severity, parse_port_field};
 
 use crate::net::{BrokerAddress, ReconnectPolicy, TransportKind};

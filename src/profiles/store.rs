@@ -84,6 +84,15 @@ pub struct LoadOutcome {
     pub save_allowed: bool,
 }
 
+/// One change to the saved profiles.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ProfileChange {
+    /// Add this profile, or replace the one with its id.
+    Upsert(Profile),
+    /// Remove the profile with this id.
+    Remove(String),
+}
+
 /// The saved profiles and the folder they live in.
 #[derive(Clone, Debug)]
 pub struct ProfileStore {
@@ -221,6 +230,27 @@ impl ProfileStore {
     pub fn remove(&mut self, id: &str) -> Option<Profile> {
         let index = self.profiles.iter().position(|p| p.id == id)?;
         Some(self.profiles.remove(index))
+    }
+
+    /// Apply `change` to what is on disk now and write the result; returns
+    /// every profile the file then holds. Another mqscope running at the same
+    /// time (a second session on the same account) may have saved since this
+    /// one read the file: its changes are kept, not overwritten.
+    pub fn save_change(&self, change: &ProfileChange) -> Result<Vec<Profile>, StoreError> {
+        let on_disk = ProfileStore::load(&self.dir);
+        let mut current = ProfileStore {
+            dir: self.dir.clone(),
+            profiles: on_disk.profiles,
+            save_allowed: on_disk.save_allowed && self.save_allowed,
+        };
+        match change {
+            ProfileChange::Upsert(profile) => current.upsert(profile.clone()),
+            ProfileChange::Remove(id) => {
+                current.remove(id);
+            }
+        }
+        current.save()?;
+        Ok(current.profiles)
     }
 
     /// Write all profiles to `profiles.toml`, atomically: the text goes to a
