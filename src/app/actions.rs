@@ -265,7 +265,7 @@ impl MqscopeApp {
         store.upsert(profile.clone());
         let job = Job::SaveProfiles {
             store: store.clone(),
-            change: ProfileChange::Upsert(profile.clone()),
+            change: ProfileChange::Upsert(Box::new(profile.clone())),
         };
         self.queue(job);
         self.tabs[index].editor.profile.id = profile.id.clone();

@@ -357,7 +357,7 @@ mod tests {
         let store = ProfileStore::new(dir.path(), vec![lab.clone()]);
         worker.send(Job::SaveProfiles {
             store,
-            change: ProfileChange::Upsert(lab),
+            change: ProfileChange::Upsert(Box::new(lab)),
         });
         assert!(matches!(next(&worker), WorkerEvent::ProfilesSaved(Ok(p)) if p.len() == 1));
         let (read, _) = ProfileStore::open(dir.path());
@@ -376,10 +376,10 @@ mod tests {
             Profile::new("second window's"),
         );
         first
-            .save_change(&ProfileChange::Upsert(a.clone()))
+            .save_change(&ProfileChange::Upsert(Box::new(a.clone())))
             .unwrap();
         let held = second
-            .save_change(&ProfileChange::Upsert(b.clone()))
+            .save_change(&ProfileChange::Upsert(Box::new(b.clone())))
             .unwrap();
         assert_eq!(
             held.len(),

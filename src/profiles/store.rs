@@ -88,7 +88,7 @@ pub struct LoadOutcome {
 #[derive(Clone, Debug, PartialEq)]
 pub enum ProfileChange {
     /// Add this profile, or replace the one with its id.
-    Upsert(Profile),
+    Upsert(Box<Profile>),
     /// Remove the profile with this id.
     Remove(String),
 }
@@ -244,7 +244,7 @@ impl ProfileStore {
             save_allowed: on_disk.save_allowed && self.save_allowed,
         };
         match change {
-            ProfileChange::Upsert(profile) => current.upsert(profile.clone()),
+            ProfileChange::Upsert(profile) => current.upsert(Profile::clone(profile)),
             ProfileChange::Remove(id) => {
                 current.remove(id);
             }
