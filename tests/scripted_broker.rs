@@ -293,3 +293,83 @@ fn a_refused_connection_reports_the_reason_by_name() {
     assert!(matches!(reason, CloseReason::Refused(_)), "{reason:?}");
     assert!(text.contains("0x87 Not authorized"), "{text}");
 }
+
+#[test]
+fn a_reader_that_stops_reading_slows_the_broker_and_loses_nothing() {
+    use mqscope::net::{BACKLOG_HIGH, BACKLOG_LOW};
+    const COUNT: usize = 400_000;
+    let (listener, port) = listener();
+    let mut cfg = config(TransportKind::Tcp, port, "slow-reader");
+    // A short keep alive: a paused read must not end in a false timeout.
+    cfg.connect.keep_alive_secs = 2;
+    let client = Client::start(cfg);
+    let mut peer = Peer::accept(&listener);
+    peer.handshake(ConnAck::new(false, ReasonCode::Success));
+    let chunks: Vec<Vec<u8>> = (0..COUNT)
+        .collect::<Vec<_>>()
+        .chunks(1000)
+        .map(|chunk| {
+            let mut bytes = Vec::new();
+            for i in chunk {
+                let publish = Publish::new(format!("flood/{}", i % 1000), Bytes::from_static(b"x"));
+                bytes.extend_from_slice(
+                    &Packet::Publish(publish)
+                        .to_bytes(ProtocolVersion::V5)
+                        .unwrap(),
+                );
+            }
+            bytes
+        })
+        .collect();
+    // The peer writes the flood in whole packets (its writes block while the
+    // client does not read) and answers PINGREQ between them, as a broker does.
+    peer.stream
+        .set_read_timeout(Some(Duration::from_millis(1)))
+        .unwrap();
+    let writer = std::thread::spawn(move || {
+        let mut pings = 0;
+        for chunk in chunks {
+            peer.send_raw(&chunk);
+            while let Some(packet) = peer.read(Duration::from_millis(2)) {
+                if packet == Packet::PingReq {
+                    peer.send(Packet::PingResp);
+                    pings += 1;
+                }
+            }
+        }
+        (peer, pings)
+    });
+    // The reader sleeps for 3 s (longer than the keep alive).
+    std::thread::sleep(Duration::from_secs(3));
+    let backlog = client.handle.events().len();
+    assert!(
+        backlog <= BACKLOG_HIGH + 20_000,
+        "{backlog} events queued; the network thread should stop reading near {BACKLOG_HIGH}"
+    );
+    assert!(
+        backlog >= BACKLOG_LOW,
+        "{backlog}: the client read something"
+    );
+    // Now read everything: every message arrives, and no false timeout.
+    let mut messages = 0;
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while messages < COUNT && Instant::now() < deadline {
+        match client.next(Duration::from_secs(5)) {
+            Some(Event::Message(_)) => messages += 1,
+            Some(Event::Disconnected(reason)) => {
+                panic!("disconnected after {messages}: {reason:?}")
+            }
+            Some(_) => {}
+            None => break,
+        }
+    }
+    assert_eq!(
+        messages, COUNT,
+        "nothing is dropped between the socket and the reader"
+    );
+    let (_peer, pings) = writer.join().unwrap();
+    assert!(
+        pings >= 1,
+        "the client kept its keep alive going while paused"
+    );
+}

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, ToSocketAddrs};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use mio::{Events, Poll, Token};
@@ -12,6 +12,13 @@ use super::error::ConnectError;
 use super::transport::{Progress, Transport};
 use super::{Command, ConnectionConfig, Event, LONGEST_WAIT, Repaint, tls};
 use crate::proto::ReasonCode;
+
+/// Events waiting for the reader at which the socket stops being read.
+pub const BACKLOG_HIGH: usize = 100_000;
+/// Events waiting at which reading starts again.
+pub const BACKLOG_LOW: usize = 50_000;
+/// How often a paused loop looks whether the reader has caught up.
+const PAUSED_POLL: Duration = Duration::from_millis(5);
 use crate::proto::session::{CloseReason, Session, SessionEvent, SessionOptions};
 
 /// The waker's token.
@@ -41,6 +48,8 @@ struct Loop {
     stop_requested: bool,
     tags: HashMap<u64, u64>,
     sent_any: bool,
+    /// The reader is behind: the socket is not read until it catches up.
+    reading_paused: bool,
     /// The interest the socket is registered with, to re-register only on change.
     interest: Option<mio::Interest>,
 }
@@ -71,6 +80,7 @@ pub fn run(
         stop_requested: false,
         tags: HashMap::new(),
         sent_any: false,
+        reading_paused: false,
         interest: None,
     };
     this.main(&commands);
@@ -103,9 +113,13 @@ impl Loop {
             {
                 return;
             }
-            let timeout = self
+            let mut timeout = self
                 .next_deadline()
                 .map(|at| at.saturating_duration_since(Instant::now()));
+            if self.reading_paused {
+                // Look again soon whether the reader has caught up.
+                timeout = Some(timeout.map_or(PAUSED_POLL, |t| t.min(PAUSED_POLL)));
+            }
             if let Err(error) = self.poll.poll(&mut events, timeout)
                 && error.kind() != std::io::ErrorKind::Interrupted
             {
@@ -136,7 +150,8 @@ impl Loop {
                     }
                 }
             }
-            if socket_ready {
+            let resume = self.keep_up_with_reader(now);
+            if resume || (socket_ready && !self.reading_paused) {
                 self.on_socket(now);
             }
             self.on_timers(now);
@@ -160,6 +175,25 @@ impl Loop {
                 }
             }
         }
+    }
+
+    /// Back-pressure: while the reader has more than [`BACKLOG_HIGH`] events
+    /// waiting, the socket is not read (TCP then slows the broker, as with
+    /// mosquitto_sub) and nothing is dropped. Returns true when reading must
+    /// resume at once (edge-triggered readiness will not say so again).
+    fn keep_up_with_reader(&mut self, now: Instant) -> bool {
+        let backlog = self.events_out.len();
+        if self.reading_paused && backlog <= BACKLOG_LOW {
+            self.reading_paused = false;
+            return true;
+        }
+        if !self.reading_paused && backlog >= BACKLOG_HIGH {
+            self.reading_paused = true;
+        }
+        if self.reading_paused {
+            self.session.reading_paused(now);
+        }
+        false
     }
 
     fn emit(&mut self, event: Event) {

@@ -21,6 +21,7 @@ use crossbeam_channel::{Receiver, Sender};
 pub use address::{AddressError, BrokerAddress, TransportKind, UrlExtras, parse_port};
 pub use backoff::{LONGEST_WAIT, ReconnectPolicy};
 pub use error::ConnectError;
+pub use event_loop::{BACKLOG_HIGH, BACKLOG_LOW};
 pub use tls::{TlsOptions, TlsSetupError};
 
 use crate::proto::session::{

@@ -122,11 +122,23 @@ impl Session {
         {
             // [MQTT-3.1.2-20] nothing sent for the keep alive: send PINGREQ.
             self.send(now, &Packet::PingReq);
-            let timeout = self
-                .options
-                .ping_timeout
-                .unwrap_or((keep_alive / 2).max(Duration::from_millis(500)));
-            self.ping_deadline = Some((now, now + timeout));
+            self.ping_deadline = Some((now, now + self.ping_timeout(keep_alive)));
+        }
+    }
+
+    /// How long to wait for PINGRESP.
+    fn ping_timeout(&self, keep_alive: Duration) -> Duration {
+        self.options
+            .ping_timeout
+            .unwrap_or((keep_alive / 2).max(Duration::from_millis(500)))
+    }
+
+    /// The owner has stopped reading the socket for now (its reader is
+    /// behind): a PINGRESP may be waiting unread, so the wait for it starts
+    /// over from `now` instead of ending the connection.
+    pub fn reading_paused(&mut self, now: Instant) {
+        if let (Some((sent, _)), Some(keep_alive)) = (self.ping_deadline, self.keep_alive) {
+            self.ping_deadline = Some((sent, now + self.ping_timeout(keep_alive)));
         }
     }
 
