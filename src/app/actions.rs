@@ -87,7 +87,18 @@ impl MqscopeApp {
                 tab.tree.reveal(&tab.model.tree, node);
                 tab.details.history_selected = None;
             }
-            Action::TopicSelected => self.tabs[self.active].details.history_selected = None,
+            Action::TopicSelected => {
+                let tab = &mut self.tabs[self.active];
+                tab.details.history_selected = None;
+                // Publishing starts from the topic selected, until one is typed.
+                if let Some(node) = tab.tree.selected
+                    && tab.model.tree.node(node).is_topic()
+                    && tab.publish.topic_untouched()
+                {
+                    tab.publish.topic = tab.model.tree.path(node);
+                    tab.publish.topic_from_selection = true;
+                }
+            }
             Action::DismissNotices => {
                 self.notices.clear();
                 self.tabs[self.active].model.notices.clear();

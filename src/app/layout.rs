@@ -105,7 +105,12 @@ impl MqscopeApp {
             Some(notice) => words::app_notice(notice),
             None => match self.tabs[self.active].model.notices.back() {
                 Some(notice) => words::model_notice(notice),
-                None => return,
+                None => {
+                    // The strip stays when empty, so that a notice coming or
+                    // going never moves what is under the pointer.
+                    ui.add_space(ui.spacing().interact_size.y);
+                    return;
+                }
             },
         };
         ui.horizontal(|ui| {

@@ -12,6 +12,9 @@ use crate::model::{ConnectionModel, PublishOutcome};
 use crate::profiles::UserProperty;
 use crate::proto::{Properties, Property, Publish, QoS, topic};
 
+/// The Publish panel's topic until one is typed or selected.
+pub const DEFAULT_TOPIC: &str = "mqscope/hello";
+
 /// How the payload is written.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PayloadMode {
@@ -29,6 +32,8 @@ pub enum PayloadMode {
 pub struct PublishForm {
     /// Topic.
     pub topic: String,
+    /// The topic was filled in from the tree's selection (not typed).
+    pub topic_from_selection: bool,
     /// Payload text (text, JSON or hex).
     pub payload: String,
     /// How the payload is written.
@@ -57,7 +62,8 @@ pub struct PublishForm {
 impl Default for PublishForm {
     fn default() -> Self {
         PublishForm {
-            topic: "mqscope/hello".to_owned(),
+            topic: DEFAULT_TOPIC.to_owned(),
+            topic_from_selection: false,
             payload: "Hello from mqscope".to_owned(),
             mode: PayloadMode::Text,
             qos: 0,
@@ -108,6 +114,11 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
 
 impl PublishForm {
     /// The message the form describes, or what is wrong with it.
+    /// Whether the topic is still the default or one taken from the tree.
+    pub fn topic_untouched(&self) -> bool {
+        self.topic_from_selection || self.topic == DEFAULT_TOPIC || self.topic.is_empty()
+    }
+
     pub fn build(&self) -> Result<Publish, Vec<String>> {
         let mut problems = Vec::new();
         if let Err(error) = topic::validate_topic_name(&self.topic) {
@@ -276,8 +287,13 @@ impl PublishForm {
             .spacing([8.0, 6.0])
             .show(ui, |ui| {
                 let label = ui.label(t!("Topic"));
-                ui.add(egui::TextEdit::singleline(&mut self.topic).desired_width(f32::INFINITY))
+                let edit = ui
+                    .add(egui::TextEdit::singleline(&mut self.topic).desired_width(f32::INFINITY))
                     .labelled_by(label.id);
+                if edit.changed() {
+                    // Typed: a later selection in the tree leaves it alone.
+                    self.topic_from_selection = false;
+                }
                 ui.end_row();
                 ui.label(t!("QoS"));
                 ui.horizontal(|ui| {

@@ -102,6 +102,15 @@ impl SubscribeForm {
         self.options(ui);
         if let Err(problem) = &built {
             field_message(ui, problem);
+        } else if let Some(wider) = covering_filter(model, self.filter.trim()) {
+            ui.label(
+                RichText::new(t!(
+                    "\"%{filter}\" is already covered by \"%{wider}\": the broker may deliver each message twice. Unsubscribe from \"%{wider}\" first if you want only these topics.",
+                    filter = self.filter.trim(),
+                    wider = wider
+                ))
+                .color(ui.visuals().warn_fg_color),
+            );
         }
         if !model.is_connected() {
             ui.label(
@@ -176,6 +185,33 @@ impl SubscribeForm {
     }
 }
 
+/// An active subscription other than `filter` itself whose filter matches
+/// every topic `filter` matches (`#` covers `lab/#`, `lab/+` covers `lab/a`).
+pub fn covering_filter<'a>(model: &'a ConnectionModel, filter: &str) -> Option<&'a str> {
+    if filter.is_empty() {
+        return None;
+    }
+    // A topic standing for every topic the filter matches: each wildcard
+    // level replaced by a name no real filter singles out.
+    let probe: String = filter
+        .split('/')
+        .map(|level| match level {
+            "+" | "#" => "\u{1}",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join("/");
+    model
+        .subscriptions
+        .iter()
+        .filter(|s| s.filter != filter && !matches!(s.status, SubscriptionStatus::Inactive))
+        .map(|s| s.filter.as_str())
+        .find(|wider| {
+            crate::proto::topic::topic_matches(wider, &probe)
+                && (!filter.ends_with('#') || wider.ends_with('#'))
+        })
+}
+
 /// The subscriptions with the broker's answer to each, and Unsubscribe.
 fn subscription_list(ui: &mut egui::Ui, model: &ConnectionModel) -> Option<Action> {
     let mut action = None;
@@ -189,7 +225,9 @@ fn subscription_list(ui: &mut egui::Ui, model: &ConnectionModel) -> Option<Actio
         .show(ui, |ui| {
             for sub in &model.subscriptions {
                 let [r, g, b] = sub.color;
-                super::dot(ui, Color32::from_rgb(r, g, b));
+                super::dot(ui, Color32::from_rgb(r, g, b)).on_hover_text(t!(
+                    "This colour marks the topics in the tree that this subscription delivers."
+                ));
                 ui.label(RichText::new(&sub.filter).monospace());
                 match &sub.status {
                     SubscriptionStatus::Pending => ui.label(t!("waiting for SUBACK…")),
@@ -225,4 +263,38 @@ fn subscription_list(ui: &mut egui::Ui, model: &ConnectionModel) -> Option<Actio
             }
         });
     action
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_filter_inside_an_active_one_is_pointed_out() {
+        use crate::model::{ConnectionModel, Subscription, SubscriptionStatus};
+        let mut model = ConnectionModel::default();
+        for (filter, status) in [
+            ("#", SubscriptionStatus::Granted(0)),
+            ("old/+", SubscriptionStatus::Inactive),
+        ] {
+            model.subscriptions.push(Subscription {
+                filter: filter.to_owned(),
+                options: Default::default(),
+                identifier: None,
+                color: [0, 0, 0],
+                status,
+                tag: 0,
+            });
+        }
+        assert_eq!(covering_filter(&model, "lab/#"), Some("#"));
+        assert_eq!(covering_filter(&model, "lab/+/t"), Some("#"));
+        assert_eq!(covering_filter(&model, "#"), None, "not covered by itself");
+        assert_eq!(
+            covering_filter(&model, "old/a"),
+            Some("#"),
+            "an inactive one does not count"
+        );
+        model.subscriptions.remove(0);
+        assert_eq!(covering_filter(&model, "old/a"), None);
+    }
 }
