@@ -51,6 +51,10 @@ pub enum PasswordStorage {
     PlainText,
 }
 
+/// The Topic Alias Maximum a new profile offers the broker: aliases for up to
+/// 64 topics, so the alias table stays small.
+pub const DEFAULT_TOPIC_ALIAS_MAXIMUM: u16 = 64;
+
 /// One saved connection.
 ///
 /// [`Profile::password`] is written to disk only when
@@ -112,7 +116,9 @@ pub struct AdvancedSettings {
     pub receive_maximum: Option<u16>,
     /// Maximum Packet Size in bytes (MQTT 5); `None`: not sent (no limit).
     pub maximum_packet_size: Option<u32>,
-    /// Topic Alias Maximum (MQTT 5); `None`: not sent (0, no aliases).
+    /// Topic Alias Maximum (MQTT 5); `None`: not sent (0, no aliases). By
+    /// default [`DEFAULT_TOPIC_ALIAS_MAXIMUM`], so that a broker may shorten
+    /// the topics it sends.
     pub topic_alias_maximum: Option<u16>,
     /// Request Response Information (MQTT 5).
     pub request_response_information: bool,
@@ -276,7 +282,7 @@ impl Default for AdvancedSettings {
             session_expiry_interval_secs: None,
             receive_maximum: None,
             maximum_packet_size: None,
-            topic_alias_maximum: None,
+            topic_alias_maximum: Some(DEFAULT_TOPIC_ALIAS_MAXIMUM),
             request_response_information: false,
             request_problem_information: true,
             user_properties: Vec::new(),

@@ -391,7 +391,10 @@ fn check_advanced(profile: &Profile, v5: bool, p: &mut Problems) {
     if advanced.maximum_packet_size.is_some() {
         p.not_in_v311(Field::MaximumPacketSize, &t!("maximum packet size"));
     }
-    if advanced.topic_alias_maximum.is_some() {
+    if advanced
+        .topic_alias_maximum
+        .is_some_and(|max| max != super::DEFAULT_TOPIC_ALIAS_MAXIMUM)
+    {
         p.not_in_v311(Field::TopicAliasMaximum, &t!("topic aliases"));
     }
     if advanced.request_response_information {
