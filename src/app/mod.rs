@@ -30,6 +30,9 @@ use crate::profiles::{
 };
 use crate::ui::Action;
 
+/// How long one frame may spend taking in network events (all tabs).
+const FRAME_DRAIN_BUDGET: std::time::Duration = std::time::Duration::from_millis(8);
+
 /// What the window does as it opens (`mqscope --connect URL`).
 #[derive(Clone, Debug, Default)]
 pub struct Launch {
@@ -291,8 +294,17 @@ impl eframe::App for MqscopeApp {
         let now = Instant::now();
         #[cfg(feature = "builtin-broker")]
         self.poll_lab(now);
+        let mut more = false;
+        let until = Instant::now() + FRAME_DRAIN_BUDGET;
         for tab in &mut self.tabs {
-            tab.drain(now);
+            more |= tab
+                .drain_for(now, until.saturating_duration_since(Instant::now()))
+                .1;
+        }
+        if more {
+            // The rest is taken in next frame, which is asked for here, so a
+            // flood never makes one frame long.
+            ctx.request_repaint();
         }
     }
 

@@ -1,7 +1,10 @@
 //! One connection tab at run time: its editor, its network thread, its model
 //! and the state of its panels.
 
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
+
+/// How many events are taken in between two looks at the clock.
+const DRAIN_CHECK_EVERY: usize = 256;
 
 use super::worker::TabId;
 use crate::model::{
@@ -133,39 +136,57 @@ impl Tab {
 
     /// Take in every pending event; returns how many.
     pub fn drain(&mut self, now: Instant) -> usize {
+        self.drain_for(now, Duration::MAX).0
+    }
+
+    /// Take in pending events for at most `budget`; returns how many, and
+    /// whether more are waiting (then the caller asks for another frame).
+    pub fn drain_for(&mut self, now: Instant, budget: Duration) -> (usize, bool) {
         let Some(handle) = &self.handle else {
-            return 0;
+            return (0, false);
         };
-        let events: Vec<Event> = handle.events().try_iter().collect();
-        let count = events.len();
+        let events = handle.events().clone();
+        let started = Instant::now();
+        let mut count = 0;
         let mut stopped = false;
         // One clock reading for the whole batch, not one per message.
         let received_at = SystemTime::now();
-        for event in events {
-            match &event {
-                Event::Message(publish) => {
-                    self.model.ingest(publish, now, received_at);
-                    continue;
-                }
-                Event::Connected(_) if !self.subscribed_on_connect => {
-                    self.subscribed_on_connect = true;
-                    self.model.apply(event, now);
-                    self.subscribe_all();
-                    continue;
-                }
-                Event::Stopped => stopped = true,
-                // A connection that never came up: show its settings again,
-                // so the port or host can be fixed at once.
-                Event::ConnectFailed(_) if !self.model.ever_connected() => self.show_editor = true,
-                _ => {}
+        while let Ok(event) = events.try_recv() {
+            count += 1;
+            stopped |= self.take(event, now, received_at);
+            if count % DRAIN_CHECK_EVERY == 0 && started.elapsed() >= budget {
+                break;
             }
-            self.model.apply(event, now);
         }
+        let more = !stopped && !events.is_empty();
         if stopped {
             self.handle = None;
             self.show_editor = true;
         }
-        count
+        (count, more)
+    }
+
+    /// Take in one event; true when the network thread has stopped.
+    fn take(&mut self, event: Event, now: Instant, received_at: SystemTime) -> bool {
+        match &event {
+            Event::Message(publish) => {
+                self.model.ingest(publish, now, received_at);
+                return false;
+            }
+            Event::Connected(_) if !self.subscribed_on_connect => {
+                self.subscribed_on_connect = true;
+                self.model.apply(event, now);
+                self.subscribe_all();
+                return false;
+            }
+            // A connection that never came up: show its settings again, so
+            // the port or host can be fixed at once.
+            Event::ConnectFailed(_) if !self.model.ever_connected() => self.show_editor = true,
+            _ => {}
+        }
+        let stopped = matches!(event, Event::Stopped);
+        self.model.apply(event, now);
+        stopped
     }
 
     /// Send SUBSCRIBE for every subscription of the tab (after CONNACK).
