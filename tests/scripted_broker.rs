@@ -373,3 +373,62 @@ fn a_reader_that_stops_reading_slows_the_broker_and_loses_nothing() {
         "the client kept its keep alive going while paused"
     );
 }
+
+#[test]
+fn a_clean_close_finishes_the_qos_2_flow_begun_and_takes_no_new_message() {
+    let (listener, port) = listener();
+    let client = Client::start(config(TransportKind::Tcp, port, "clean-close"));
+    let mut peer = Peer::accept(&listener);
+    peer.handshake(ConnAck::new(false, ReasonCode::Success));
+    client.connected();
+    // The broker starts a QoS 2 delivery; the client answers PUBREC.
+    let mut first = Publish::new("lab/a", Bytes::from_static(b"1"));
+    first.qos = QoS::ExactlyOnce;
+    first.packet_id = 1;
+    peer.send(Packet::Publish(first));
+    assert!(
+        matches!(peer.read(Duration::from_secs(5)), Some(Packet::PubRec(r)) if r.packet_id == 1)
+    );
+    // The owner asks to disconnect while that flow is open.
+    client.send(Command::Disconnect {
+        reason_code: ReasonCode::Success,
+        properties: Properties::new(),
+    });
+    std::thread::sleep(Duration::from_millis(200));
+    // A new QoS 1 message now is neither delivered nor acknowledged...
+    let mut second = Publish::new("lab/b", Bytes::from_static(b"2"));
+    second.qos = QoS::AtLeastOnce;
+    second.packet_id = 2;
+    peer.send(Packet::Publish(second));
+    // ...and the open flow finishes: PUBREL → PUBCOMP, then DISCONNECT.
+    peer.send(Packet::PubRel(PubResponse::new(1)));
+    let mut after = Vec::new();
+    while let Some(packet) = peer.read(Duration::from_secs(3)) {
+        let done = matches!(packet, Packet::Disconnect(_));
+        after.push(packet);
+        if done {
+            break;
+        }
+    }
+    assert!(
+        matches!(&after[..], [Packet::PubComp(c), Packet::Disconnect(_)] if c.packet_id == 1),
+        "{after:?}"
+    );
+    let (_, seen) = client
+        .wait_for(Duration::from_secs(5), |e| {
+            matches!(e, Event::Stopped).then_some(())
+        })
+        .expect("the network thread stops");
+    let topics: Vec<&str> = seen
+        .iter()
+        .filter_map(|e| match e {
+            Event::Message(p) => Some(&*p.topic),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        topics,
+        ["lab/a"],
+        "the message that came while closing was not taken"
+    );
+}

@@ -11,12 +11,22 @@ use mio::{Events, Poll, Token};
 use super::error::ConnectError;
 use super::transport::{Progress, Transport};
 use super::{Command, ConnectionConfig, Event, LONGEST_WAIT, Repaint, tls};
-use crate::proto::ReasonCode;
+use crate::proto::{Properties, ReasonCode};
 
 /// Events waiting for the reader at which the socket stops being read.
 pub const BACKLOG_HIGH: usize = 100_000;
 /// Events waiting at which reading starts again.
 pub const BACKLOG_LOW: usize = 50_000;
+/// How long a clean close waits for the QoS 1/2 flows already begun.
+pub const CLOSE_GRACE: Duration = Duration::from_secs(2);
+
+/// A DISCONNECT that waits for open flows to finish.
+struct Closing {
+    reason_code: ReasonCode,
+    properties: Properties,
+    until: Instant,
+}
+
 /// How often a paused loop looks whether the reader has caught up.
 const PAUSED_POLL: Duration = Duration::from_millis(5);
 use crate::proto::session::{CloseReason, Session, SessionEvent, SessionOptions};
@@ -50,6 +60,8 @@ struct Loop {
     sent_any: bool,
     /// The reader is behind: the socket is not read until it catches up.
     reading_paused: bool,
+    /// A clean close waiting for open QoS 1/2 flows.
+    closing: Option<Closing>,
     /// The interest the socket is registered with, to re-register only on change.
     interest: Option<mio::Interest>,
 }
@@ -81,6 +93,7 @@ pub fn run(
         tags: HashMap::new(),
         sent_any: false,
         reading_paused: false,
+        closing: None,
         interest: None,
     };
     this.main(&commands);
@@ -155,12 +168,22 @@ impl Loop {
                 self.on_socket(now);
             }
             self.on_timers(now);
+            self.finish_closing(now);
             self.pump(now);
             self.notify();
         }
     }
 
     fn next_deadline(&self) -> Option<Instant> {
+        let deadline = self.link_deadline();
+        match (&self.closing, deadline) {
+            (Some(closing), Some(at)) => Some(at.min(closing.until)),
+            (Some(closing), None) => Some(closing.until),
+            (None, at) => at,
+        }
+    }
+
+    fn link_deadline(&self) -> Option<Instant> {
         match &self.link {
             Link::Down { retry_at } => *retry_at,
             Link::Up { deadline, .. } => {
@@ -447,12 +470,42 @@ impl Loop {
                 if self.session.is_closed() {
                     self.teardown();
                     self.link = Link::Down { retry_at: None };
-                } else if let Err(error) = self.session.disconnect(now, reason_code, properties) {
-                    self.emit(Event::RequestFailed { tag: 0, error });
-                    let _ = self
-                        .session
-                        .disconnect(now, ReasonCode::Success, Default::default());
+                } else if self.session.is_connected() && self.session.flows_open() {
+                    // Let the QoS 1/2 flows already begun finish first (a
+                    // bounded wait); new messages are not taken meanwhile.
+                    self.session.drain();
+                    self.closing = Some(Closing {
+                        reason_code,
+                        properties,
+                        until: now + CLOSE_GRACE,
+                    });
+                } else {
+                    self.send_disconnect(now, reason_code, properties);
                 }
+            }
+        }
+    }
+
+    /// DISCONNECT with `reason_code` (or with Success if that cannot be sent).
+    fn send_disconnect(&mut self, now: Instant, reason_code: ReasonCode, properties: Properties) {
+        if let Err(error) = self.session.disconnect(now, reason_code, properties) {
+            self.emit(Event::RequestFailed { tag: 0, error });
+            let _ = self
+                .session
+                .disconnect(now, ReasonCode::Success, Default::default());
+        }
+    }
+
+    /// A clean close waits until the open flows finish or its grace runs out.
+    fn finish_closing(&mut self, now: Instant) {
+        let Some(closing) = &self.closing else {
+            return;
+        };
+        if self.session.is_closed() {
+            self.closing = None;
+        } else if !self.session.flows_open() || now >= closing.until {
+            if let Some(closing) = self.closing.take() {
+                self.send_disconnect(now, closing.reason_code, closing.properties);
             }
         }
     }

@@ -21,6 +21,7 @@ impl Session {
         );
         self.out.clear();
         self.broker = None;
+        self.draining = false;
         self.keep_alive = None;
         self.ping_deadline = None;
         self.incoming_aliases.clear();

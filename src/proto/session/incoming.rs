@@ -72,6 +72,11 @@ impl Session {
             self.violation(now, violation, reason);
             return;
         }
+        if self.draining && !self.incoming_qos2.contains(&publish.packet_id) {
+            // Closing: a new message is neither delivered nor acknowledged,
+            // so with a kept session the broker sends it again next time.
+            return;
+        }
         match publish.qos {
             QoS::AtMostOnce => self.events.push_back(SessionEvent::Message(publish)),
             QoS::AtLeastOnce => {

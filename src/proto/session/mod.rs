@@ -126,6 +126,8 @@ pub struct Session {
     in_flight: HashMap<u16, InFlight>,
     queue: VecDeque<Queued>,
     incoming_qos2: HashSet<u16>,
+    /// Closing: new messages are neither delivered nor acknowledged.
+    draining: bool,
     subscribe_requests: HashMap<u16, PendingSubscribe>,
     unsubscribe_requests: HashMap<u16, (u64, Vec<ByteString>)>,
     subscriptions: Vec<(SubscribeFilter, Properties)>,
@@ -156,6 +158,7 @@ impl Session {
             in_flight: HashMap::new(),
             queue: VecDeque::new(),
             incoming_qos2: HashSet::new(),
+            draining: false,
             subscribe_requests: HashMap::new(),
             unsubscribe_requests: HashMap::new(),
             subscriptions: Vec::new(),
@@ -196,6 +199,19 @@ impl Session {
     /// received is also reported as [`SessionEvent::Packet`].
     pub fn set_packet_log(&mut self, on: bool) {
         self.packet_log = on;
+    }
+
+    /// Begin a clean close: from now on new messages from the broker are
+    /// neither delivered nor acknowledged, while the QoS 1/2 flows already
+    /// begun may finish (see [`Session::flows_open`]); then call
+    /// [`Session::disconnect`].
+    pub fn drain(&mut self) {
+        self.draining = true;
+    }
+
+    /// Whether a QoS 1/2 flow is begun and not finished, in either direction.
+    pub fn flows_open(&self) -> bool {
+        !self.in_flight.is_empty() || !self.incoming_qos2.is_empty()
     }
 
     /// How many QoS 1/2 PUBLISH are sent and not yet acknowledged.
