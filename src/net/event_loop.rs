@@ -503,10 +503,10 @@ impl Loop {
         };
         if self.session.is_closed() {
             self.closing = None;
-        } else if !self.session.flows_open() || now >= closing.until {
-            if let Some(closing) = self.closing.take() {
-                self.send_disconnect(now, closing.reason_code, closing.properties);
-            }
+        } else if (!self.session.flows_open() || now >= closing.until)
+            && let Some(closing) = self.closing.take()
+        {
+            self.send_disconnect(now, closing.reason_code, closing.properties);
         }
     }
 
