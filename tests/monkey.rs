@@ -71,7 +71,7 @@ fn random_typing_and_clicking_never_breaks_the_window() {
         harness.step();
         std::thread::sleep(Duration::from_millis(20));
     }
-    let mut rng = fastrand::Rng::with_seed(0x6d71_7363_6f70_65);
+    let mut rng = fastrand::Rng::with_seed(0x006d_7173_636f_7065);
     // Buttons that would end the experiment early are left alone.
     let spared = ["Stop the broker", "Disconnect", "×"];
     for round in 0..300 {
