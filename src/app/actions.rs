@@ -355,7 +355,13 @@ impl MqscopeApp {
         let identifier = properties.subscription_identifiers().next();
         for filter in filters {
             let tag = tab.model.next_tag();
-            let color = color_for(tab.model.subscriptions.len());
+            // Subscribing again to a filter keeps its colour in the tree.
+            let color = tab
+                .model
+                .subscriptions
+                .iter()
+                .find(|s| s.filter.as_str() == &*filter.filter)
+                .map_or_else(|| color_for(tab.model.subscriptions.len()), |s| s.color);
             tab.add_subscription(
                 SavedSubscription::from_request(&filter, identifier, color),
                 tag,

@@ -16,8 +16,8 @@ use crate::ui::status::{Stats, show_stats, show_status};
 use crate::ui::widgets::{dot, state_color};
 use crate::ui::{Action, words};
 
-/// The height of the panel under the tree, until the person resizes it.
-const BOTTOM_PANEL_HEIGHT: f32 = 300.0;
+/// The smallest the panel under the tree can be dragged to.
+const BOTTOM_PANEL_MIN: f32 = 120.0;
 
 impl MqscopeApp {
     /// Draw the whole window; returns what the person asked for.
@@ -269,7 +269,9 @@ fn bottom_panel(
     lab: &LabSummary,
     actions: &mut Vec<Action>,
 ) {
-    ui.set_min_height(BOTTOM_PANEL_HEIGHT);
+    // Fill the panel (the person drags its divider from here down to
+    // BOTTOM_PANEL_MIN), so that the lists show as many rows as fit.
+    ui.set_min_height(ui.available_height().max(BOTTOM_PANEL_MIN));
     ui.horizontal(|ui| {
         for (which, label) in [
             (BottomTab::Subscriptions, t!("Subscriptions")),

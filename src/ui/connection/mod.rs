@@ -22,6 +22,10 @@ pub struct Editor {
     pub port_text: String,
     /// The password as typed in this run.
     pub password: String,
+    /// For a preset: the name last given automatically and the preset's
+    /// address, so that the name follows an edited address until the person
+    /// names the profile.
+    preset_origin: Option<(String, String, u16)>,
 }
 
 impl Editor {
@@ -30,6 +34,9 @@ impl Editor {
         Editor {
             port_text: profile.port.to_string(),
             password: profile.password.clone().unwrap_or_default(),
+            preset_origin: profile
+                .is_preset()
+                .then(|| (profile.name.clone(), profile.host.clone(), profile.port)),
             profile,
         }
     }
@@ -70,6 +77,7 @@ impl Editor {
                 self.address_fields(ui, &problems);
                 self.credential_fields(ui, &problems);
             });
+        self.name_follows_address();
         ui.add_space(4.0);
         egui::CollapsingHeader::new(t!("Advanced"))
             .id_salt("advanced")
@@ -91,6 +99,25 @@ impl Editor {
             );
         }
         action
+    }
+
+    /// A preset's name ("A broker already on this computer (localhost:1883)")
+    /// becomes the address once host or port is edited, unless the person
+    /// has named the profile.
+    fn name_follows_address(&mut self) {
+        let Some((auto_name, host, port)) = &mut self.preset_origin else {
+            return;
+        };
+        let p = &mut self.profile;
+        if p.name != *auto_name {
+            // The person named it: leave the name alone from now on.
+            self.preset_origin = None;
+            return;
+        }
+        if (p.host != *host || p.port != *port) && !p.host.is_empty() {
+            p.name = format!("{}:{}", p.host, p.port);
+            auto_name.clone_from(&p.name);
+        }
     }
 
     /// The preset or saved profile to start from.
@@ -260,5 +287,39 @@ impl Problems {
             };
             ui.label(RichText::new(tr(&problem.message)).small().color(color));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::profiles::presets;
+
+    #[test]
+    fn a_presets_name_follows_its_address_until_the_person_names_it() {
+        let local = presets()
+            .into_iter()
+            .find(|p| p.host == "localhost")
+            .unwrap();
+        let mut editor = Editor::new(local.clone());
+        editor.name_follows_address();
+        assert_eq!(
+            editor.profile.name, local.name,
+            "unchanged address, unchanged name"
+        );
+        editor.profile.port = 1884;
+        editor.name_follows_address();
+        assert_eq!(editor.profile.name, "localhost:1884");
+        editor.profile.host = "lab-pi".into();
+        editor.name_follows_address();
+        assert_eq!(editor.profile.name, "lab-pi:1884");
+        editor.profile.name = "Raspberry in room 2".into();
+        editor.name_follows_address();
+        editor.profile.port = 1885;
+        editor.name_follows_address();
+        assert_eq!(
+            editor.profile.name, "Raspberry in room 2",
+            "a name given stays"
+        );
     }
 }
