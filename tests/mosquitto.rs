@@ -735,3 +735,104 @@ fn cli_lines_files_text_output_filter_out_and_ctrl_c() {
     assert!(rest.contains("sent 14 (DISCONNECT)"), "{rest}");
     assert!(broker.log().contains("disconnected"), "{}", broker.log());
 }
+
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
+#[test]
+fn a_version_1_client_certificate_made_as_mosquittos_guide_makes_it_is_accepted() {
+    let test = "tls-v1-client";
+    if support::mosquitto::mosquitto_path().is_none() {
+        return skip(test, "mosquitto is not installed");
+    }
+    if Process::new("openssl").arg("version").output().is_err() {
+        return skip(test, "openssl is not installed (apt-get install openssl)");
+    }
+    let dir = Mosquitto::new_dir(test);
+    let pki = TestPki::generate(&dir);
+    // The guide's way: a CA, then `openssl x509 -req` with no extensions,
+    // which makes an X.509 version 1 client certificate.
+    let openssl = |args: &[&str]| {
+        let out = Process::new("openssl")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    openssl(&[
+        "req",
+        "-new",
+        "-x509",
+        "-days",
+        "30",
+        "-nodes",
+        "-keyout",
+        "guide-ca.key",
+        "-out",
+        "guide-ca.crt",
+        "-subj",
+        "/CN=guide CA",
+    ]);
+    openssl(&["genrsa", "-out", "guide-client.key", "2048"]);
+    openssl(&[
+        "req",
+        "-new",
+        "-key",
+        "guide-client.key",
+        "-out",
+        "guide-client.csr",
+        "-subj",
+        "/CN=guide client",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "guide-client.csr",
+        "-CA",
+        "guide-ca.crt",
+        "-CAkey",
+        "guide-ca.key",
+        "-CAcreateserial",
+        "-out",
+        "guide-client.crt",
+        "-days",
+        "30",
+    ]);
+    let text = openssl(&["x509", "-in", "guide-client.crt", "-noout", "-text"]);
+    assert!(
+        String::from_utf8_lossy(&text.stdout).contains("Version: 1 (0x0)"),
+        "the guide's way makes a version 1 certificate"
+    );
+    // mosquitto trusts both CAs: the test CA for its own certificate's
+    // chain, the guide's CA for the client's.
+    let cafile = dir.join("both-cas.pem");
+    let both = format!(
+        "{}{}",
+        std::fs::read_to_string(&pki.ca_cert).unwrap(),
+        std::fs::read_to_string(dir.join("guide-ca.crt")).unwrap()
+    );
+    std::fs::write(&cafile, both).unwrap();
+    let listener = format!(
+        "allow_anonymous true\ncafile {}\ncertfile {}\nkeyfile {}\nrequire_certificate true",
+        cafile.display(),
+        pki.server_cert.display(),
+        pki.server_key.display()
+    );
+    let Some(broker) = Mosquitto::start(test, &listener, "") else {
+        return;
+    };
+    let mut cfg = config(TransportKind::Tls, broker.port, "tls-v1-client");
+    cfg.address.host = "localhost".into();
+    cfg.tls.ca_file = Some(pki.ca_cert.clone());
+    cfg.tls.client_cert = Some(dir.join("guide-client.crt"));
+    cfg.tls.client_key = Some(dir.join("guide-client.key"));
+    Client::start(cfg).connected();
+}

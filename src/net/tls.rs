@@ -84,6 +84,7 @@ pub fn load_certificates(
 /// The rustls configuration for `options`.
 pub fn client_config(options: &TlsOptions) -> Result<Arc<ClientConfig>, TlsSetupError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let key_provider = provider.key_provider;
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
@@ -99,9 +100,18 @@ pub fn client_config(options: &TlsOptions) -> Result<Arc<ClientConfig>, TlsSetup
             let certs = load_certificates(cert, "client certificate")?;
             let key =
                 PrivateKeyDer::from_pem_file(key).map_err(|e| file_error("client key", key, e))?;
-            builder
-                .with_client_auth_cert(certs, key)
-                .map_err(|e| TlsSetupError::Rustls(e.to_string()))?
+            // Not `with_client_auth_cert`: it parses the certificate to check
+            // it matches the key, and that parser refuses X.509 version 1
+            // certificates, which `openssl x509 -req` makes by default (as
+            // mosquitto's TLS guide does). The broker verifies the
+            // certificate; the client only has to present it.
+            let signing_key = key_provider
+                .load_private_key(key)
+                .map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
+            let certified = rustls::sign::CertifiedKey::new(certs, signing_key);
+            builder.with_client_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(
+                certified,
+            )))
         }
         (None, None) => builder.with_no_client_auth(),
         _ => return Err(TlsSetupError::IncompleteClientCertificate),
