@@ -836,3 +836,96 @@ fn a_version_1_client_certificate_made_as_mosquittos_guide_makes_it_is_accepted(
     cfg.tls.client_key = Some(dir.join("guide-client.key"));
     Client::start(cfg).connected();
 }
+
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
+#[test]
+fn a_version_1_server_certificate_is_refused_with_the_way_to_remake_it() {
+    let test = "tls-v1-server";
+    if support::mosquitto::mosquitto_path().is_none() {
+        return skip(test, "mosquitto is not installed");
+    }
+    if Process::new("openssl").arg("version").output().is_err() {
+        return skip(test, "openssl is not installed (apt-get install openssl)");
+    }
+    let dir = Mosquitto::new_dir(test);
+    let openssl = |args: &[&str]| {
+        let out = Process::new("openssl")
+            .args(args)
+            .current_dir(&dir)
+            .output()
+            .expect("openssl");
+        assert!(
+            out.status.success(),
+            "openssl {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    // The guide's server certificate: version 1, a common name, no subjectAltName.
+    openssl(&[
+        "req",
+        "-new",
+        "-x509",
+        "-days",
+        "30",
+        "-nodes",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.crt",
+        "-subj",
+        "/CN=guide CA",
+    ]);
+    openssl(&["genrsa", "-out", "server.key", "2048"]);
+    openssl(&[
+        "req",
+        "-new",
+        "-key",
+        "server.key",
+        "-out",
+        "server.csr",
+        "-subj",
+        "/CN=localhost",
+    ]);
+    openssl(&[
+        "x509",
+        "-req",
+        "-in",
+        "server.csr",
+        "-CA",
+        "ca.crt",
+        "-CAkey",
+        "ca.key",
+        "-CAcreateserial",
+        "-out",
+        "server.crt",
+        "-days",
+        "30",
+    ]);
+    let listener = format!(
+        "allow_anonymous true\ncertfile {}\nkeyfile {}",
+        dir.join("server.crt").display(),
+        dir.join("server.key").display()
+    );
+    let Some(broker) = Mosquitto::start(test, &listener, "") else {
+        return;
+    };
+    let mut cfg = config(TransportKind::Tls, broker.port, "tls-v1-server");
+    cfg.address.host = "localhost".into();
+    cfg.tls.ca_file = Some(dir.join("ca.crt"));
+    let client = Client::start(cfg);
+    let (error, _) = client
+        .wait_for(LONG, |e| match e {
+            Event::ConnectFailed(error) => Some(error.clone()),
+            Event::Connected(_) => panic!("a version 1 server certificate was accepted"),
+            _ => None,
+        })
+        .expect("refused");
+    let text = mqscope::ui::words::connect_error(&error);
+    assert!(
+        text.contains("version 1") && text.contains("subjectAltName"),
+        "{text}"
+    );
+}

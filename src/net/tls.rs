@@ -166,6 +166,9 @@ pub fn explain(error: &rustls::Error) -> String {
                     "it was issued for another host name".to_owned()
                 }
                 CertificateError::Revoked => "it has been revoked".to_owned(),
+                CertificateError::Other(other) if format!("{other:?}").contains("UnsupportedCertVersion") => {
+                    "it is an X.509 version 1 certificate (what `openssl x509 -req` makes without extensions), which cannot say which host it is for. Make it again with a subjectAltName, for example: openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 365 -extfile <(printf \"subjectAltName=DNS:localhost,IP:127.0.0.1\")".to_owned()
+                }
                 CertificateError::BadSignature => "its signature is wrong".to_owned(),
                 other => format!("{other:?}"),
             };
