@@ -68,8 +68,8 @@ for lang in en ro it pt-BR; do
     HOME=$home XDG_RUNTIME_DIR=$home LANG=${locale[$lang]} "$app" >/dev/null 2>&1 & app_pid=$!; pids+=($app_pid)
     sleep 6
     import -window root "$out/$lang/01-first-run.png"
-    click 32 296                               # open "room-101"
-    click 110 319                              # select lab/room-101/humidity
+    click 32 316                               # open "room-101"
+    click 110 339                              # select lab/room-101/humidity
     sleep 2
     import -window root "$out/$lang/02-topic.png"
     click "${broker_tab[$lang]}" 478           # the "Built-in broker" tab
@@ -89,9 +89,9 @@ kill $app_pid; wait $app_pid 2>/dev/null || true
 sleep 5
 # The window is 1280x820 at the top left of a 1400x900 screen; the clicks
 # below follow its default layout.
-click 50 170                                   # expand "sensors"
-click 32 216                                   # expand "lab2"
-click 100 239                                  # select sensors/lab2/climate
+click 50 190                                   # expand "sensors"
+click 32 236                                   # expand "lab2"
+click 100 259                                  # select sensors/lab2/climate
 shot 02-tree-and-details 2
 click 138 478                                  # bottom tab: Publish
 shot 03-publish

@@ -14,6 +14,7 @@ pub mod cli;
 pub mod language;
 pub mod model;
 pub mod net;
+pub mod payload;
 pub mod profiles;
 pub mod proto;
 pub mod ui;

@@ -11,6 +11,7 @@ use crate::language::plural;
 
 use super::{Action, hex, json, time_of_day, tr};
 use crate::model::{ConnectionModel, Node, NodeId, StoredMessage};
+use crate::payload::Format;
 use crate::proto::Property;
 
 /// How the payload is shown.
@@ -24,6 +25,10 @@ pub enum Viewer {
     Hex,
     /// As base64.
     Base64,
+    /// Decoded from CBOR, shown as JSON.
+    Cbor,
+    /// Decoded from MessagePack, shown as JSON.
+    MessagePack,
 }
 
 /// The state of the details panel.
@@ -147,8 +152,15 @@ impl DetailsView {
                 (Viewer::Json, t!("JSON")),
                 (Viewer::Hex, t!("Hex")),
                 (Viewer::Base64, t!("Base64")),
+                (Viewer::Cbor, t!("CBOR")),
+                (Viewer::MessagePack, t!("MessagePack")),
             ] {
-                ui.selectable_value(&mut self.viewer, viewer, label);
+                let mut text = RichText::new(label);
+                if content_format(message).is_some_and(|f| viewer_for(f) == viewer) {
+                    // The message's Content Type names this format.
+                    text = text.strong();
+                }
+                ui.selectable_value(&mut self.viewer, viewer, text);
             }
             let size = message.payload.len();
             ui.label(RichText::new(t!(plural("%{bytes} bytes", size as u64), bytes = size)).weak());
@@ -337,5 +349,41 @@ fn payload(ui: &mut egui::Ui, viewer: Viewer, message: &StoredMessage) {
             let encoded = base64::engine::general_purpose::STANDARD.encode(&message.payload);
             ui.add(egui::Label::new(RichText::new(encoded).monospace()).wrap());
         }
+        Viewer::Cbor => decoded(ui, Format::Cbor, message),
+        Viewer::MessagePack => decoded(ui, Format::MessagePack, message),
+    }
+}
+
+/// A binary payload decoded and shown as JSON, or why it cannot be.
+fn decoded(ui: &mut egui::Ui, format: Format, message: &StoredMessage) {
+    match crate::payload::decode(format, &message.payload) {
+        Ok(value) => json::show(ui, &value, ui.scope_id().with((format.name(), message.seq))),
+        Err(error) => {
+            ui.label(
+                RichText::new(t!(
+                    "The payload is not valid %{format}: %{error}.",
+                    format = format.name(),
+                    error = super::words::decode_error(&error)
+                ))
+                .weak(),
+            );
+        }
+    }
+}
+
+/// The binary format the message's Content Type names, if any.
+fn content_format(message: &StoredMessage) -> Option<Format> {
+    message
+        .properties
+        .as_ref()?
+        .content_type()
+        .and_then(Format::from_content_type)
+}
+
+/// The viewer of a format.
+fn viewer_for(format: Format) -> Viewer {
+    match format {
+        Format::Cbor => Viewer::Cbor,
+        Format::MessagePack => Viewer::MessagePack,
     }
 }

@@ -349,6 +349,21 @@ pub fn listener_name(listener: crate::broker::Listener) -> &'static str {
     }
 }
 
+/// Why a binary payload could not be decoded.
+pub fn decode_error(error: &crate::payload::DecodeError) -> String {
+    use crate::payload::{DecodeError, MAX_DEPTH};
+    match error {
+        // What the decoder said, as it said it.
+        DecodeError::Invalid(detail) => detail.clone(),
+        DecodeError::TrailingBytes(count) => {
+            t!("%{count} bytes follow the value", count = count).into_owned()
+        }
+        DecodeError::TooDeep => {
+            t!("it nests deeper than %{depth} levels", depth = MAX_DEPTH).into_owned()
+        }
+    }
+}
+
 /// `detail` as a sentence: a capital first letter and a full stop.
 fn sentence(detail: &str) -> String {
     let mut chars = detail.chars();

@@ -117,6 +117,7 @@ impl Lab {
         }
         if self.next_raw <= now {
             out.push(self.raw());
+            out.push(self.cbor_reading());
             self.next_raw = catch_up(self.next_raw, Duration::from_secs(5), now);
         }
         if self.next_alarm <= now {
@@ -235,6 +236,30 @@ impl Lab {
         raw
     }
 
+    /// The board's sensors as CBOR, the way constrained devices send them.
+    fn cbor_reading(&mut self) -> Publish {
+        use ciborium::Value as C;
+        let reading = C::Map(vec![
+            (
+                C::Text("counter".into()),
+                C::Integer(self.raw_counter.into()),
+            ),
+            (
+                C::Text("temperature".into()),
+                C::Float(f64::from(self.rng.u16(180..260)) / 10.0),
+            ),
+            (C::Text("pump".into()), C::Text(self.pump_word().into())),
+        ]);
+        let mut bytes = Vec::new();
+        // Writing a small value into a Vec cannot fail.
+        let _ = ciborium::ser::into_writer(&reading, &mut bytes);
+        let mut publish = Publish::new("lab/esp32-01/cbor", bytes);
+        publish
+            .properties
+            .push(Property::ContentType("application/cbor".into()));
+        publish
+    }
+
     /// A QoS 1 alarm, now and then.
     fn alarm(&mut self) -> Publish {
         let level = if self.rng.bool() { "warning" } else { "test" };
@@ -266,6 +291,12 @@ mod tests {
         let topics: Vec<&str> = first.iter().map(|p| &*p.topic).collect();
         assert!(topics.contains(&"lab/room-101/temperature"), "{topics:?}");
         assert!(topics.contains(&"lab/esp32-01/status"));
+        let cbor = first
+            .iter()
+            .find(|p| &*p.topic == "lab/esp32-01/cbor")
+            .unwrap();
+        let value = crate::payload::decode(crate::payload::Format::Cbor, &cbor.payload).unwrap();
+        assert!(value["temperature"].is_f64(), "{value}");
         assert!(!topics.contains(&"lab/alarm/smoke"));
         // One minute later, counting each second's messages: tens a second.
         let mut total = 0;
