@@ -266,7 +266,7 @@ pub fn numeric_series(history: &[&StoredMessage]) -> Vec<(String, Vec<[f64; 2]>)
     let origin = first.received_at_micros as f64;
     for message in history.iter().rev() {
         let x = (message.received_at_micros as f64 - origin) / 1e6;
-        for (name, value) in json::numbers(&message.payload) {
+        for (name, value) in message_numbers(message) {
             if let Some((_, points)) = series.iter_mut().find(|(n, _)| *n == name) {
                 points.push([x, value]);
             } else if series.len() < 8 {
@@ -275,6 +275,17 @@ pub fn numeric_series(history: &[&StoredMessage]) -> Vec<(String, Vec<[f64; 2]>)
         }
     }
     series
+}
+
+/// The numbers a message holds: a plain number, JSON numeric fields, or the
+/// numeric fields of a CBOR or MessagePack payload its Content Type names.
+fn message_numbers(message: &StoredMessage) -> Vec<(String, f64)> {
+    match content_format(message) {
+        Some(format) => crate::payload::decode(format, &message.payload)
+            .map(|value| json::numeric_fields(&value))
+            .unwrap_or_default(),
+        None => json::numbers(&message.payload),
+    }
 }
 
 fn properties(ui: &mut egui::Ui, message: &StoredMessage) {
@@ -385,5 +396,39 @@ fn viewer_for(format: Format) -> Viewer {
     match format {
         Format::Cbor => Viewer::Cbor,
         Format::MessagePack => Viewer::MessagePack,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+    use crate::proto::Publish;
+
+    #[test]
+    fn a_cbor_payload_named_by_its_content_type_is_plotted() {
+        let start = SystemTime::now();
+        let messages: Vec<StoredMessage> = (0..3u64)
+            .map(|i| {
+                let reading = ciborium::Value::Map(vec![(
+                    ciborium::Value::Text("t".into()),
+                    ciborium::Value::Float(20.0 + i as f64),
+                )]);
+                let mut bytes = Vec::new();
+                ciborium::ser::into_writer(&reading, &mut bytes).unwrap();
+                let mut publish = Publish::new("lab/cbor", bytes);
+                publish
+                    .properties
+                    .push(Property::ContentType("application/cbor".into()));
+                StoredMessage::from_publish(&publish, 0, i, start + Duration::from_secs(i))
+            })
+            .collect();
+        // The history lists the newest first.
+        let history: Vec<&StoredMessage> = messages.iter().rev().collect();
+        let series = numeric_series(&history);
+        assert_eq!(series.len(), 1, "{series:?}");
+        let values: Vec<f64> = series[0].1.iter().map(|p| p[1]).collect();
+        assert_eq!(values, [20.0, 21.0, 22.0]);
     }
 }
