@@ -344,17 +344,18 @@ fn mosquitto_pub_and_sub_exchange_mqtt_5_messages_through_it() {
 #[test]
 fn a_shared_lab_broker_lets_this_computer_in_and_asks_others_for_the_password() {
     use mqscope::broker::{BrokerOptions, BuiltinBroker, Credentials, PortChoice};
-    let port = free_port();
     // What the window's "Let other computers connect" starts, but on
     // loopback (tests bind nothing else): credentials, and loopback trusted.
+    // (Preferred, not Exact: another test may take a free port first.)
     let broker = BuiltinBroker::start(&BrokerOptions {
-        mqtt_port: PortChoice::Exact(port),
+        mqtt_port: PortChoice::Preferred(free_port()),
         ws_port: None,
         credentials: Some(Credentials::generate()),
         trust_loopback: true,
         ..BrokerOptions::default()
     })
     .expect("the built-in broker");
+    let port = broker.listening().mqtt.port();
     // A client on this computer needs no password.
     let window = Client::start(config(TransportKind::Tcp, port, "lab-window"));
     window.connected();
@@ -365,14 +366,14 @@ fn a_shared_lab_broker_lets_this_computer_in_and_asks_others_for_the_password() 
     }
     assert_eq!(broker.clients()[0].client_id, "lab-window");
     // Without trusting loopback, the same anonymous client is refused.
-    let strict_port = free_port();
-    let _strict = BuiltinBroker::start(&BrokerOptions {
-        mqtt_port: PortChoice::Exact(strict_port),
+    let strict = BuiltinBroker::start(&BrokerOptions {
+        mqtt_port: PortChoice::Preferred(free_port()),
         ws_port: None,
         credentials: Some(Credentials::generate()),
         ..BrokerOptions::default()
     })
     .expect("the strict broker");
+    let strict_port = strict.listening().mqtt.port();
     let refused = Client::start(config(TransportKind::Tcp, strict_port, "anonymous"));
     refused
         .wait_for(LONG, |e| match e {

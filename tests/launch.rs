@@ -34,13 +34,14 @@ fn wait_until(
 
 #[test]
 fn a_link_opens_connected_and_a_second_link_opens_a_tab_in_the_same_window() {
-    let port = free_port();
+    // Preferred, not Exact: another test may take a free port first.
     let broker = BuiltinBroker::start(&BrokerOptions {
-        mqtt_port: PortChoice::Exact(port),
+        mqtt_port: PortChoice::Preferred(free_port()),
         ws_port: None,
         ..BrokerOptions::default()
     })
     .expect("the built-in broker");
+    let port = broker.listening().mqtt.port();
     let dir = tempfile::tempdir().unwrap();
     let socket = dir.path().join("mqscope.sock");
     let (store_dir, socket_for_app) = (dir.path().to_owned(), socket.clone());

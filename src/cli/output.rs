@@ -40,6 +40,16 @@ pub fn write_json(
             out.write_all(b"\"")?;
         }
     }
+    // A CBOR or MessagePack payload its Content Type names, decoded.
+    if let Some(decoded) = publish
+        .properties
+        .content_type()
+        .and_then(crate::payload::Format::from_content_type)
+        .and_then(|format| crate::payload::decode(format, &publish.payload).ok())
+    {
+        out.write_all(b",\"payload_decoded\":")?;
+        out.write_all(decoded.to_string().as_bytes())?;
+    }
     out.write_all(b",\"properties\":{")?;
     write_properties(out, publish)?;
     out.write_all(b"},\"received_at\":\"")?;
@@ -175,5 +185,27 @@ mod tests {
         assert_eq!(value["payload_base64"], "/wA=");
         assert!(value.get("payload").is_none());
         assert_eq!(value["properties"], serde_json::json!({}));
+    }
+
+    #[test]
+    fn a_cbor_payload_is_printed_decoded_beside_its_bytes() {
+        let mut bytes = Vec::new();
+        ciborium::ser::into_writer(
+            &ciborium::Value::Map(vec![(
+                ciborium::Value::Text("t".into()),
+                ciborium::Value::Float(21.5),
+            )]),
+            &mut bytes,
+        )
+        .unwrap();
+        let mut publish = Publish::new("lab/cbor", bytes);
+        publish.properties.push(crate::proto::Property::ContentType(
+            "application/cbor".into(),
+        ));
+        let mut out = Vec::new();
+        write_json(&mut out, &publish, SystemTime::UNIX_EPOCH).unwrap();
+        let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(line["payload_decoded"], serde_json::json!({"t": 21.5}));
+        assert!(line["payload_base64"].is_string(), "the bytes are kept too");
     }
 }
