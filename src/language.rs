@@ -64,6 +64,12 @@ impl Language {
     /// (`LANGUAGE`, `LC_ALL`, `LC_MESSAGES`, `LANG`; the platform's own
     /// settings on Windows and macOS); English otherwise.
     pub fn from_system() -> Language {
+        // Read once: the picker names it every frame.
+        static SYSTEM: std::sync::OnceLock<Language> = std::sync::OnceLock::new();
+        *SYSTEM.get_or_init(Language::read_system)
+    }
+
+    fn read_system() -> Language {
         // LANGUAGE is a colon-separated list of preferences, read first.
         let listed = std::env::var("LANGUAGE").unwrap_or_default();
         listed

@@ -3,34 +3,14 @@
 
 #![cfg(feature = "builtin-broker")]
 
-use std::time::{Duration, Instant};
+mod support;
 
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
 use mqscope::app::{MqscopeApp, Settings};
 use mqscope::profiles::{MemorySecretStore, ProfileStore};
-
-/// Step the window until `done` holds.
-fn wait_until(
-    harness: &mut Harness<'_, MqscopeApp>,
-    what: &str,
-    mut done: impl FnMut(&Harness<'_, MqscopeApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(20);
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
-
-fn has(harness: &Harness<'_, MqscopeApp>, text: &str) -> bool {
-    harness.query_all_by_label_contains(text).next().is_some()
-}
+use support::window::{has_label_containing as has, wait_until};
 
 #[test]
 fn a_first_run_shows_the_demo_lab_without_a_click() {

@@ -14,23 +14,8 @@ use mqscope::app::{Launch, MqscopeApp, Settings};
 use mqscope::broker::{BrokerOptions, BuiltinBroker, PortChoice};
 use mqscope::language::Language;
 use mqscope::profiles::{MemorySecretStore, ProfileStore};
+use support::window::wait_until;
 use support::{free_port, mqscope_bin};
-
-fn wait_until(
-    harness: &mut Harness<'_, MqscopeApp>,
-    what: &str,
-    mut done: impl FnMut(&Harness<'_, MqscopeApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-}
 
 #[test]
 fn a_link_opens_connected_and_a_second_link_opens_a_tab_in_the_same_window() {

@@ -743,29 +743,14 @@ fn cli_lines_files_text_output_filter_out_and_ctrl_c() {
 #[test]
 fn a_version_1_client_certificate_made_as_mosquittos_guide_makes_it_is_accepted() {
     let test = "tls-v1-client";
-    if support::mosquitto::mosquitto_path().is_none() {
-        return skip(test, "mosquitto is not installed");
-    }
-    if Process::new("openssl").arg("version").output().is_err() {
-        return skip(test, "openssl is not installed (apt-get install openssl)");
+    if !has_tls_guide_tools(test) {
+        return;
     }
     let dir = Mosquitto::new_dir(test);
     let pki = TestPki::generate(&dir);
     // The guide's way: a CA, then `openssl x509 -req` with no extensions,
     // which makes an X.509 version 1 client certificate.
-    let openssl = |args: &[&str]| {
-        let out = Process::new("openssl")
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .expect("openssl");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    };
+    let openssl = |args: &[&str]| openssl_in(&dir, args);
     openssl(&[
         "req",
         "-new",
@@ -844,24 +829,12 @@ fn a_version_1_client_certificate_made_as_mosquittos_guide_makes_it_is_accepted(
 #[test]
 fn a_version_1_server_certificate_is_refused_with_the_way_to_remake_it() {
     let test = "tls-v1-server";
-    if support::mosquitto::mosquitto_path().is_none() {
-        return skip(test, "mosquitto is not installed");
-    }
-    if Process::new("openssl").arg("version").output().is_err() {
-        return skip(test, "openssl is not installed (apt-get install openssl)");
+    if !has_tls_guide_tools(test) {
+        return;
     }
     let dir = Mosquitto::new_dir(test);
     let openssl = |args: &[&str]| {
-        let out = Process::new("openssl")
-            .args(args)
-            .current_dir(&dir)
-            .output()
-            .expect("openssl");
-        assert!(
-            out.status.success(),
-            "openssl {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        openssl_in(&dir, args);
     };
     // The guide's server certificate: version 1, a common name, no subjectAltName.
     openssl(&[
@@ -928,4 +901,33 @@ fn a_version_1_server_certificate_is_refused_with_the_way_to_remake_it() {
         text.contains("version 1") && text.contains("subjectAltName"),
         "{text}"
     );
+}
+
+/// Whether mosquitto and openssl are there for the TLS guide's tests (a
+/// visible skip otherwise).
+fn has_tls_guide_tools(test: &str) -> bool {
+    if support::mosquitto::mosquitto_path().is_none() {
+        skip(test, "mosquitto is not installed");
+        return false;
+    }
+    if Process::new("openssl").arg("version").output().is_err() {
+        skip(test, "openssl is not installed (apt-get install openssl)");
+        return false;
+    }
+    true
+}
+
+/// Run `openssl args` in `dir`; its output, after checking it succeeded.
+fn openssl_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    let out = Process::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("openssl");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
 }

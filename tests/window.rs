@@ -4,7 +4,7 @@
 mod support;
 
 use std::process::{Command as Process, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use egui::{Key, Modifiers, Role};
 use egui_kittest::Harness;
@@ -12,6 +12,7 @@ use egui_kittest::kittest::{NodeT, Queryable};
 use mqscope::app::{MqscopeApp, Settings};
 use mqscope::profiles::{MemorySecretStore, ProfileStore};
 use support::mosquitto::{Mosquitto, start_with_clients};
+use support::window::{has_label_containing, wait_until};
 
 /// The app as it opens after HiveMQ's public broker was used last (a first
 /// run opens on the built-in broker instead; `tests/lab_window.rs` covers it).
@@ -31,23 +32,6 @@ fn harness(dir: std::path::PathBuf) -> Harness<'static, MqscopeApp> {
     Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .build_eframe(move |_cc| app(&dir))
-}
-
-/// Step the window until `done` holds (network events arrive on their own time).
-fn wait_until(
-    harness: &mut Harness<'_, MqscopeApp>,
-    what: &str,
-    mut done: impl FnMut(&Harness<'_, MqscopeApp>) -> bool,
-) {
-    let deadline = Instant::now() + Duration::from_secs(15);
-    loop {
-        harness.step();
-        if done(harness) {
-            return;
-        }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(20));
-    }
 }
 
 /// Replace the text of the text field labelled `label`.
@@ -100,10 +84,6 @@ fn connect(harness: &mut Harness<'_, MqscopeApp>) {
     wait_until(harness, "Connected", |h| {
         has_label_containing(h, "Connected ·")
     });
-}
-
-fn has_label_containing(harness: &Harness<'_, MqscopeApp>, text: &str) -> bool {
-    harness.query_all_by_label_contains(text).next().is_some()
 }
 
 #[test]

@@ -11,8 +11,7 @@ use std::net::{IpAddr, Ipv4Addr};
 
 use crate::broker::demo::DemoSensors;
 use crate::broker::{
-    BrokerCounters, BrokerError, BrokerOptions, BuiltinBroker, ConnectedClient, Credentials,
-    Listening, PortChoice,
+    BrokerCounters, BrokerError, BrokerOptions, BuiltinBroker, Credentials, Listening, PortChoice,
 };
 use crate::net::Repaint;
 
@@ -43,24 +42,6 @@ pub struct Rates {
     pub received: f64,
     /// PUBLISH packets sent to clients, per second.
     pub sent: f64,
-}
-
-/// What the "Built-in broker" view shows.
-pub struct LabView<'a> {
-    /// Where it listens, while running.
-    pub listening: Option<&'a Listening>,
-    /// Why it is not running, if it failed.
-    pub error: Option<&'a BrokerError>,
-    /// Whether it is starting.
-    pub starting: bool,
-    /// The connected clients.
-    pub clients: Vec<ConnectedClient>,
-    /// Message rates.
-    pub rates: Rates,
-    /// Whether the demo sensors run.
-    pub demo: bool,
-    /// Whether the firehose is on.
-    pub firehose: bool,
 }
 
 /// The built-in broker as the window runs it.
@@ -243,85 +224,53 @@ impl LabRuntime {
         }
         None
     }
-
-    /// What the "Built-in broker" view shows now.
-    pub fn view(&self) -> LabView<'_> {
-        let mut view = LabView {
-            listening: None,
-            error: None,
-            starting: false,
-            clients: Vec::new(),
-            rates: Rates::default(),
-            demo: self.want_demo,
-            firehose: false,
-        };
-        match &self.state {
-            LabState::Off => view.demo = false,
-            LabState::Starting(_) => view.starting = true,
-            LabState::Failed(error) => view.error = Some(error),
-            LabState::Running(running) => {
-                view.listening = Some(running.broker.listening());
-                view.clients = running.broker.clients();
-                view.rates = running.rates;
-                view.demo = running.demo.is_some();
-                view.firehose = running.demo.as_ref().is_some_and(DemoSensors::firehose);
-            }
-        }
-        view
-    }
 }
 
 impl LabRuntime {
     /// The view's plain values.
     pub fn summary(&self) -> crate::ui::lab::LabSummary {
-        let view = self.view();
-        let mut urls = Vec::new();
-        let mut moved = Vec::new();
-        if let Some(listening) = view.listening {
-            urls.push(format!("mqtt://{}", listening.mqtt));
-            if let Some(ws) = listening.ws {
-                urls.push(format!("ws://{ws}{}", crate::broker::WEBSOCKET_PATH));
-            }
-            moved = listening
-                .moved
-                .iter()
-                .map(|(listener, port)| (crate::ui::words::listener_name(*listener), *port))
-                .collect();
-        }
-        let mut shared_urls = Vec::new();
-        if let (Some(listening), Some(_)) = (view.listening, &self.share) {
-            for ip in &self.addresses {
-                shared_urls.push(format!(
-                    "mqtt://{}",
-                    std::net::SocketAddr::new(*ip, listening.mqtt.port())
-                ));
-                if let Some(ws) = listening.ws {
-                    shared_urls.push(format!(
-                        "ws://{}{}",
-                        std::net::SocketAddr::new(*ip, ws.port()),
-                        crate::broker::WEBSOCKET_PATH
-                    ));
-                }
-            }
-        }
-        crate::ui::lab::LabSummary {
+        let mut summary = crate::ui::lab::LabSummary {
             available: true,
+            demo: self.want_demo,
             shared: self
                 .share
                 .as_ref()
                 .map(|c| (c.user_name.clone(), c.password.clone())),
-            shared_urls,
-            running: view.listening.is_some(),
-            starting: view.starting,
-            error: view.error.map(crate::ui::words::broker_error),
-            urls,
-            moved,
-            clients: view.clients.into_iter().map(|c| c.client_id).collect(),
-            received_per_second: view.rates.received,
-            sent_per_second: view.rates.sent,
-            demo: view.demo,
-            firehose: view.firehose,
+            ..Default::default()
+        };
+        match &self.state {
+            LabState::Off => summary.demo = false,
+            LabState::Starting(_) => summary.starting = true,
+            LabState::Failed(error) => summary.error = Some(crate::ui::words::broker_error(error)),
+            LabState::Running(running) => {
+                let listening = running.broker.listening();
+                summary.running = true;
+                summary.urls = listener_urls(listening.mqtt.ip(), listening);
+                if self.share.is_some() {
+                    summary.shared_urls = self
+                        .addresses
+                        .iter()
+                        .flat_map(|ip| listener_urls(*ip, listening))
+                        .collect();
+                }
+                summary.moved = listening
+                    .moved
+                    .iter()
+                    .map(|(listener, port)| (crate::ui::words::listener_name(*listener), *port))
+                    .collect();
+                summary.clients = running
+                    .broker
+                    .clients()
+                    .into_iter()
+                    .map(|c| c.client_id)
+                    .collect();
+                summary.received_per_second = running.rates.received;
+                summary.sent_per_second = running.rates.sent;
+                summary.demo = running.demo.is_some();
+                summary.firehose = running.demo.as_ref().is_some_and(DemoSensors::firehose);
+            }
         }
+        summary
     }
 }
 
@@ -360,6 +309,22 @@ impl Running {
         };
         self.sample = (now, counters);
     }
+}
+
+/// `mqtt://ip:port` and `ws://ip:port/mqtt` of a running broker's listeners.
+fn listener_urls(ip: IpAddr, listening: &Listening) -> Vec<String> {
+    let mut urls = vec![format!(
+        "mqtt://{}",
+        std::net::SocketAddr::new(ip, listening.mqtt.port())
+    )];
+    if let Some(ws) = listening.ws {
+        urls.push(format!(
+            "ws://{}{}",
+            std::net::SocketAddr::new(ip, ws.port()),
+            crate::broker::WEBSOCKET_PATH
+        ));
+    }
+    urls
 }
 
 /// This computer's addresses on its networks (not loopback), IPv4 first.

@@ -5,6 +5,7 @@
 pub mod certs;
 pub mod client;
 pub mod mosquitto;
+pub mod window;
 
 use std::net::TcpListener;
 

@@ -262,13 +262,6 @@ impl Editor {
                 action = Some(Action::DeleteProfile);
             }
         });
-        if blocking {
-            ui.label(
-                RichText::new(t!("Fix the fields marked in red to connect."))
-                    .small()
-                    .color(error_color(ui)),
-            );
-        }
         action
     }
 }

@@ -1,0 +1,32 @@
+//! Driving the whole window through egui_kittest.
+
+use std::time::{Duration, Instant};
+
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use mqscope::app::MqscopeApp;
+
+/// How long a window test waits for something that arrives over the network.
+const WAIT: Duration = Duration::from_secs(20);
+
+/// Step the window until `done` holds (network events arrive on their own time).
+pub fn wait_until(
+    harness: &mut Harness<'_, MqscopeApp>,
+    what: &str,
+    mut done: impl FnMut(&Harness<'_, MqscopeApp>) -> bool,
+) {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        harness.step();
+        if done(harness) {
+            return;
+        }
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// Whether some label contains `text`.
+pub fn has_label_containing(harness: &Harness<'_, MqscopeApp>, text: &str) -> bool {
+    harness.query_all_by_label_contains(text).next().is_some()
+}
