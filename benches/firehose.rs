@@ -304,29 +304,24 @@ fn seconds(ticks: u64) -> f64 {
 fn report_model(model: &ConnectionModel, rss_before: u64) {
     let history = &model.history;
     let kept = history.len().max(1) as f64;
-    let history_estimate = history.memory_estimate();
     let rss_after = status_bytes("VmRSS");
+    let evicted = model.evicted();
     println!("history_len={}", history.len());
-    println!("history_evicted={}", history.evicted());
-    println!("history_payload_bytes={}", history.payload_bytes());
+    println!("history_evicted={}", evicted.messages);
     println!("history_max_messages={}", history.limits().max_messages);
     println!("topic_count={}", model.tree.topic_count());
+    println!("topics_evicted={}", evicted.topics);
     println!("tree_nodes={}", model.tree.node_count());
-    println!("tree_memory_estimate={}", model.tree.memory_estimate());
-    println!("history_memory_estimate={history_estimate}");
-    println!("memory_estimate={}", model.memory_estimate());
-    // What a kept message costs beyond its payload (the topic is an id).
-    println!(
-        "overhead_bytes_per_message_estimate={:.0}",
-        (history_estimate.saturating_sub(history.payload_bytes())) as f64 / kept
-    );
-    // The same from the resident set: what the model made the process grow,
-    // less the tree and the payloads, per kept message.
+    println!("tree_held_bytes={}", model.tree.held_bytes());
+    println!("history_held_bytes={}", history.held_bytes());
+    println!("held_bytes={}", model.held_bytes());
+    println!("budget_bytes={}", model.budget());
+    // What the process grew by, less what the tree holds, per kept message.
     let grown = rss_after.saturating_sub(rss_before) as f64;
     println!("rss_grown_bytes={grown:.0}");
     println!(
-        "overhead_bytes_per_message_rss={:.0}",
-        (grown - model.tree.memory_estimate() as f64 - history.payload_bytes() as f64) / kept
+        "history_bytes_per_message_rss={:.0}",
+        (grown - model.tree.held_bytes() as f64) / kept
     );
     println!("peak_rss_bytes={}", status_bytes("VmHWM"));
 }

@@ -315,3 +315,37 @@ fn a_refused_subscription_is_shown_with_its_reason_in_plain_words() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// The memory budget chosen in the settings is what each tab holds to, and
+/// the stats line shows the bytes held against it; a share of the window's
+/// budget when that is smaller.
+#[test]
+fn the_stats_line_shows_the_bytes_held_against_the_budget() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            let settings = Settings {
+                last_profile: Some("preset-hivemq-tcp".to_owned()),
+                connection_budget_mib: 48,
+                app_budget_mib: 1024,
+                ..Settings::default()
+            };
+            MqscopeApp::with_store(
+                Ok((ProfileStore::new(&path, Vec::new()), None)),
+                Box::new(MemorySecretStore::new()),
+                settings,
+            )
+        });
+    harness.run_steps(3);
+    assert!(
+        has_label_containing(&harness, "of 48.0 MB held"),
+        "the stats line names the budget"
+    );
+    // The Messages tab shows both budgets, each with its label.
+    harness.get_by_label("Messages").click_accesskit();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Memory: each connection").is_some());
+    assert!(harness.query_by_label("all tabs").is_some());
+}

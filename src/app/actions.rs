@@ -60,8 +60,16 @@ impl MqscopeApp {
                 self.settings.history_per_topic = per_topic;
                 let limits = self.settings.history_limits();
                 for tab in &mut self.tabs {
-                    tab.model.history.set_limits(limits);
+                    tab.model.set_history_limits(limits);
                 }
+            }
+            Action::SetMemoryBudgets {
+                connection_mib,
+                app_mib,
+            } => {
+                // `logic` applies them to every tab next frame.
+                self.settings.connection_budget_mib = connection_mib;
+                self.settings.app_budget_mib = app_mib;
             }
             Action::SetTheme(theme) => self.settings.theme = theme,
             Action::SetUtcTimes(utc) => {

@@ -152,8 +152,11 @@ impl MqscopeApp {
         };
         for tab in &mut self.tabs {
             stats.rate += tab.model.rate.per_second(now);
-            stats.dropped += tab.model.history.evicted();
-            stats.memory += tab.model.memory_estimate();
+            let evicted = tab.model.evicted();
+            stats.dropped += evicted.messages;
+            stats.topics_forgotten += evicted.topics;
+            stats.memory += tab.model.held_bytes();
+            stats.budget += tab.model.budget();
         }
         stats.topics = self.tabs[self.active].model.tree.topic_count();
         stats
@@ -320,12 +323,14 @@ fn bottom_panel(
     actions.extend(action);
 }
 
-/// How much history each connection keeps; returns the change, if any.
+/// How much history and memory each connection keeps; returns the change, if any.
 fn history_limits(ui: &mut egui::Ui, settings: &Settings) -> Option<Action> {
     let mut messages = settings.history_messages;
     let mut per_topic = settings.history_per_topic;
+    let mut connection_mib = settings.connection_budget_mib;
+    let mut app_mib = settings.app_budget_mib;
     let mut utc_change = None;
-    ui.horizontal(|ui| {
+    ui.horizontal_wrapped(|ui| {
         let label = ui.label(t!("History: keep"));
         ui.add(
             egui::DragValue::new(&mut messages)
@@ -337,6 +342,27 @@ fn history_limits(ui: &mut egui::Ui, settings: &Settings) -> Option<Action> {
         ui.add(egui::DragValue::new(&mut per_topic).range(1..=100_000))
             .labelled_by(label.id);
         ui.separator();
+        let smallest = crate::model::memory::SMALLEST_BUDGET >> 20;
+        let label = ui.label(t!("Memory: each connection"));
+        ui.add(
+            egui::DragValue::new(&mut connection_mib)
+                .range(smallest..=1 << 20)
+                .speed(16)
+                .suffix(" MiB"),
+        )
+        .labelled_by(label.id)
+        .on_hover_text(t!(
+            "When it is full, the oldest history goes first, then the topics not seen for the longest time. Retained values and the selected topic go last."
+        ));
+        let label = ui.label(t!("all tabs"));
+        ui.add(
+            egui::DragValue::new(&mut app_mib)
+                .range(smallest..=1 << 22)
+                .speed(16)
+                .suffix(" MiB"),
+        )
+        .labelled_by(label.id);
+        ui.separator();
         let mut utc = settings.utc_times;
         if ui.checkbox(&mut utc, t!("Times in UTC")).changed() {
             utc_change = Some(Action::SetUtcTimes(utc));
@@ -344,6 +370,12 @@ fn history_limits(ui: &mut egui::Ui, settings: &Settings) -> Option<Action> {
     });
     if utc_change.is_some() {
         return utc_change;
+    }
+    if connection_mib != settings.connection_budget_mib || app_mib != settings.app_budget_mib {
+        return Some(Action::SetMemoryBudgets {
+            connection_mib,
+            app_mib,
+        });
     }
     (messages != settings.history_messages || per_topic != settings.history_per_topic).then_some(
         Action::SetHistoryLimits {

@@ -296,10 +296,12 @@ impl eframe::App for MqscopeApp {
         self.poll_lab(now);
         let mut more = false;
         let until = Instant::now() + FRAME_DRAIN_BUDGET;
+        let budget = self.settings.tab_budget(self.tabs.len());
         for tab in &mut self.tabs {
             more |= tab
                 .drain_for(now, until.saturating_duration_since(Instant::now()))
                 .1;
+            tab.keep_within(budget);
         }
         if more {
             // The rest is taken in next frame, which is asked for here, so a

@@ -3,7 +3,8 @@
 //! settings entry still loads.
 
 use crate::language::Language;
-use crate::model::HistoryLimits;
+use crate::model::memory::SMALLEST_BUDGET;
+use crate::model::{DEFAULT_APP_BUDGET, DEFAULT_CONNECTION_BUDGET, HistoryLimits};
 
 /// The key of the settings in eframe's storage.
 pub const SETTINGS_KEY: &str = "mqscope-settings";
@@ -42,6 +43,10 @@ pub struct Settings {
     pub history_messages: usize,
     /// How many messages each topic keeps.
     pub history_per_topic: usize,
+    /// The memory each connection may hold, in MiB.
+    pub connection_budget_mib: usize,
+    /// The memory all tabs together may hold, in MiB.
+    pub app_budget_mib: usize,
     /// The language chosen in the window (`None`: the system's).
     pub language: Option<Language>,
     /// Show message times in UTC instead of local time.
@@ -59,8 +64,18 @@ impl Settings {
         HistoryLimits {
             max_messages: self.history_messages.max(1),
             per_topic: self.history_per_topic.max(1),
-            ..HistoryLimits::default()
         }
+    }
+
+    /// The budget of each of `tabs` tabs, in bytes: the connection budget,
+    /// or an equal share of the window's if that is smaller (never below
+    /// the smallest budget).
+    pub fn tab_budget(&self, tabs: usize) -> usize {
+        let mib = |m: usize| m.saturating_mul(1 << 20);
+        let share = mib(self.app_budget_mib) / tabs.max(1);
+        mib(self.connection_budget_mib)
+            .min(share)
+            .max(SMALLEST_BUDGET)
     }
 }
 
@@ -71,6 +86,8 @@ impl Default for Settings {
             last_profile: None,
             history_messages: HistoryLimits::default().max_messages,
             history_per_topic: HistoryLimits::default().per_topic,
+            connection_budget_mib: DEFAULT_CONNECTION_BUDGET >> 20,
+            app_budget_mib: DEFAULT_APP_BUDGET >> 20,
             language: None,
             utc_times: false,
         }
@@ -96,5 +113,20 @@ mod tests {
         };
         assert_eq!(zero.history_limits().max_messages, 1);
         assert_eq!(zero.history_limits().per_topic, 1);
+    }
+
+    #[test]
+    fn tabs_share_the_window_budget() {
+        let settings = Settings::default();
+        assert_eq!(settings.tab_budget(1), 256 << 20, "the connection budget");
+        assert_eq!(settings.tab_budget(4), 256 << 20);
+        assert_eq!(settings.tab_budget(8), 128 << 20, "a share of 1 GiB");
+        assert_eq!(settings.tab_budget(1000), SMALLEST_BUDGET);
+        let huge = Settings {
+            connection_budget_mib: usize::MAX,
+            app_budget_mib: usize::MAX,
+            ..Settings::default()
+        };
+        assert!(huge.tab_budget(0) > 1 << 40, "saturates, no overflow");
     }
 }

@@ -100,6 +100,20 @@ impl Tab {
         }
     }
 
+    /// Keep the model within `budget` and in step with the views: the
+    /// selected topic is kept in preference to ordinary ones, and views let
+    /// go of the topics the budget removed. Called every frame.
+    pub fn keep_within(&mut self, budget: usize) {
+        if self.model.budget() != budget {
+            self.model.set_budget(budget);
+        }
+        let (removed, overflow) = self.model.tree.take_removed();
+        if !removed.is_empty() || overflow {
+            self.tree.forget(&removed, overflow, &self.model.tree);
+        }
+        self.model.tree.pin_only(self.tree.selected);
+    }
+
     /// Whether a network thread runs for this tab.
     pub fn is_running(&self) -> bool {
         self.handle.is_some()

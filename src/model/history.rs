@@ -1,21 +1,19 @@
 //! The message history of a connection: every message in arrival order up to
-//! a bound (count and bytes), and per topic the most recent ones. What the
-//! bound pushes out is counted, never dropped silently.
+//! a count bound (the memory budget, kept by [`super::ConnectionModel`], is
+//! the other). Each message links to the previous one on its topic, so a
+//! topic's own history needs no index. What goes is counted, never silent.
 
 use std::collections::VecDeque;
 
-use ahash::AHashMap;
+use super::memory::allocation;
+use super::message::StoredMessage;
 
-use super::message::{StoredMessage, TopicId};
-
-/// How much history to keep.
+/// How much history to keep, besides the memory budget.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct HistoryLimits {
     /// At most this many messages in all.
     pub max_messages: usize,
-    /// At most this many payload bytes in all.
-    pub max_payload_bytes: usize,
-    /// At most this many messages per topic.
+    /// At most this many messages shown per topic.
     pub per_topic: usize,
 }
 
@@ -23,19 +21,17 @@ impl Default for HistoryLimits {
     fn default() -> Self {
         HistoryLimits {
             max_messages: 200_000,
-            max_payload_bytes: 256 << 20,
             per_topic: 100,
         }
     }
 }
 
-/// The bounded history.
+/// The history, oldest first.
 #[derive(Debug, Default)]
 pub struct History {
     limits: HistoryLimits,
     log: VecDeque<StoredMessage>,
-    per_topic: AHashMap<TopicId, VecDeque<u64>>,
-    payload_bytes: usize,
+    heap_bytes: usize,
     evicted: u64,
 }
 
@@ -53,43 +49,37 @@ impl History {
         self.limits
     }
 
-    /// Change the limits (evicting at once if they shrank).
+    /// Change the limits; the caller drops what no longer fits.
     pub fn set_limits(&mut self, limits: HistoryLimits) {
         self.limits = limits;
-        self.evict();
-        for seqs in self.per_topic.values_mut() {
-            while seqs.len() > limits.per_topic {
-                seqs.pop_front();
-            }
-        }
+    }
+
+    /// Whether more messages are kept than the count bound allows.
+    pub fn over_count(&self) -> bool {
+        self.log.len() > self.limits.max_messages
     }
 
     /// Add a message (its `seq` must be larger than every earlier one).
     pub fn push(&mut self, message: StoredMessage) {
-        let seqs = self.per_topic.entry(message.topic).or_default();
-        seqs.push_back(message.seq);
-        if seqs.len() > self.limits.per_topic {
-            seqs.pop_front();
-        }
-        self.payload_bytes += message.payload.len();
+        self.heap_bytes += message.heap_bytes();
         self.log.push_back(message);
-        self.evict();
     }
 
-    fn evict(&mut self) {
-        while self.log.len() > self.limits.max_messages
-            || (self.payload_bytes > self.limits.max_payload_bytes && !self.log.is_empty())
-        {
-            if let Some(old) = self.log.pop_front() {
-                self.payload_bytes -= old.payload.len();
-                self.evicted += 1;
-                if let Some(seqs) = self.per_topic.get_mut(&old.topic)
-                    && seqs.front() == Some(&old.seq)
-                {
-                    seqs.pop_front();
-                }
-            }
+    /// Take out the oldest message, counted as evicted.
+    pub fn pop_oldest(&mut self) -> Option<StoredMessage> {
+        let old = self.log.pop_front()?;
+        self.heap_bytes -= old.heap_bytes();
+        self.evicted += 1;
+        if self.log.is_empty() {
+            // A flood's queue can be large; an empty history gives it back.
+            self.log.shrink_to(1024);
         }
+        Some(old)
+    }
+
+    /// The sequence number of the oldest message kept.
+    pub fn oldest_seq(&self) -> Option<u64> {
+        self.log.front().map(|m| m.seq)
     }
 
     /// How many messages the bounds have pushed out.
@@ -107,15 +97,10 @@ impl History {
         self.log.is_empty()
     }
 
-    /// The payload bytes kept.
-    pub fn payload_bytes(&self) -> usize {
-        self.payload_bytes
-    }
-
     /// A message by sequence number, if still kept.
     pub fn get(&self, seq: u64) -> Option<&StoredMessage> {
         let first = self.log.front()?.seq;
-        let index = seq.checked_sub(first)? as usize;
+        let index = usize::try_from(seq.checked_sub(first)?).ok()?;
         self.log.get(index).filter(|m| m.seq == seq)
     }
 
@@ -124,97 +109,99 @@ impl History {
         self.log.iter().rev()
     }
 
-    /// The kept messages of one topic, newest first.
-    pub fn of_topic(&self, topic: TopicId) -> impl Iterator<Item = &StoredMessage> {
-        self.per_topic
-            .get(&topic)
-            .into_iter()
-            .flat_map(|seqs| seqs.iter().rev())
-            .filter_map(|&seq| self.get(seq))
+    /// The kept messages of one topic, newest first, from its newest
+    /// (`newest_seq`) back, at most the per-topic limit.
+    pub fn of_topic(&self, newest_seq: Option<u64>) -> impl Iterator<Item = &StoredMessage> {
+        let mut next = newest_seq;
+        std::iter::from_fn(move || {
+            let message = self.get(next?)?;
+            next = match message.prev_in_topic {
+                0 => None,
+                back => message.seq.checked_sub(u64::from(back)),
+            };
+            Some(message)
+        })
+        .take(self.limits.per_topic)
     }
 
-    /// Rough memory use in bytes.
-    pub fn memory_estimate(&self) -> usize {
-        self.log.capacity() * std::mem::size_of::<StoredMessage>()
-            + self
-                .log
-                .iter()
-                .map(StoredMessage::heap_bytes)
-                .sum::<usize>()
-            + self
-                .per_topic
-                .values()
-                .map(|s| 48 + s.capacity() * 8)
-                .sum::<usize>()
+    /// The bytes the history holds: its queue and what each message holds.
+    pub fn held_bytes(&self) -> usize {
+        allocation(self.log.capacity() * std::mem::size_of::<StoredMessage>()) + self.heap_bytes
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::proto::QoS;
-    use bytes::Bytes;
 
-    fn msg(seq: u64, topic: TopicId, len: usize) -> StoredMessage {
+    fn msg(seq: u64, prev_in_topic: u32, len: usize) -> StoredMessage {
         StoredMessage {
             seq,
-            topic,
+            topic: 0,
+            prev_in_topic,
             received_at_micros: seq,
-            payload: Bytes::from(vec![0u8; len]),
+            payload: vec![0u8; len].into(),
             properties: None,
-            qos: QoS::AtMostOnce,
+            qos: crate::proto::QoS::AtMostOnce,
             retain: false,
             dup: false,
         }
     }
 
     #[test]
-    fn bounds_evict_the_oldest_and_count_them() {
+    fn the_oldest_go_first_counted_and_bytes_follow() {
         let mut history = History::new(HistoryLimits {
             max_messages: 10,
-            max_payload_bytes: 1000,
             per_topic: 3,
         });
         for seq in 0..25 {
-            history.push(msg(seq, (seq % 2) as TopicId, 10));
+            history.push(msg(seq, 1, 10));
+            while history.over_count() {
+                history.pop_oldest();
+            }
         }
         assert_eq!(history.len(), 10);
         assert_eq!(history.evicted(), 15);
-        assert_eq!(history.newest_first().next().unwrap().seq, 24);
-        let topic0: Vec<u64> = history.of_topic(0).map(|m| m.seq).collect();
-        assert_eq!(topic0, [24, 22, 20], "per-topic bound 3, newest first");
+        assert_eq!(history.oldest_seq(), Some(15));
         assert!(history.get(3).is_none());
         assert_eq!(history.get(20).unwrap().seq, 20);
+        let per_message = allocation(10);
+        assert_eq!(
+            history.held_bytes(),
+            allocation(history.log.capacity() * std::mem::size_of::<StoredMessage>())
+                + 10 * per_message
+        );
+        while history.pop_oldest().is_some() {}
+        assert_eq!(
+            history.held_bytes() - allocation(history.log.capacity() * 56),
+            0
+        );
     }
 
     #[test]
-    fn shrinking_the_limits_evicts_at_once() {
-        let mut history = History::new(HistoryLimits::default());
-        for seq in 0..100 {
-            history.push(msg(seq, 0, 1));
-        }
-        history.set_limits(HistoryLimits {
-            max_messages: 10,
-            per_topic: 5,
-            ..HistoryLimits::default()
-        });
-        assert_eq!(history.len(), 10);
-        assert_eq!(history.evicted(), 90);
-        assert_eq!(history.of_topic(0).count(), 5);
-    }
-
-    #[test]
-    fn the_byte_bound_holds() {
+    fn a_topic_history_follows_its_links_and_stops_at_the_limit_or_a_gap() {
         let mut history = History::new(HistoryLimits {
-            max_messages: 1000,
-            max_payload_bytes: 100,
+            max_messages: 100,
+            per_topic: 3,
+        });
+        // Messages 0, 2, 4, … on one topic (each 2 back from the next).
+        for seq in 0..10u64 {
+            history.push(msg(seq, if seq >= 2 { 2 } else { 0 }, 1));
+        }
+        let seqs: Vec<u64> = history.of_topic(Some(8)).map(|m| m.seq).collect();
+        assert_eq!(seqs, [8, 6, 4], "newest first, at most 3");
+        history.set_limits(HistoryLimits {
+            max_messages: 100,
             per_topic: 100,
         });
-        for seq in 0..50 {
-            history.push(msg(seq, 0, 30));
+        let seqs: Vec<u64> = history.of_topic(Some(8)).map(|m| m.seq).collect();
+        assert_eq!(seqs, [8, 6, 4, 2, 0]);
+        for _ in 0..5 {
+            history.pop_oldest();
         }
-        assert!(history.payload_bytes() <= 100);
-        assert_eq!(history.len(), 3);
-        assert_eq!(history.evicted(), 47);
+        let seqs: Vec<u64> = history.of_topic(Some(8)).map(|m| m.seq).collect();
+        assert_eq!(seqs, [8, 6], "stops where the history ends");
+        assert_eq!(history.of_topic(None).count(), 0);
+        assert_eq!(history.of_topic(Some(99)).count(), 0);
     }
 }

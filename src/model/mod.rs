@@ -1,7 +1,9 @@
 //! What the window shows about each connection, fed by network events. No
 //! egui here: the model can be driven and measured without a window.
 
+mod eviction;
 pub mod history;
+pub mod memory;
 pub mod message;
 pub mod stats;
 pub mod tree;
@@ -12,6 +14,7 @@ use std::time::{Duration, Instant, SystemTime};
 use bytes::Bytes;
 
 pub use history::{History, HistoryLimits};
+pub use memory::{DEFAULT_APP_BUDGET, DEFAULT_CONNECTION_BUDGET, Evicted};
 pub use message::{StoredMessage, TopicId};
 pub use stats::RateMeter;
 pub use tree::{Node, NodeId, TopicTree};
@@ -150,6 +153,9 @@ pub enum NoticeKind {
     PublishFailed(SessionError),
     /// A subscribe, unsubscribe or disconnect was refused before sending.
     RequestFailed(SessionError),
+    /// The memory budget was full with nothing ordinary left to drop, so
+    /// state a view needed (retained values, the selected topic) went too.
+    BudgetTookKeptState,
     /// The broker refused a subscription.
     SubscriptionRefused {
         /// The topic filter.
@@ -192,6 +198,14 @@ pub struct ConnectionModel {
     ever_connected: bool,
     /// The bytes the packet log holds.
     packet_bytes: usize,
+    /// The bytes the published messages hold.
+    published_bytes: usize,
+    /// The most this connection may hold, in bytes.
+    budget: usize,
+    /// Topics the budget made the tree forget.
+    topics_evicted: u64,
+    /// Of those, topics a view needed.
+    kept_topics_evicted: u64,
     /// Notices, newest last.
     pub notices: VecDeque<Notice>,
     /// Incoming messages per second.
@@ -219,6 +233,10 @@ impl ConnectionModel {
             packets_evicted: 0,
             ever_connected: false,
             packet_bytes: 0,
+            published_bytes: 0,
+            budget: DEFAULT_CONNECTION_BUDGET,
+            topics_evicted: 0,
+            kept_topics_evicted: 0,
             notices: VecDeque::new(),
             rate: RateMeter::default(),
             next_seq: 0,
@@ -262,18 +280,25 @@ impl ConnectionModel {
         }
     }
 
-    /// Store an incoming message.
+    /// Store an incoming message, within the count bound and the memory budget.
     pub fn ingest(&mut self, publish: &Publish, now: Instant, received_at: SystemTime) {
         let topic = self.tree.intern(&publish.topic);
-        let message = StoredMessage::from_publish(publish, topic, self.next_seq, received_at);
+        let seq = self.next_seq;
+        let mut message = StoredMessage::from_publish(publish, topic, seq, received_at);
+        if let Some(previous) = self.tree.node(topic).last_seq() {
+            message.prev_in_topic = u32::try_from(seq - previous).unwrap_or(0);
+        }
         self.next_seq += 1;
         self.tree.record(&message);
         self.history.push(message);
+        self.drop_over_count();
+        self.enforce_budget();
         self.rate.add(now, 1);
     }
 
     /// Record a publish sent from the window.
     pub fn record_publish(&mut self, tag: u64, publish: Publish) {
+        self.published_bytes += published_bytes(&publish);
         self.published.push_back(PublishRecord {
             tag,
             publish,
@@ -281,7 +306,9 @@ impl ConnectionModel {
             outcome: PublishOutcome::Pending,
         });
         while self.published.len() > PUBLISH_HISTORY_LIMIT {
-            self.published.pop_front();
+            if let Some(old) = self.published.pop_front() {
+                self.published_bytes -= published_bytes(&old.publish);
+            }
         }
     }
 
@@ -415,18 +442,29 @@ impl ConnectionModel {
         }
     }
 
-    /// Keep a packet in the log, within its bound (what falls out is counted).
-    fn log_packet(&mut self, record: PacketRecord) {
-        self.packet_bytes += record.bytes.len();
+    /// Keep a packet in the log, within its bounds: a count, 64 MiB, and a
+    /// quarter of the memory budget (what falls out is counted). Its bytes
+    /// are copied, so a small packet does not keep a whole read buffer alive.
+    fn log_packet(&mut self, mut record: PacketRecord) {
+        record.bytes = Bytes::copy_from_slice(&record.bytes);
+        self.packet_bytes += memory::allocation(record.bytes.len());
         self.packets.push_back(record);
+        let byte_bound = PACKET_LOG_BYTES.min(self.budget / 4);
         while self.packets.len() > PACKET_LOG_LIMIT
-            || (self.packet_bytes > PACKET_LOG_BYTES && self.packets.len() > 1)
+            || (self.packet_bytes > byte_bound && self.packets.len() > 1)
         {
-            if let Some(old) = self.packets.pop_front() {
-                self.packet_bytes -= old.bytes.len();
-            }
-            self.packets_evicted += 1;
+            self.drop_oldest_packet();
         }
+    }
+
+    /// Drop the oldest packet of the log, counted.
+    fn drop_oldest_packet(&mut self) -> bool {
+        let Some(old) = self.packets.pop_front() else {
+            return false;
+        };
+        self.packet_bytes -= memory::allocation(old.bytes.len());
+        self.packets_evicted += 1;
+        true
     }
 
     fn set_outcome(&mut self, tag: u64, outcome: PublishOutcome) {
@@ -446,17 +484,6 @@ impl ConnectionModel {
         }
     }
 
-    /// Rough memory use of this connection's data, in bytes.
-    pub fn memory_estimate(&self) -> usize {
-        self.tree.memory_estimate()
-            + self.history.memory_estimate()
-            + self
-                .packets
-                .iter()
-                .map(|p| 64 + p.bytes.len())
-                .sum::<usize>()
-    }
-
     /// Seconds until the next reconnect attempt, if waiting for one.
     pub fn reconnect_in(&self, now: Instant) -> Option<Duration> {
         match &self.state {
@@ -464,6 +491,13 @@ impl ConnectionModel {
             _ => None,
         }
     }
+}
+
+/// What a publish sent from the window holds: its topic, payload and properties.
+fn published_bytes(publish: &Publish) -> usize {
+    memory::allocation(publish.topic.len())
+        + memory::allocation(publish.payload.len())
+        + memory::allocation(publish.properties.encoded_len())
 }
 
 /// When a reconnect `delay` from `now` is due. The network thread waits at
@@ -543,7 +577,7 @@ mod tests {
         publish.properties = Properties::new().with(Property::UserProperty("k".into(), "v".into()));
         model.apply(Event::Message(publish), now);
         let node = model.tree.find("a/b").unwrap();
-        let last = model.tree.node(node).last.as_ref().unwrap();
+        let last = model.last_message(node).unwrap();
         assert_eq!(
             last.properties.as_ref().unwrap().user_properties().next(),
             Some(("k", "v"))

@@ -1,12 +1,46 @@
 //! The topic hierarchy, live: one node per topic level, with message counts
 //! for the node and its subtree, the last message, and when it changed.
+//!
+//! Under a memory budget, the topics not seen for the longest time can be
+//! removed ([`TopicTree::remove_topic`]); a topic that comes back is simply
+//! created again. Two recency lists keep the order: ordinary topics, and
+//! topics a view needs (a retained value, the selected topic), which go last.
 
 use ahash::AHashMap;
 
+use super::history::History;
+use super::memory::allocation;
 use super::message::{StoredMessage, TopicId};
 
-/// The index of a node in the tree.
+/// The index of a node in the tree. A removed node's index is reused.
 pub type NodeId = u32;
+
+/// No node (the end of a recency list).
+const NIL: NodeId = NodeId::MAX;
+
+/// At most this many removed node ids wait for the window to see them.
+const REMOVED_KEPT: usize = 65_536;
+
+/// Where a topic's last message is held.
+#[derive(Debug, Default)]
+enum LastValue {
+    /// No message (an inner level, or a deleted retained message).
+    #[default]
+    None,
+    /// Still in the history, under this sequence number.
+    InHistory(u64),
+    /// Gone from the history; the node keeps it.
+    Own(Box<StoredMessage>),
+}
+
+/// The recency list a topic is on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum List {
+    /// Ordinary topics: forgotten first.
+    Ordinary = 0,
+    /// Topics a view needs: forgotten only when nothing else is left.
+    Kept = 1,
+}
 
 /// One level of the topic hierarchy.
 #[derive(Debug)]
@@ -15,17 +49,24 @@ pub struct Node {
     pub name: Box<str>,
     /// The parent (`None` for the hidden root).
     pub parent: Option<NodeId>,
-    /// Children, in the order they appeared.
+    /// Children, in no particular order (a removal moves the last one into
+    /// the gap); the window sorts them.
     pub children: Vec<NodeId>,
     child_index: Option<Box<AHashMap<Box<str>, NodeId>>>,
+    /// This node's place in its parent's `children`.
+    place: u32,
     /// Messages on exactly this topic.
     pub messages: u64,
     /// Messages on this topic and every topic below it.
     pub subtree_messages: u64,
-    /// The last message on exactly this topic.
-    pub last: Option<StoredMessage>,
+    last: LastValue,
     /// Whether the last message was retained.
     pub retained: bool,
+    pinned: bool,
+    live: bool,
+    list: Option<List>,
+    prev: NodeId,
+    next: NodeId,
     /// When the last message arrived (microseconds since the epoch), for the highlight.
     pub changed_at_micros: u64,
     /// How deep it is (0 for a first-level topic; at most `u16::MAX`).
@@ -39,16 +80,31 @@ const INDEX_FROM: usize = 8;
 #[derive(Debug)]
 pub struct TopicTree {
     nodes: Vec<Node>,
+    free: Vec<NodeId>,
     by_topic: AHashMap<Box<str>, NodeId>,
     structure_generation: u64,
+    heads: [NodeId; 2],
+    tails: [NodeId; 2],
+    /// Heap bytes held beyond the node slots and the topic map's table.
+    heap_bytes: usize,
+    removed: Vec<NodeId>,
+    removed_overflow: bool,
+    pinned: Option<NodeId>,
 }
 
 impl Default for TopicTree {
     fn default() -> Self {
         TopicTree {
             nodes: vec![Node::new("".into(), None, 0)],
+            free: Vec::new(),
             by_topic: AHashMap::new(),
             structure_generation: 0,
+            heads: [NIL; 2],
+            tails: [NIL; 2],
+            heap_bytes: 0,
+            removed: Vec::new(),
+            removed_overflow: false,
+            pinned: None,
         }
     }
 }
@@ -60,10 +116,16 @@ impl Node {
             parent,
             children: Vec::new(),
             child_index: None,
+            place: 0,
             messages: 0,
             subtree_messages: 0,
-            last: None,
+            last: LastValue::None,
             retained: false,
+            pinned: false,
+            live: true,
+            list: None,
+            prev: NIL,
+            next: NIL,
             changed_at_micros: 0,
             depth,
         }
@@ -73,6 +135,34 @@ impl Node {
     pub fn is_topic(&self) -> bool {
         self.messages > 0
     }
+
+    /// The sequence number of the last message on exactly this topic.
+    pub fn last_seq(&self) -> Option<u64> {
+        match &self.last {
+            LastValue::None => None,
+            LastValue::InHistory(seq) => Some(*seq),
+            LastValue::Own(message) => Some(message.seq),
+        }
+    }
+
+    /// Heap bytes of its name, child list and child index.
+    fn heap_bytes(&self) -> usize {
+        allocation(self.name.len())
+            + allocation(self.children.capacity() * 4)
+            + self.child_index.as_deref().map_or(0, index_bytes)
+    }
+}
+
+/// Heap bytes of a child index: its box, its table and its keys.
+fn index_bytes(index: &AHashMap<Box<str>, NodeId>) -> usize {
+    allocation(std::mem::size_of::<AHashMap<Box<str>, NodeId>>())
+        + allocation(index.capacity() * (std::mem::size_of::<(Box<str>, NodeId)>() + 1))
+        + index.keys().map(|k| allocation(k.len())).sum::<usize>()
+}
+
+/// What a last value held by a node costs.
+fn own_bytes(message: &StoredMessage) -> usize {
+    allocation(std::mem::size_of::<StoredMessage>()) + message.heap_bytes()
 }
 
 impl TopicTree {
@@ -84,6 +174,11 @@ impl TopicTree {
         &self.nodes[id as usize]
     }
 
+    /// Whether `id` names a node (not a removed one).
+    pub fn is_live(&self, id: NodeId) -> bool {
+        self.nodes.get(id as usize).is_some_and(|n| n.live)
+    }
+
     /// How many topics (nodes with messages of their own) there are.
     pub fn topic_count(&self) -> usize {
         self.by_topic.len()
@@ -91,10 +186,10 @@ impl TopicTree {
 
     /// How many nodes there are (without the root).
     pub fn node_count(&self) -> usize {
-        self.nodes.len() - 1
+        self.nodes.len() - 1 - self.free.len()
     }
 
-    /// Changes whenever a node is added (the window re-lays out the rows).
+    /// Changes whenever a node is added or removed (the window re-lays out the rows).
     pub fn structure_generation(&self) -> u64 {
         self.structure_generation
     }
@@ -120,6 +215,20 @@ impl TopicTree {
         levels.join("/")
     }
 
+    /// The last message on exactly this topic: from `history` while it is
+    /// there, else the node's own copy.
+    pub fn last_message<'a>(
+        &'a self,
+        id: NodeId,
+        history: &'a History,
+    ) -> Option<&'a StoredMessage> {
+        match &self.nodes.get(id as usize)?.last {
+            LastValue::None => None,
+            LastValue::InHistory(seq) => history.get(*seq),
+            LastValue::Own(message) => Some(message),
+        }
+    }
+
     /// The node for `topic`, created (with its ancestors) if new. This is the
     /// id stored in messages.
     pub fn intern(&mut self, topic: &str) -> TopicId {
@@ -130,6 +239,7 @@ impl TopicTree {
         for level in topic.split('/') {
             current = self.child(current, level);
         }
+        self.heap_bytes += allocation(topic.len());
         self.by_topic.insert(topic.into(), current);
         current
     }
@@ -147,7 +257,6 @@ impl TopicTree {
         if let Some(id) = found {
             return id;
         }
-        let id = self.nodes.len() as NodeId;
         // A topic name has at most 65 536 levels (65 535 bytes of '/'), so
         // the depth fits; saturate for longer strings rather than wrap.
         let depth = if parent == Self::ROOT {
@@ -155,9 +264,22 @@ impl TopicTree {
         } else {
             self.nodes[parent as usize].depth.saturating_add(1)
         };
-        self.nodes.push(Node::new(name.into(), Some(parent), depth));
+        let mut node = Node::new(name.into(), Some(parent), depth);
+        node.place = self.nodes[parent as usize].children.len() as u32;
+        self.heap_bytes += node.heap_bytes();
+        let id = match self.free.pop() {
+            Some(id) => {
+                self.nodes[id as usize] = node;
+                id
+            }
+            None => {
+                self.nodes.push(node);
+                (self.nodes.len() - 1) as NodeId
+            }
+        };
         self.structure_generation += 1;
         let parent_node = &mut self.nodes[parent as usize];
+        let before = parent_node.heap_bytes();
         parent_node.children.push(id);
         if let Some(index) = &mut parent_node.child_index {
             index.insert(name.into(), id);
@@ -169,52 +291,233 @@ impl TopicTree {
                 .collect();
             self.nodes[parent as usize].child_index = Some(Box::new(index));
         }
+        let after = self.nodes[parent as usize].heap_bytes();
+        self.heap_bytes = self.heap_bytes + after - before;
         id
     }
 
-    /// Record `message` as the last one of its topic and count it up the tree.
+    /// Record `message` (now the newest in the history) as the last one of
+    /// its topic and count it up the tree.
     pub fn record(&mut self, message: &StoredMessage) {
         let id = message.topic;
         let node = &mut self.nodes[id as usize];
         node.messages += 1;
         node.retained = message.retain;
         node.changed_at_micros = message.received_at_micros;
-        node.last = Some(message.clone());
+        let old = std::mem::replace(&mut node.last, LastValue::InHistory(message.seq));
+        if let LastValue::Own(old) = old {
+            self.heap_bytes -= own_bytes(&old);
+        }
         let mut current = Some(id);
         while let Some(node_id) = current {
             let node = &mut self.nodes[node_id as usize];
             node.subtree_messages += 1;
             current = node.parent;
         }
+        self.relist(id);
+    }
+
+    /// `message` has left the history: if it is its topic's last, the node
+    /// keeps it.
+    pub fn message_left_history(&mut self, message: StoredMessage) {
+        let Some(node) = self.nodes.get_mut(message.topic as usize) else {
+            return;
+        };
+        if node.live && matches!(node.last, LastValue::InHistory(seq) if seq == message.seq) {
+            self.heap_bytes += own_bytes(&message);
+            node.last = LastValue::Own(Box::new(message));
+        }
     }
 
     /// Forget the last message of a topic (after its retained message was deleted).
     pub fn clear_last(&mut self, id: NodeId) {
-        if let Some(node) = self.nodes.get_mut(id as usize) {
-            node.last = None;
-            node.retained = false;
+        let Some(node) = self.nodes.get_mut(id as usize) else {
+            return;
+        };
+        if let LastValue::Own(old) = std::mem::take(&mut node.last) {
+            self.heap_bytes -= own_bytes(&old);
+        }
+        node.retained = false;
+        if node.list.is_some() {
+            self.relist(id);
         }
     }
 
-    /// Every node id in creation order (root excluded).
-    pub fn ids(&self) -> impl Iterator<Item = NodeId> {
-        1..self.nodes.len() as NodeId
+    /// Keep `id` (the selected topic) in preference to ordinary topics; the
+    /// one kept before goes back to the ordinary ones.
+    pub fn pin_only(&mut self, id: Option<NodeId>) {
+        let id = id.filter(|&id| id != Self::ROOT && self.is_live(id));
+        if self.pinned == id {
+            return;
+        }
+        if let Some(old) = self.pinned.take() {
+            self.nodes[old as usize].pinned = false;
+            if self.nodes[old as usize].list.is_some() {
+                self.relist(old);
+            }
+        }
+        if let Some(new) = id {
+            self.nodes[new as usize].pinned = true;
+            self.pinned = Some(new);
+            if self.nodes[new as usize].list.is_some() {
+                self.relist(new);
+            }
+        }
     }
 
-    /// Rough memory use of the tree in bytes.
-    pub fn memory_estimate(&self) -> usize {
-        self.nodes
-            .iter()
-            .map(|n| {
-                std::mem::size_of::<Node>()
-                    + n.name.len()
-                    + n.children.capacity() * 4
-                    + n.child_index.as_ref().map_or(0, |i| i.capacity() * 40)
-                    + n.last.as_ref().map_or(0, |m| m.heap_bytes())
-            })
-            .sum::<usize>()
-            + self.by_topic.capacity() * 40
-            + self.by_topic.keys().map(|k| k.len()).sum::<usize>()
+    /// The topic seen least recently, other than `skip`: an ordinary one,
+    /// or (`kept`) one a view needs.
+    pub fn least_recent(&self, kept: bool, skip: Option<NodeId>) -> Option<NodeId> {
+        let mut id = self.heads[if kept { List::Kept } else { List::Ordinary } as usize];
+        if id != NIL && Some(id) == skip {
+            id = self.nodes[id as usize].next;
+        }
+        (id != NIL).then_some(id)
+    }
+
+    /// Remove a topic: its last value and counts go, and so does every level
+    /// left with neither messages nor children. A level with children stays
+    /// as an inner level. The caller makes sure no message of it is in the
+    /// history.
+    pub fn remove_topic(&mut self, id: NodeId) {
+        if id == Self::ROOT || !self.is_live(id) || !self.node(id).is_topic() {
+            return;
+        }
+        let path = self.path(id);
+        if let Some((key, _)) = self.by_topic.remove_entry(path.as_str()) {
+            self.heap_bytes -= allocation(key.len());
+        }
+        self.unlink(id);
+        if self.pinned == Some(id) {
+            self.pinned = None;
+        }
+        let node = &mut self.nodes[id as usize];
+        let messages = std::mem::take(&mut node.messages);
+        node.retained = false;
+        node.pinned = false;
+        if let LastValue::Own(old) = std::mem::take(&mut node.last) {
+            self.heap_bytes -= own_bytes(&old);
+        }
+        let mut current = Some(id);
+        while let Some(node_id) = current {
+            let node = &mut self.nodes[node_id as usize];
+            node.subtree_messages = node.subtree_messages.saturating_sub(messages);
+            current = node.parent;
+        }
+        let mut current = id;
+        while current != Self::ROOT {
+            let node = &self.nodes[current as usize];
+            if !node.children.is_empty() || node.is_topic() {
+                break;
+            }
+            let parent = node.parent.unwrap_or(Self::ROOT);
+            self.detach(current, parent);
+            self.free_slot(current);
+            current = parent;
+        }
+        self.structure_generation += 1;
+    }
+
+    /// Take the ids removed since the last call (for views that hold ids),
+    /// and whether more were removed than could be listed (then every held
+    /// id must be checked).
+    pub fn take_removed(&mut self) -> (Vec<NodeId>, bool) {
+        let overflow = std::mem::take(&mut self.removed_overflow);
+        (std::mem::take(&mut self.removed), overflow)
+    }
+
+    /// Every node id (root excluded).
+    pub fn ids(&self) -> impl Iterator<Item = NodeId> + '_ {
+        (1..self.nodes.len() as NodeId).filter(|&id| self.nodes[id as usize].live)
+    }
+
+    /// The bytes the tree holds: node slots, names, child lists and indexes,
+    /// the topic map with its keys, and the last values it keeps itself.
+    pub fn held_bytes(&self) -> usize {
+        allocation(self.nodes.capacity() * std::mem::size_of::<Node>())
+            + allocation(self.free.capacity() * 4)
+            + allocation(self.removed.capacity() * 4)
+            + allocation(self.by_topic.capacity() * (std::mem::size_of::<(Box<str>, NodeId)>() + 1))
+            + self.heap_bytes
+    }
+
+    /// Take `child` out of `parent`'s children and index.
+    fn detach(&mut self, child: NodeId, parent: NodeId) {
+        let place = self.nodes[child as usize].place as usize;
+        let name = std::mem::take(&mut self.nodes[child as usize].name);
+        let parent_node = &mut self.nodes[parent as usize];
+        let before = parent_node.heap_bytes();
+        if parent_node.children.get(place) == Some(&child) {
+            parent_node.children.swap_remove(place);
+            if let Some(&moved) = parent_node.children.get(place) {
+                self.nodes[moved as usize].place = place as u32;
+            }
+        }
+        let parent_node = &mut self.nodes[parent as usize];
+        if let Some(index) = &mut parent_node.child_index {
+            index.remove(&name);
+        }
+        let after = parent_node.heap_bytes();
+        self.heap_bytes = self.heap_bytes + after - before;
+        self.heap_bytes -= allocation(name.len());
+    }
+
+    /// Free a detached, empty node's slot for reuse.
+    fn free_slot(&mut self, id: NodeId) {
+        let node = std::mem::replace(&mut self.nodes[id as usize], Node::new("".into(), None, 0));
+        // Its name was taken (and its bytes returned) in `detach`.
+        self.heap_bytes -= node.heap_bytes();
+        self.nodes[id as usize].live = false;
+        self.free.push(id);
+        if self.removed.len() < REMOVED_KEPT {
+            self.removed.push(id);
+        } else {
+            self.removed.clear();
+            self.removed_overflow = true;
+        }
+    }
+
+    /// Put a topic at the recent end of the list it belongs on.
+    fn relist(&mut self, id: NodeId) {
+        self.unlink(id);
+        let node = &self.nodes[id as usize];
+        let list = if node.retained || node.pinned {
+            List::Kept
+        } else {
+            List::Ordinary
+        };
+        let tail = self.tails[list as usize];
+        let node = &mut self.nodes[id as usize];
+        node.list = Some(list);
+        node.prev = tail;
+        node.next = NIL;
+        if tail == NIL {
+            self.heads[list as usize] = id;
+        } else {
+            self.nodes[tail as usize].next = id;
+        }
+        self.tails[list as usize] = id;
+    }
+
+    /// Take a topic off its recency list.
+    fn unlink(&mut self, id: NodeId) {
+        let node = &mut self.nodes[id as usize];
+        let Some(list) = node.list.take() else {
+            return;
+        };
+        let (prev, next) = (node.prev, node.next);
+        node.prev = NIL;
+        node.next = NIL;
+        if prev == NIL {
+            self.heads[list as usize] = next;
+        } else {
+            self.nodes[prev as usize].next = next;
+        }
+        if next == NIL {
+            self.tails[list as usize] = prev;
+        } else {
+            self.nodes[next as usize].prev = prev;
+        }
     }
 }
 
@@ -246,7 +549,7 @@ pub(crate) mod tests {
         assert_eq!(tree.node(sensors).subtree_messages, 4);
         let temp = tree.find("sensors/lab1/temp").unwrap();
         assert_eq!(tree.node(temp).messages, 2);
-        assert_eq!(tree.node(temp).last.as_ref().unwrap().payload, "v2");
+        assert_eq!(tree.node(temp).last_seq(), Some(2));
         assert_eq!(tree.path(temp), "sensors/lab1/temp");
         assert_eq!(tree.node(temp).depth, 2);
         assert_eq!(tree.path(tree.find("/leading").unwrap()), "/leading");

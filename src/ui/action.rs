@@ -39,6 +39,13 @@ pub enum Action {
         /// Messages kept per topic.
         per_topic: usize,
     },
+    /// Change the memory budgets.
+    SetMemoryBudgets {
+        /// What each connection may hold, in MiB.
+        connection_mib: usize,
+        /// What all tabs together may hold, in MiB.
+        app_mib: usize,
+    },
     /// Change the theme.
     SetTheme(ThemeChoice),
     /// Change the language (`None`: follow the system).

@@ -76,11 +76,11 @@ impl DetailsView {
                 ui.ctx().copy_text(path.clone());
             }
         });
-        let history: Vec<&StoredMessage> = model.history.of_topic(node_id).collect();
+        let history: Vec<&StoredMessage> = model.topic_history(node_id).collect();
         let shown = self
             .history_selected
             .and_then(|seq| history.iter().copied().find(|m| m.seq == seq))
-            .or(node.last.as_ref());
+            .or(model.last_message(node_id));
         let Some(message) = shown else {
             ui.label(
                 RichText::new(t!(

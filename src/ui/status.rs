@@ -101,8 +101,12 @@ pub struct Stats {
     pub rate: f64,
     /// Messages dropped from history by the bounds.
     pub dropped: u64,
-    /// Estimated memory in bytes.
+    /// Topics the memory budget made the tree forget.
+    pub topics_forgotten: u64,
+    /// Bytes held, over all tabs.
     pub memory: usize,
+    /// The budget those bytes are held against.
+    pub budget: usize,
     /// CPU time of the last frame, in milliseconds.
     pub frame_ms: Option<f32>,
     /// Topics in the active tab.
@@ -112,15 +116,30 @@ pub struct Stats {
 /// The stats line.
 pub fn show_stats(ui: &mut egui::Ui, stats: Stats) {
     ui.horizontal(|ui| {
+        let mut dropped = t!(
+            plural("%{n} dropped from history", stats.dropped),
+            n = stats.dropped
+        )
+        .into_owned();
+        if stats.topics_forgotten > 0 {
+            dropped = format!(
+                "{dropped} · {}",
+                t!(
+                    plural("%{n} topics forgotten", stats.topics_forgotten),
+                    n = stats.topics_forgotten
+                )
+            );
+        }
         let text = format!(
             "{} · {} · {} · {} · {}",
             t!("%{rate} msg/s", rate = format!("{:.0}", stats.rate)),
             t!(plural("%{n} topics", stats.topics as u64), n = stats.topics),
+            dropped,
             t!(
-                plural("%{n} dropped from history", stats.dropped),
-                n = stats.dropped
+                "%{held} of %{budget} held",
+                held = format_bytes(stats.memory),
+                budget = format_bytes(stats.budget)
             ),
-            format_bytes(stats.memory),
             match stats.frame_ms {
                 Some(ms) => t!("frame %{ms} ms", ms = format!("{ms:.1}")).into_owned(),
                 None => t!("frame –").into_owned(),

@@ -78,6 +78,10 @@ pub fn model_notice(notice: &Notice) -> String {
         )
         .into_owned(),
         NoticeKind::RequestFailed(error) => session_error(error),
+        NoticeKind::BudgetTookKeptState => t!(
+            "The memory budget is full: retained values and the selected topic had to be dropped too. Raise the budget in the Messages tab, or subscribe to less."
+        )
+        .into_owned(),
         NoticeKind::SubscriptionRefused {
             filter,
             reason_code,

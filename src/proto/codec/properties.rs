@@ -582,6 +582,26 @@ impl Properties {
             property.write(out);
         }
     }
+
+    /// The same properties with their strings and binary data in one buffer
+    /// of their own, so that keeping them does not keep the packet's read
+    /// buffer alive. (`context` is where they were read; a list that does
+    /// not read back there is cloned as it is.)
+    pub fn detached(&self, context: PropertyContext) -> Properties {
+        let len = self.encoded_len();
+        let mut buffer = bytes::BytesMut::with_capacity(varint::len(len as u32) + len);
+        self.write(&mut buffer, len);
+        let buffer = buffer.freeze();
+        let mut trace = super::NoTrace;
+        let mut reader = Reader::new(&buffer, 0, buffer.len(), &mut trace);
+        match read_properties(&mut reader, context) {
+            Ok(mut properties) => {
+                properties.0.shrink_to_fit();
+                properties
+            }
+            Err(_) => self.clone(),
+        }
+    }
 }
 
 impl From<Vec<Property>> for Properties {

@@ -96,6 +96,22 @@ impl TreeView {
         self.selected = Some(node);
     }
 
+    /// Let go of nodes the tree removed (`overflow`: more than were listed,
+    /// so every held id is checked).
+    pub fn forget(&mut self, removed: &[NodeId], overflow: bool, tree: &TopicTree) {
+        for id in removed {
+            self.expanded.remove(id);
+            if self.selected == Some(*id) {
+                self.selected = None;
+            }
+        }
+        if overflow {
+            self.expanded.retain(|&id| tree.is_live(id));
+            self.selected = self.selected.filter(|&id| tree.is_live(id));
+        }
+        self.expansion_generation += 1;
+    }
+
     /// The number of rows currently shown (for tests and the stats line).
     pub fn row_count(&self) -> usize {
         self.rows.len()

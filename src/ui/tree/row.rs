@@ -74,7 +74,8 @@ pub(super) fn draw(ui: &mut egui::Ui, look: &RowLook, id: NodeId, depth: u16) ->
             Color32::from_rgb(color[0], color[1], color[2]),
         );
     }
-    value_and_count(ui, &painter, node, rect, name_rect.right() + 8.0);
+    let last = look.model.last_message(id);
+    value_and_count(ui, &painter, node, last, rect, name_rect.right() + 8.0);
     Drawn {
         fading,
         ..clicks(&response, look, node, rect, indent)
@@ -145,6 +146,7 @@ fn value_and_count(
     ui: &egui::Ui,
     painter: &egui::Painter,
     node: &Node,
+    last: Option<&crate::model::StoredMessage>,
     rect: egui::Rect,
     mut x: f32,
 ) {
@@ -157,7 +159,7 @@ fn value_and_count(
         egui::FontId::monospace(12.0),
         weak,
     );
-    let Some(last) = &node.last else {
+    let Some(last) = last else {
         return;
     };
     if node.retained {
