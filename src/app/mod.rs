@@ -6,6 +6,7 @@
 //! is the worker's job (`worker.rs`).
 
 mod actions;
+mod frame_log;
 pub mod instance;
 #[cfg(feature = "builtin-broker")]
 pub mod lab;
@@ -66,6 +67,8 @@ pub struct MqscopeApp {
     instance: Option<instance::InstanceListener>,
     /// The window title last set.
     title: String,
+    /// Frame figures for benchmarks (`MQSCOPE_FRAME_LOG`).
+    frame_log: Option<frame_log::FrameLog>,
 }
 
 impl MqscopeApp {
@@ -168,6 +171,7 @@ impl MqscopeApp {
             notices,
             repaint,
             frame_ms: None,
+            frame_log: frame_log::FrameLog::from_env(),
             next_tab_id: 1,
             theme_applied: None,
             first_run,
@@ -312,6 +316,15 @@ impl eframe::App for MqscopeApp {
 
     fn ui(&mut self, ui: &mut egui::Ui, frame: &mut eframe::Frame) {
         self.frame_ms = frame.info().cpu_usage.map(|s| s * 1000.0);
+        if let Some(log) = &mut self.frame_log {
+            let tabs = &self.tabs;
+            log.frame(self.frame_ms, || frame_log::Held {
+                bytes: tabs.iter().map(|t| t.model.held_bytes()).sum(),
+                topics: tabs.iter().map(|t| t.model.tree.topic_count()).sum(),
+                messages: tabs.iter().map(|t| t.model.received()).sum(),
+                topics_forgotten: tabs.iter().map(|t| t.model.evicted().topics).sum(),
+            });
+        }
         let actions = self.layout(ui);
         for action in actions {
             self.handle(action);

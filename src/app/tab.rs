@@ -3,6 +3,10 @@
 
 use std::time::{Duration, Instant, SystemTime};
 
+/// At most this many things are dropped per frame to get back within the
+/// memory budget (about a millisecond's work).
+const TRIM_PER_FRAME: usize = 4096;
+
 /// How many events are taken in between two looks at the clock.
 const DRAIN_CHECK_EVERY: usize = 256;
 
@@ -105,8 +109,9 @@ impl Tab {
     /// go of the topics the budget removed. Called every frame.
     pub fn keep_within(&mut self, budget: usize) {
         if self.model.budget() != budget {
-            self.model.set_budget(budget);
+            self.model.set_budget_later(budget);
         }
+        self.model.trim(TRIM_PER_FRAME);
         let (removed, overflow) = self.model.tree.take_removed();
         if !removed.is_empty() || overflow {
             self.tree.forget(&removed, overflow, &self.model.tree);

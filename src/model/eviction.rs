@@ -11,6 +11,11 @@
 
 use super::memory::{self, Evicted};
 
+/// At most this many things are dropped per message taken in: more than
+/// enough to keep up (a message adds at most one topic), few enough that no
+/// message costs a pause.
+pub(super) const EVICTIONS_PER_MESSAGE: usize = 64;
+
 /// The history gives way first until it holds this fraction of the budget
 /// or less; below that, topics not seen for the longest time go first.
 const HISTORY_SHARE: usize = 4;
@@ -25,7 +30,30 @@ impl ConnectionModel {
     /// Change the budget, dropping at once what no longer fits.
     pub fn set_budget(&mut self, bytes: usize) {
         self.budget = bytes;
-        self.enforce_budget();
+        self.trim(usize::MAX);
+    }
+
+    /// Change the budget; what no longer fits goes a little at a time, with
+    /// [`ConnectionModel::trim`] (the window calls it every frame).
+    pub fn set_budget_later(&mut self, bytes: usize) {
+        self.budget = bytes;
+    }
+
+    /// Drop at most `steps` things, oldest first, while over the budget;
+    /// true once within it. Bounded, so that a table that grew at once (a
+    /// topic map that doubled, a budget lowered by a person) is caught up
+    /// over several messages or frames instead of in one long pause.
+    pub fn trim(&mut self, steps: usize) -> bool {
+        let newest = self.next_seq.checked_sub(1);
+        for _ in 0..steps {
+            if self.held_bytes() <= self.budget {
+                return true;
+            }
+            if !self.evict_one(newest) {
+                return false;
+            }
+        }
+        self.held_bytes() <= self.budget
     }
 
     /// Change the history's count bounds, dropping at once what no longer fits.
@@ -78,15 +106,6 @@ impl ConnectionModel {
         while self.history.over_count() {
             self.drop_oldest_message();
         }
-    }
-
-    /// Drop what the budget cannot hold, oldest first.
-    pub(super) fn enforce_budget(&mut self) {
-        if self.held_bytes() <= self.budget {
-            return;
-        }
-        let newest = self.next_seq.checked_sub(1);
-        while self.held_bytes() > self.budget && self.evict_one(newest) {}
     }
 
     /// Drop one thing, oldest first (see the module's order); false when
@@ -190,8 +209,10 @@ mod tests {
                 b"{\"on\":true}",
                 false,
             );
+            // A table that doubles is caught up over the next messages.
+            let slack = (2 << 20) / 8;
             assert!(
-                model.held_bytes() <= 2 << 20,
+                model.held_bytes() <= (2 << 20) + slack,
                 "message {i}: {}",
                 model.held_bytes()
             );
@@ -252,6 +273,7 @@ mod tests {
                 .iter()
                 .any(|n| n.kind == NoticeKind::BudgetTookKeptState)
         );
+        assert_eq!(model.tree.heap_bytes, model.tree.recounted_heap_bytes());
         let busy = model.tree.find("busy").expect("the newest is always kept");
         assert_eq!(model.topic_history(busy).count(), 1);
     }

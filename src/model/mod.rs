@@ -1,6 +1,7 @@
 //! What the window shows about each connection, fed by network events. No
 //! egui here: the model can be driven and measured without a window.
 
+mod chunked;
 mod eviction;
 pub mod history;
 pub mod memory;
@@ -251,6 +252,11 @@ impl ConnectionModel {
         tag
     }
 
+    /// How many messages arrived since the tab was opened.
+    pub fn received(&self) -> u64 {
+        self.next_seq
+    }
+
     /// Whether this connection was up at some point since it was started.
     pub fn ever_connected(&self) -> bool {
         self.ever_connected
@@ -292,7 +298,7 @@ impl ConnectionModel {
         self.tree.record(&message);
         self.history.push(message);
         self.drop_over_count();
-        self.enforce_budget();
+        self.trim(eviction::EVICTIONS_PER_MESSAGE);
         self.rate.add(now, 1);
     }
 

@@ -6,8 +6,9 @@
 //! created again. Two recency lists keep the order: ordinary topics, and
 //! topics a view needs (a retained value, the selected topic), which go last.
 
-use ahash::AHashMap;
+use hashbrown::HashTable;
 
+use super::chunked::Chunked;
 use super::history::History;
 use super::memory::allocation;
 use super::message::{StoredMessage, TopicId};
@@ -52,7 +53,9 @@ pub struct Node {
     /// Children, in no particular order (a removal moves the last one into
     /// the gap); the window sorts them.
     pub children: Vec<NodeId>,
-    child_index: Option<Box<AHashMap<Box<str>, NodeId>>>,
+    /// The children by name, once there are many (in name order, so the
+    /// window lists a wide level without sorting it).
+    child_index: Option<Box<ChildIndex>>,
     /// This node's place in its parent's `children`.
     place: u32,
     /// Messages on exactly this topic.
@@ -76,17 +79,23 @@ pub struct Node {
 /// Children are looked up in a map once a node has more than this many.
 const INDEX_FROM: usize = 8;
 
+/// A wide level's children by name.
+type ChildIndex = std::collections::BTreeMap<Box<str>, NodeId>;
+
 /// The topic tree of one connection.
 #[derive(Debug)]
 pub struct TopicTree {
-    nodes: Vec<Node>,
+    nodes: Chunked<Node>,
     free: Vec<NodeId>,
-    by_topic: AHashMap<Box<str>, NodeId>,
+    /// Each topic's node by the hash of its full name (the name itself is
+    /// the path of levels; a growing table moves hashes, not strings).
+    by_topic: HashTable<(u64, NodeId)>,
+    hasher: ahash::RandomState,
     structure_generation: u64,
     heads: [NodeId; 2],
     tails: [NodeId; 2],
     /// Heap bytes held beyond the node slots and the topic map's table.
-    heap_bytes: usize,
+    pub(super) heap_bytes: usize,
     removed: Vec<NodeId>,
     removed_overflow: bool,
     pinned: Option<NodeId>,
@@ -95,9 +104,14 @@ pub struct TopicTree {
 impl Default for TopicTree {
     fn default() -> Self {
         TopicTree {
-            nodes: vec![Node::new("".into(), None, 0)],
+            nodes: {
+                let mut nodes = Chunked::default();
+                nodes.push(Node::new("".into(), None, 0));
+                nodes
+            },
             free: Vec::new(),
-            by_topic: AHashMap::new(),
+            by_topic: HashTable::new(),
+            hasher: ahash::RandomState::new(),
             structure_generation: 0,
             heads: [NIL; 2],
             tails: [NIL; 2],
@@ -153,11 +167,10 @@ impl Node {
     }
 }
 
-/// Heap bytes of a child index: its box, its table and its keys.
-fn index_bytes(index: &AHashMap<Box<str>, NodeId>) -> usize {
-    allocation(std::mem::size_of::<AHashMap<Box<str>, NodeId>>())
-        + allocation(index.capacity() * (std::mem::size_of::<(Box<str>, NodeId)>() + 1))
-        + index.keys().map(|k| allocation(k.len())).sum::<usize>()
+/// Heap bytes of a child index: its box and its B-tree nodes, about 32
+/// bytes an entry (its keys are counted as they are added and removed).
+fn index_bytes(index: &ChildIndex) -> usize {
+    allocation(std::mem::size_of::<ChildIndex>()) + 64 + index.len() * 32
 }
 
 /// What a last value held by a node costs.
@@ -196,7 +209,49 @@ impl TopicTree {
 
     /// The node of a full topic name, if a message arrived on it.
     pub fn find(&self, topic: &str) -> Option<NodeId> {
-        self.by_topic.get(topic).copied()
+        self.find_hashed(self.hasher.hash_one(topic), topic)
+    }
+
+    fn find_hashed(&self, hash: u64, topic: &str) -> Option<NodeId> {
+        self.by_topic
+            .find(hash, |&(h, id)| h == hash && self.path_is(id, topic))
+            .map(|&(_, id)| id)
+    }
+
+    /// Whether `id`'s full name is `topic`, level by level from the end.
+    fn path_is(&self, id: NodeId, topic: &str) -> bool {
+        let mut current = id;
+        for level in topic.rsplit('/') {
+            if current == Self::ROOT {
+                return false;
+            }
+            let node = &self.nodes[current as usize];
+            if &*node.name != level {
+                return false;
+            }
+            current = node.parent.unwrap_or(Self::ROOT);
+        }
+        current == Self::ROOT
+    }
+
+    /// A wide level's children in name order, after the one named `after`
+    /// if given (`None` for a level with few children: sort those).
+    pub fn children_by_name<'a>(
+        &'a self,
+        id: NodeId,
+        after: Option<&str>,
+    ) -> Option<impl Iterator<Item = (&'a str, NodeId)> + 'a> {
+        use std::ops::Bound;
+        let index = self.nodes.get(id as usize)?.child_index.as_deref()?;
+        let from = match after {
+            Some(name) => Bound::Excluded(name),
+            None => Bound::Unbounded,
+        };
+        Some(
+            index
+                .range::<str, _>((from, Bound::Unbounded))
+                .map(|(name, id)| (&**name, *id)),
+        )
     }
 
     /// The full topic name of a node.
@@ -232,15 +287,16 @@ impl TopicTree {
     /// The node for `topic`, created (with its ancestors) if new. This is the
     /// id stored in messages.
     pub fn intern(&mut self, topic: &str) -> TopicId {
-        if let Some(&id) = self.by_topic.get(topic) {
+        let hash = self.hasher.hash_one(topic);
+        if let Some(id) = self.find_hashed(hash, topic) {
             return id;
         }
         let mut current = Self::ROOT;
         for level in topic.split('/') {
             current = self.child(current, level);
         }
-        self.heap_bytes += allocation(topic.len());
-        self.by_topic.insert(topic.into(), current);
+        self.by_topic
+            .insert_unique(hash, (hash, current), |&(h, _)| h);
         current
     }
 
@@ -283,12 +339,14 @@ impl TopicTree {
         parent_node.children.push(id);
         if let Some(index) = &mut parent_node.child_index {
             index.insert(name.into(), id);
+            self.heap_bytes += allocation(name.len());
         } else if parent_node.children.len() > INDEX_FROM {
             let children = parent_node.children.clone();
-            let index: AHashMap<Box<str>, NodeId> = children
+            let index: ChildIndex = children
                 .into_iter()
                 .map(|c| (self.nodes[c as usize].name.clone(), c))
                 .collect();
+            self.heap_bytes += index.keys().map(|k| allocation(k.len())).sum::<usize>();
             self.nodes[parent as usize].child_index = Some(Box::new(index));
         }
         let after = self.nodes[parent as usize].heap_bytes();
@@ -383,9 +441,12 @@ impl TopicTree {
         if id == Self::ROOT || !self.is_live(id) || !self.node(id).is_topic() {
             return;
         }
-        let path = self.path(id);
-        if let Some((key, _)) = self.by_topic.remove_entry(path.as_str()) {
-            self.heap_bytes -= allocation(key.len());
+        let hash = self.hasher.hash_one(self.path(id).as_str());
+        if let Ok(entry) = self
+            .by_topic
+            .find_entry(hash, |&(h, e)| h == hash && e == id)
+        {
+            entry.remove();
         }
         self.unlink(id);
         if self.pinned == Some(id) {
@@ -434,11 +495,33 @@ impl TopicTree {
     /// The bytes the tree holds: node slots, names, child lists and indexes,
     /// the topic map with its keys, and the last values it keeps itself.
     pub fn held_bytes(&self) -> usize {
-        allocation(self.nodes.capacity() * std::mem::size_of::<Node>())
+        self.nodes.held_bytes()
             + allocation(self.free.capacity() * 4)
             + allocation(self.removed.capacity() * 4)
-            + allocation(self.by_topic.capacity() * (std::mem::size_of::<(Box<str>, NodeId)>() + 1))
+            + allocation(self.by_topic.capacity() * (std::mem::size_of::<(u64, NodeId)>() + 1))
             + self.heap_bytes
+    }
+
+    /// The heap bytes counted from scratch, to check the running count.
+    #[cfg(test)]
+    pub(crate) fn recounted_heap_bytes(&self) -> usize {
+        let nodes: usize = self
+            .nodes
+            .iter()
+            .filter(|n| n.live)
+            .map(|n| {
+                n.heap_bytes()
+                    + n.child_index.as_deref().map_or(0, |index| {
+                        index.keys().map(|k| allocation(k.len())).sum::<usize>()
+                    })
+                    + match &n.last {
+                        LastValue::Own(message) => own_bytes(message),
+                        _ => 0,
+                    }
+            })
+            .sum();
+        let root_name = allocation(0);
+        nodes - root_name
     }
 
     /// Take `child` out of `parent`'s children and index.
@@ -454,8 +537,10 @@ impl TopicTree {
             }
         }
         let parent_node = &mut self.nodes[parent as usize];
-        if let Some(index) = &mut parent_node.child_index {
-            index.remove(&name);
+        if let Some(index) = &mut parent_node.child_index
+            && let Some((key, _)) = index.remove_entry(&name)
+        {
+            self.heap_bytes -= allocation(key.len());
         }
         let after = parent_node.heap_bytes();
         self.heap_bytes = self.heap_bytes + after - before;
@@ -555,6 +640,23 @@ pub(crate) mod tests {
         assert_eq!(tree.path(tree.find("/leading").unwrap()), "/leading");
         assert_eq!(tree.topic_count(), 4);
         assert_eq!(tree.node(TopicTree::ROOT).subtree_messages, 5);
+    }
+
+    #[test]
+    fn a_topic_is_found_by_its_whole_name_only() {
+        let mut tree = TopicTree::default();
+        message(&mut tree, "a/b", 1);
+        message(&mut tree, "b", 2);
+        message(&mut tree, "", 3);
+        message(&mut tree, "x//y", 4);
+        assert_eq!(tree.path(tree.find("a/b").unwrap()), "a/b");
+        assert_eq!(tree.path(tree.find("b").unwrap()), "b");
+        assert_eq!(tree.path(tree.find("").unwrap()), "");
+        assert_eq!(tree.path(tree.find("x//y").unwrap()), "x//y");
+        for absent in ["a", "a/b/c", "/b", "z/a/b", "x/y", "x/"] {
+            assert_eq!(tree.find(absent), None, "{absent:?}");
+        }
+        assert_ne!(tree.find("a/b"), tree.find("b"));
     }
 
     #[test]

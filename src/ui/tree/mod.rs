@@ -1,7 +1,7 @@
 //! The topic tree: the topic hierarchy, live. Only the rows on screen are
 //! laid out, so it stays smooth with 100 000 topics.
 
-use std::collections::HashSet;
+use ahash::AHashSet as HashSet;
 use std::time::{Duration, Instant};
 
 use egui::RichText;
@@ -13,6 +13,14 @@ use crate::model::message::micros_since_epoch;
 use crate::model::{ConnectionModel, NodeId, TopicTree};
 
 mod row;
+mod rows;
+
+/// What a set of rows was built for: the tree's structure, the filter, the
+/// sort and the expansion.
+type BuildKey = (u64, String, TreeSort, u64);
+
+/// How much of a frame the row layout may take.
+const REBUILD_SLICE: Duration = Duration::from_millis(4);
 
 /// How the children of a node are ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -29,7 +37,13 @@ pub enum TreeSort {
 struct Row {
     node: NodeId,
     depth: u16,
+    /// Not a node but "… and N more" under `node` (0: an ordinary row).
+    more: u32,
 }
+
+/// A level shows at most this many children when sorted by messages or
+/// recency (name order comes from the tree's index and shows them all).
+const WIDE_LEVEL: usize = 10_000;
 
 /// The state of the tree view.
 pub struct TreeView {
@@ -43,7 +57,8 @@ pub struct TreeView {
     pub focus_filter: bool,
     expanded: HashSet<NodeId>,
     rows: Vec<Row>,
-    built_for: Option<(u64, String, TreeSort, u64)>,
+    built_for: Option<BuildKey>,
+    pending: Option<rows::Build>,
     built_at: Option<Instant>,
     expansion_generation: u64,
     opened_lone_root: bool,
@@ -59,6 +74,7 @@ impl Default for TreeView {
             expanded: HashSet::new(),
             rows: Vec::new(),
             built_for: None,
+            pending: None,
             built_at: None,
             expansion_generation: 0,
             opened_lone_root: false,
@@ -99,6 +115,7 @@ impl TreeView {
     /// Let go of nodes the tree removed (`overflow`: more than were listed,
     /// so every held id is checked).
     pub fn forget(&mut self, removed: &[NodeId], overflow: bool, tree: &TopicTree) {
+        let before = self.expanded.len();
         for id in removed {
             self.expanded.remove(id);
             if self.selected == Some(*id) {
@@ -109,7 +126,11 @@ impl TreeView {
             self.expanded.retain(|&id| tree.is_live(id));
             self.selected = self.selected.filter(|&id| tree.is_live(id));
         }
-        self.expansion_generation += 1;
+        // The rows change with the structure anyway; only a closed node
+        // makes this a new view.
+        if self.expanded.len() != before {
+            self.expansion_generation += 1;
+        }
     }
 
     /// The number of rows currently shown (for tests and the stats line).
@@ -117,43 +138,66 @@ impl TreeView {
         self.rows.len()
     }
 
-    fn rebuild_if_needed(&mut self, tree: &TopicTree, now: Instant) {
+    /// Bring the rows up to date, spending at most about `budget` on it in
+    /// this frame: a large tree is laid out over several frames, and the
+    /// rows shown meanwhile are the last complete ones.
+    fn rebuild_within(&mut self, tree: &TopicTree, now: Instant, budget: Duration) {
         let key = (
             tree.structure_generation(),
             self.filter.clone(),
             self.sort,
             self.expansion_generation,
         );
-        let stale = self.built_for.as_ref() != Some(&key);
+        let same_view = |(_, f, s, e): &BuildKey| *f == key.1 && *s == key.2 && *e == key.3;
+        let in_progress = self.pending.take().filter(|build| same_view(&build.key));
+        let mut build = match in_progress {
+            Some(build) => build,
+            None => {
+                if !self.wants_rebuild(&key, now) {
+                    return;
+                }
+                self.open_a_lone_root(tree);
+                if !self.filter.is_empty() {
+                    self.rows.clear();
+                    let visible = matching_nodes(tree, &self.filter.to_lowercase());
+                    self.push_filtered(tree, &visible);
+                    self.built_for = Some(key);
+                    self.built_at = Some(now);
+                    return;
+                }
+                rows::Build::new(key.clone())
+            }
+        };
+        if build.run(tree, self, budget) {
+            self.rows = build.into_rows();
+            self.built_for = Some(key);
+            self.built_at = Some(now);
+        } else {
+            self.pending = Some(build);
+        }
+    }
+
+    /// Whether the rows built for `key` are out of date: the view changed,
+    /// or the structure did (at most every [`REBUILD_EVERY`] during a flood),
+    /// or a sort by activity is half a second old.
+    fn wants_rebuild(&self, key: &BuildKey, now: Instant) -> bool {
+        let stale = self.built_for.as_ref() != Some(key);
         let periodic = self.sort != TreeSort::Name
             && self
                 .built_at
                 .is_none_or(|at| now.duration_since(at) >= Duration::from_millis(500));
         if !stale && !periodic {
-            return;
+            return false;
         }
         let only_structure_changed = self
             .built_for
             .as_ref()
             .is_some_and(|(_, f, s, e)| *f == key.1 && *s == key.2 && *e == key.3);
-        if only_structure_changed
+        !(only_structure_changed
             && !periodic
             && self
                 .built_at
-                .is_some_and(|at| now.duration_since(at) < REBUILD_EVERY)
-        {
-            return;
-        }
-        self.open_a_lone_root(tree);
-        self.rows.clear();
-        if self.filter.is_empty() {
-            self.push_children(tree);
-        } else {
-            let visible = matching_nodes(tree, &self.filter.to_lowercase());
-            self.push_filtered(tree, &visible);
-        }
-        self.built_for = Some(key);
-        self.built_at = Some(now);
+                .is_some_and(|at| now.duration_since(at) < REBUILD_EVERY))
     }
 
     /// The first time the tree has exactly one top level (`lab`, say), open
@@ -170,65 +214,76 @@ impl TreeView {
         }
     }
 
-    fn sorted_children(&self, tree: &TopicTree, node: NodeId) -> Vec<NodeId> {
+    /// The children of `node` in sort order, and how many were left out (a
+    /// wide level sorted by messages or recency shows its first
+    /// [`WIDE_LEVEL`]).
+    fn sorted_children(&self, tree: &TopicTree, node: NodeId) -> (Vec<NodeId>, usize) {
+        if self.sort == TreeSort::Name
+            && let Some(in_order) = tree.children_by_name(node, None)
+        {
+            return (in_order.map(|(_, id)| id).collect(), 0);
+        }
         let mut children = tree.node(node).children.clone();
+        let key = |c: &NodeId| {
+            let n = tree.node(*c);
+            std::cmp::Reverse(match self.sort {
+                TreeSort::Messages => n.subtree_messages,
+                _ => n.changed_at_micros,
+            })
+        };
+        let mut left_out = 0;
+        if self.sort != TreeSort::Name && children.len() > WIDE_LEVEL {
+            children.select_nth_unstable_by_key(WIDE_LEVEL, key);
+            left_out = children.len() - WIDE_LEVEL;
+            children.truncate(WIDE_LEVEL);
+        }
         match self.sort {
             TreeSort::Name => children.sort_by(|a, b| tree.node(*a).name.cmp(&tree.node(*b).name)),
-            TreeSort::Messages => {
-                children.sort_by_key(|c| std::cmp::Reverse(tree.node(*c).subtree_messages))
-            }
-            TreeSort::Recent => {
-                children.sort_by_key(|c| std::cmp::Reverse(tree.node(*c).changed_at_micros))
-            }
+            TreeSort::Messages | TreeSort::Recent => children.sort_by_key(key),
         }
-        children
-    }
-
-    /// The rows of the expanded nodes, depth first, each node's children in
-    /// sort order. An explicit stack, not recursion: a topic can have 65 536
-    /// levels.
-    fn push_children(&mut self, tree: &TopicTree) {
-        let mut stack = Vec::new();
-        self.stack_children(tree, TopicTree::ROOT, 0, &mut stack, |_| true);
-        while let Some(row) = stack.pop() {
-            self.rows.push(row);
-            if self.expanded.contains(&row.node) {
-                let depth = row.depth.saturating_add(1);
-                self.stack_children(tree, row.node, depth, &mut stack, |_| true);
-            }
-        }
+        (children, left_out)
     }
 
     /// The rows of the `visible` nodes, all of them open, in the same order.
     fn push_filtered(&mut self, tree: &TopicTree, visible: &HashSet<NodeId>) {
         let mut stack = Vec::new();
         let shown = |id: &NodeId| visible.contains(id);
-        self.stack_children(tree, TopicTree::ROOT, 0, &mut stack, shown);
+        stack.extend(self.stacked_children(tree, TopicTree::ROOT, 0, shown));
         while let Some(row) = stack.pop() {
             self.rows.push(row);
+            if row.more > 0 {
+                continue;
+            }
             let depth = row.depth.saturating_add(1);
-            self.stack_children(tree, row.node, depth, &mut stack, shown);
+            stack.extend(self.stacked_children(tree, row.node, depth, shown));
         }
     }
 
-    /// Push the `keep` children of `node` onto `stack` as rows at `depth`,
-    /// last first, so that they pop in sort order.
-    fn stack_children(
+    /// The `keep` children of `node` as rows at `depth`, last first, so that
+    /// pushed on a stack they pop in sort order (and after them, a row for
+    /// the children left out, if any).
+    fn stacked_children(
         &self,
         tree: &TopicTree,
         node: NodeId,
         depth: u16,
-        stack: &mut Vec<Row>,
         keep: impl Fn(&NodeId) -> bool,
-    ) {
-        let children = self.sorted_children(tree, node);
-        stack.extend(
-            children
-                .into_iter()
-                .rev()
-                .filter(keep)
-                .map(|node| Row { node, depth }),
-        );
+    ) -> Vec<Row> {
+        let (children, left_out) = self.sorted_children(tree, node);
+        let mut rows = Vec::with_capacity(children.len() + 1);
+        if left_out > 0 {
+            rows.push(Row {
+                node,
+                depth,
+                more: u32::try_from(left_out).unwrap_or(u32::MAX),
+            });
+        }
+        rows.extend(children.into_iter().rev().filter(keep).map(|node| Row {
+            node,
+            depth,
+            more: 0,
+        }));
+        rows
     }
 
     /// Draw the filter bar and the tree. Returns the node clicked, if any.
@@ -239,7 +294,10 @@ impl TreeView {
         colors: &[(String, [u8; 3])],
     ) -> Option<NodeId> {
         self.filter_bar(ui);
-        self.rebuild_if_needed(&model.tree, Instant::now());
+        self.rebuild_within(&model.tree, Instant::now(), REBUILD_SLICE);
+        if self.pending.is_some() {
+            ui.ctx().request_repaint();
+        }
         if self.rows.is_empty() {
             ui.add_space(12.0);
             let text = if model.tree.node_count() == 0 {
@@ -262,6 +320,10 @@ impl TreeView {
             .auto_shrink([false, false])
             .show_rows(ui, ROW_HEIGHT, self.rows.len(), |ui, range| {
                 for row in &self.rows[range] {
+                    if row.more > 0 {
+                        row::more(ui, row.more, row.depth);
+                        continue;
+                    }
                     let look = RowLook {
                         model,
                         colors,
@@ -405,20 +467,92 @@ mod tests {
     fn rows_follow_expansion_and_filter() {
         let model = model(&["a/b/c", "a/d", "x/y"]);
         let mut view = TreeView::default();
-        view.rebuild_if_needed(&model.tree, Instant::now());
+        view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
         assert_eq!(view.row_count(), 2, "a and x");
         let a = model.tree.node(TopicTree::ROOT).children[0];
         view.toggle(a);
-        view.rebuild_if_needed(&model.tree, Instant::now());
+        view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
         assert_eq!(view.row_count(), 4, "a, b, d, x");
         view.filter = "Y".into();
-        view.rebuild_if_needed(&model.tree, Instant::now());
+        view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
         let names: Vec<&str> = view
             .rows
             .iter()
             .map(|r| &*model.tree.node(r.node).name)
             .collect();
         assert_eq!(names, ["x", "y"]);
+    }
+
+    #[test]
+    fn a_wide_level_lists_every_child_by_name_and_the_busiest_by_messages() {
+        let names: Vec<String> = (0..WIDE_LEVEL + 50)
+            .map(|i| format!("wide/{:05}", (i * 7919) % (WIDE_LEVEL + 50)))
+            .collect();
+        let topics: Vec<&str> = names.iter().map(String::as_str).collect();
+        let model = model(&topics);
+        let mut view = TreeView::default();
+        view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
+        assert_eq!(
+            view.row_count(),
+            1 + WIDE_LEVEL + 50,
+            "the lone root opened"
+        );
+        let shown: Vec<&str> = view.rows[1..]
+            .iter()
+            .map(|r| &*model.tree.node(r.node).name)
+            .collect();
+        let mut sorted = shown.clone();
+        sorted.sort();
+        assert_eq!(shown, sorted, "name order from the index");
+
+        view.sort = TreeSort::Messages;
+        view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
+        assert_eq!(view.row_count(), 1 + WIDE_LEVEL + 1);
+        let last = view.rows.last().unwrap();
+        assert_eq!(last.more, 50, "the row that says how many are left out");
+    }
+
+    #[test]
+    fn a_layout_spread_over_frames_ends_with_the_same_rows() {
+        let names: Vec<String> = (0..9_000).map(|i| format!("w/{i}/x")).collect();
+        let mut topics: Vec<&str> = names.iter().map(String::as_str).collect();
+        topics.push("other/a");
+        let model = model(&topics);
+        let mut whole = TreeView::default();
+        let w = model
+            .tree
+            .find("w/5/x")
+            .and_then(|x| model.tree.node(x).parent);
+        let w = model.tree.node(w.unwrap()).parent.unwrap();
+        whole.toggle(w);
+        whole.toggle(
+            model
+                .tree
+                .node(model.tree.find("w/17/x").unwrap())
+                .parent
+                .unwrap(),
+        );
+        let mut sliced = TreeView {
+            expanded: whole.expanded.clone(),
+            expansion_generation: whole.expansion_generation,
+            ..TreeView::default()
+        };
+        whole.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
+        let mut frames = 0;
+        loop {
+            sliced.rebuild_within(&model.tree, Instant::now(), Duration::ZERO);
+            frames += 1;
+            if sliced.pending.is_none() {
+                break;
+            }
+            assert!(sliced.rows.is_empty(), "nothing half-built is shown");
+        }
+        assert!(frames > 2, "spread over {frames} frames");
+        let rows = |v: &TreeView| -> Vec<(NodeId, u16)> {
+            v.rows.iter().map(|r| (r.node, r.depth)).collect()
+        };
+        assert_eq!(rows(&sliced), rows(&whole));
+        assert_eq!(whole.row_count(), 2 + 9_000 + 1);
     }
 
     /// The rows as the recursive layout before the iterative one made them.
@@ -430,7 +564,7 @@ mod tests {
             depth: u16,
             out: &mut Vec<(NodeId, u16)>,
         ) {
-            for child in view.sorted_children(tree, node) {
+            for child in view.sorted_children(tree, node).0 {
                 out.push((child, depth));
                 if view.expanded.contains(&child) {
                     children(view, tree, child, depth + 1, out);
@@ -445,7 +579,7 @@ mod tests {
             visible: &HashSet<NodeId>,
             out: &mut Vec<(NodeId, u16)>,
         ) {
-            for child in view.sorted_children(tree, node) {
+            for child in view.sorted_children(tree, node).0 {
                 if visible.contains(&child) {
                     out.push((child, depth));
                     filtered(view, tree, child, depth + 1, visible, out);
@@ -514,7 +648,7 @@ mod tests {
                     view.toggle(id);
                 }
             }
-            view.rebuild_if_needed(&model.tree, Instant::now());
+            view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
             let rows: Vec<(NodeId, u16)> = view.rows.iter().map(|r| (r.node, r.depth)).collect();
             prop_assert_eq!(rows, recursive_rows(&view, &model.tree));
         }
@@ -551,7 +685,7 @@ mod tests {
             let model = model(&[topic.as_str(), "b"]);
             let mut view = TreeView::default();
             expand_all(&mut view, &model.tree);
-            view.rebuild_if_needed(&model.tree, Instant::now());
+            view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
             assert_eq!(view.row_count(), 32_768 + 1, "the chain and b");
             let chain = TreeView {
                 rows: view.rows[..32_768].to_vec(),
@@ -561,7 +695,7 @@ mod tests {
             assert_eq!(&*model.tree.node(view.rows[32_768].node).name, "b");
 
             view.filter = "A".into();
-            view.rebuild_if_needed(&model.tree, Instant::now());
+            view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
             assert_one_chain(&view, &model.tree, 32_768);
         });
     }
@@ -575,7 +709,7 @@ mod tests {
                 filter: "needle".into(),
                 ..TreeView::default()
             };
-            view.rebuild_if_needed(&model.tree, Instant::now());
+            view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
             assert_one_chain(&view, &model.tree, 32_001);
             let last = view.rows.last().map(|r| &*model.tree.node(r.node).name);
             assert_eq!(last, Some("needle"));
@@ -590,10 +724,10 @@ mod tests {
             let model = model(&[topic.as_str()]);
             let mut view = TreeView::default();
             expand_all(&mut view, &model.tree);
-            view.rebuild_if_needed(&model.tree, Instant::now());
+            view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
             assert_one_chain(&view, &model.tree, 65_536);
             view.filter = "/".into();
-            view.rebuild_if_needed(&model.tree, Instant::now());
+            view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
             // Every path below the second level contains "/".
             assert_one_chain(&view, &model.tree, 65_536);
         });

@@ -82,6 +82,29 @@ pub(super) fn draw(ui: &mut egui::Ui, look: &RowLook, id: NodeId, depth: u16) ->
     }
 }
 
+/// The row that stands for the children a wide level leaves out.
+pub(super) fn more(ui: &mut egui::Ui, count: u32, depth: u16) {
+    let (rect, _) =
+        ui.allocate_exact_size(egui::vec2(ui.available_width(), ROW_HEIGHT), Sense::hover());
+    let text = rust_i18n::t!(
+        crate::language::plural(
+            "… and %{n} more. Sort by name, or filter, to see them.",
+            u64::from(count)
+        ),
+        n = count
+    );
+    ui.painter_at(rect).text(
+        egui::pos2(
+            rect.left() + 14.0 * f32::from(depth) + 22.0,
+            rect.center().y,
+        ),
+        egui::Align2::LEFT_CENTER,
+        text,
+        egui::FontId::proportional(13.0),
+        ui.visuals().weak_text_color(),
+    );
+}
+
 /// Selected, freshly changed (fading) or hovered. Returns whether it fades.
 fn background(
     ui: &egui::Ui,
