@@ -47,6 +47,7 @@ impl MqscopeApp {
             Action::SaveProfile => self.save_editor_profile(),
             Action::DeleteProfile => self.delete_editor_profile(),
             Action::LoadProfile(id) => self.load_profile(&id),
+            Action::SavePayload(bytes) => self.queue(Job::SavePayload { bytes }),
             Action::PickPayloadFile => {
                 let tab = self.active_tab_id();
                 self.tabs[self.active].publish.picking = true;
@@ -152,6 +153,9 @@ impl MqscopeApp {
                 if let Some(tab) = self.tab_mut(tab) {
                     tab.publish.set_file(file);
                 }
+            }
+            WorkerEvent::PayloadSaved { path, result } => {
+                self.notices.push(AppNotice::PayloadSaved { path, result });
             }
             WorkerEvent::PayloadFileCancelled { tab } => {
                 if let Some(tab) = self.tab_mut(tab) {

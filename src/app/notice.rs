@@ -37,6 +37,13 @@ pub enum AppNotice {
     NetworkThread(std::io::Error),
     /// The background worker is not running, so nothing can be saved.
     WorkerUnavailable,
+    /// A payload was saved to a file, or could not be.
+    PayloadSaved {
+        /// Where.
+        path: std::path::PathBuf,
+        /// Whether it worked (the system's reason if not).
+        result: Result<(), String>,
+    },
     /// The built-in broker could not start.
     #[cfg(feature = "builtin-broker")]
     BuiltinBrokerFailed(crate::broker::BrokerError),

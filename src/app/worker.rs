@@ -54,6 +54,11 @@ pub enum Job {
         /// The profile's id.
         profile_id: String,
     },
+    /// Ask where to save a payload, and write it there.
+    SavePayload {
+        /// The payload.
+        bytes: Bytes,
+    },
     /// Delete a profile's keyring entry (the profile was deleted).
     DeletePassword {
         /// The profile's id.
@@ -124,6 +129,13 @@ pub enum WorkerEvent {
         tab: TabId,
         /// The file.
         file: PickedFile,
+    },
+    /// A payload was written to a file, or why not.
+    PayloadSaved {
+        /// Where.
+        path: std::path::PathBuf,
+        /// Whether it worked (the system's reason if not).
+        result: Result<(), String>,
     },
     /// The file dialog was closed without a choice.
     PayloadFileCancelled {
@@ -248,7 +260,25 @@ fn run(job: Job, secrets: &dyn SecretStore, outlet: &Outlet) {
             outlet.send(WorkerEvent::PasswordDeleted(result));
         }
         Job::PickPayloadFile { tab } => pick_payload_file(tab, outlet.clone()),
+        Job::SavePayload { bytes } => save_payload_file(bytes, outlet.clone()),
     }
+}
+
+/// Ask for a file name in a dialog of its own thread (it may stay open for
+/// minutes) and write the payload there.
+fn save_payload_file(bytes: Bytes, outlet: Outlet) {
+    // Without a thread for the dialog no dialog opens, and nothing is written.
+    let _ = thread::Builder::new()
+        .name("mqscope-file-dialog".to_owned())
+        .spawn(move || {
+            if let Some(path) = rfd::FileDialog::new()
+                .set_file_name("payload.bin")
+                .save_file()
+            {
+                let result = std::fs::write(&path, &bytes).map_err(|e| e.to_string());
+                outlet.send(WorkerEvent::PayloadSaved { path, result });
+            }
+        });
 }
 
 /// A dialog may stay open for minutes: it gets its own thread, so that

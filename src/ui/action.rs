@@ -39,6 +39,8 @@ pub enum Action {
         /// Messages kept per topic.
         per_topic: usize,
     },
+    /// Save a payload to a file the person chooses.
+    SavePayload(bytes::Bytes),
     /// Change the memory budgets.
     SetMemoryBudgets {
         /// What each connection may hold, in MiB.

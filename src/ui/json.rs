@@ -14,19 +14,26 @@ pub fn show(ui: &mut egui::Ui, value: &Value, id: egui::Id) {
     show_value(ui, None, value, id, 0);
 }
 
+/// A container shows at most this many of its items (a 10 MiB document has
+/// hundreds of thousands; a frame draws only these).
+const ITEMS_SHOWN: usize = 200;
+
 fn show_value(ui: &mut egui::Ui, key: Option<&str>, value: &Value, id: egui::Id, depth: usize) {
     let prefix = key.map(|k| format!("{k}: ")).unwrap_or_default();
+    // Open at first near the top, unless a container is large.
+    let open = |len: usize| depth < 2 && len <= ITEMS_SHOWN;
     match value {
         Value::Object(map) => {
             egui::CollapsingHeader::new(
                 RichText::new(format!("{prefix}{{…}} {} keys", map.len())).monospace(),
             )
             .id_salt(id)
-            .default_open(depth < 2)
+            .default_open(depth == 0 || open(map.len()))
             .show(ui, |ui| {
-                for (k, v) in map {
+                for (k, v) in map.iter().take(ITEMS_SHOWN) {
                     show_value(ui, Some(k), v, id.with(k), depth + 1);
                 }
+                more(ui, map.len());
             });
         }
         Value::Array(items) => {
@@ -34,16 +41,34 @@ fn show_value(ui: &mut egui::Ui, key: Option<&str>, value: &Value, id: egui::Id,
                 RichText::new(format!("{prefix}[…] {} items", items.len())).monospace(),
             )
             .id_salt(id)
-            .default_open(depth < 2)
+            .default_open(depth == 0 || open(items.len()))
             .show(ui, |ui| {
-                for (i, v) in items.iter().enumerate() {
+                for (i, v) in items.iter().take(ITEMS_SHOWN).enumerate() {
                     show_value(ui, Some(&i.to_string()), v, id.with(i), depth + 1);
                 }
+                more(ui, items.len());
             });
         }
         leaf => {
             ui.label(RichText::new(format!("{prefix}{leaf}")).monospace());
         }
+    }
+}
+
+/// "… and N more" under a container that shows only its first items.
+fn more(ui: &mut egui::Ui, len: usize) {
+    if len > ITEMS_SHOWN {
+        let hidden = len - ITEMS_SHOWN;
+        ui.label(
+            RichText::new(rust_i18n::t!(
+                crate::language::plural(
+                    "… and %{n} more (the Text viewer or Save to file shows everything).",
+                    hidden as u64
+                ),
+                n = hidden
+            ))
+            .weak(),
+        );
     }
 }
 

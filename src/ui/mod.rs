@@ -40,7 +40,18 @@ pub fn shorten(text: &str, max: usize) -> Cow<'_, str> {
 
 /// A one-line preview of a payload.
 pub fn payload_preview(payload: &[u8], max: usize) -> String {
-    match std::str::from_utf8(payload) {
+    // Only the start is looked at: a preview of a 10 MiB payload must not
+    // read all of it (a character takes at most 4 bytes).
+    let head = &payload[..payload.len().min(max.saturating_add(1).saturating_mul(4))];
+    let text = match std::str::from_utf8(head) {
+        Ok(text) => Ok(text),
+        // Cut inside a character by the end of the head: the rest is text.
+        Err(error) if error.error_len().is_none() && head.len() < payload.len() => {
+            std::str::from_utf8(&head[..error.valid_up_to()])
+        }
+        Err(error) => Err(error),
+    };
+    match text {
         Ok(text) => {
             let line: String = text
                 .chars()
@@ -105,6 +116,15 @@ mod tests {
         assert_eq!(shorten("abc", 3), "abc");
         assert_eq!(payload_preview(b"a\nb", 10), "a b");
         assert_eq!(payload_preview(&[0xFF, 0], 10), "2 bytes (binary)");
+        let long = "ț".repeat(1_000_000);
+        assert_eq!(
+            payload_preview(long.as_bytes(), 3),
+            "țțț…",
+            "only the start is read"
+        );
+        let mut cut = long.into_bytes();
+        cut.pop();
+        assert_eq!(payload_preview(&cut, 2), "țț…");
         assert_eq!(utc_time_of_day(3_723_004_000), "01:02:03.004 UTC");
         let local = local_time_of_day(3_723_004_000);
         assert!(local.ends_with(":03.004") && local.len() == 12, "{local}");

@@ -252,41 +252,47 @@ fn hex_view(
 ) -> Option<usize> {
     let mut now_hovered = None;
     let highlight = ui.visuals().selection.bg_fill;
-    egui::ScrollArea::vertical().id_salt("hex").show(ui, |ui| {
-        for (row, chunk) in bytes.chunks(16).enumerate() {
-            ui.horizontal(|ui| {
-                ui.spacing_mut().item_spacing.x = 4.0;
-                ui.label(
-                    RichText::new(format!("{:04X}", row * 16))
-                        .monospace()
-                        .weak(),
-                );
-                for (column, byte) in chunk.iter().enumerate() {
-                    let offset = row * 16 + column;
-                    let shown = if inspection.is_secret(offset) {
-                        "••".to_owned()
-                    } else {
-                        format!("{byte:02X}")
-                    };
-                    let mut text = RichText::new(shown).monospace();
-                    if highlighted.as_ref().is_some_and(|r| r.contains(&offset)) {
-                        text = text.background_color(highlight).color(Color32::WHITE);
-                    } else if inspection
-                        .error
-                        .as_ref()
-                        .is_some_and(|e| e.offset == offset)
-                    {
-                        text = text.color(ui.visuals().error_fg_color);
+    let row_height = ui.text_style_height(&egui::TextStyle::Monospace);
+    let rows = bytes.len().div_ceil(16);
+    // Only the rows on screen are laid out: a 1 MiB packet has 65 536.
+    egui::ScrollArea::vertical()
+        .id_salt("hex")
+        .show_rows(ui, row_height, rows, |ui, range| {
+            for row in range {
+                let chunk = &bytes[row * 16..(row * 16 + 16).min(bytes.len())];
+                ui.horizontal(|ui| {
+                    ui.spacing_mut().item_spacing.x = 4.0;
+                    ui.label(
+                        RichText::new(format!("{:04X}", row * 16))
+                            .monospace()
+                            .weak(),
+                    );
+                    for (column, byte) in chunk.iter().enumerate() {
+                        let offset = row * 16 + column;
+                        let shown = if inspection.is_secret(offset) {
+                            "••".to_owned()
+                        } else {
+                            format!("{byte:02X}")
+                        };
+                        let mut text = RichText::new(shown).monospace();
+                        if highlighted.as_ref().is_some_and(|r| r.contains(&offset)) {
+                            text = text.background_color(highlight).color(Color32::WHITE);
+                        } else if inspection
+                            .error
+                            .as_ref()
+                            .is_some_and(|e| e.offset == offset)
+                        {
+                            text = text.color(ui.visuals().error_fg_color);
+                        }
+                        let response = ui.add(egui::Label::new(text).sense(Sense::hover()));
+                        if response.hovered() {
+                            now_hovered = inspection
+                                .field_at(offset)
+                                .and_then(|f| inspection.fields.iter().position(|g| g == f));
+                        }
                     }
-                    let response = ui.add(egui::Label::new(text).sense(Sense::hover()));
-                    if response.hovered() {
-                        now_hovered = inspection
-                            .field_at(offset)
-                            .and_then(|f| inspection.fields.iter().position(|g| g == f));
-                    }
-                }
-            });
-        }
-    });
+                });
+            }
+        });
     now_hovered
 }

@@ -56,6 +56,20 @@ pub fn app_notice(notice: &AppNotice) -> String {
             error = broker_error(error)
         )
         .into_owned(),
+        AppNotice::PayloadSaved { path, result: Ok(()) } => t!(
+            "The payload was saved to %{path}.",
+            path = path.display()
+        )
+        .into_owned(),
+        AppNotice::PayloadSaved {
+            path,
+            result: Err(reason),
+        } => t!(
+            "The payload could not be saved to %{path}: %{reason}",
+            path = path.display(),
+            reason = reason
+        )
+        .into_owned(),
         AppNotice::WorkerUnavailable => t!(
             "mqscope's background worker is not running, so nothing can be saved. Restart mqscope."
         )

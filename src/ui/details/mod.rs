@@ -2,34 +2,22 @@
 //! viewers, the topic's history with differences, a live plot of numbers,
 //! copy buttons, and deleting a retained message.
 
-use base64::Engine;
 use egui::RichText;
-use egui_plot::{Legend, Line, Plot, PlotPoints};
 use rust_i18n::t;
 
 use crate::language::plural;
 
-use super::{Action, hex, json, time_of_day, tr};
-use crate::model::{ConnectionModel, Node, NodeId, StoredMessage};
-use crate::payload::Format;
-use crate::proto::Property;
+mod history;
+mod viewers;
 
-/// How the payload is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Viewer {
-    /// As text.
-    Text,
-    /// As pretty, foldable JSON.
-    Json,
-    /// As a hex dump.
-    Hex,
-    /// As base64.
-    Base64,
-    /// Decoded from CBOR, shown as JSON.
-    Cbor,
-    /// Decoded from MessagePack, shown as JSON.
-    MessagePack,
-}
+pub use history::numeric_series;
+pub use viewers::Viewer;
+
+use super::{Action, hex, time_of_day, tr};
+use crate::model::{ConnectionModel, Node, NodeId, StoredMessage};
+use crate::proto::Property;
+use history::HistoryView;
+use viewers::{PayloadView, content_format, viewer_for};
 
 /// The state of the details panel.
 pub struct DetailsView {
@@ -39,6 +27,8 @@ pub struct DetailsView {
     pub history_selected: Option<u64>,
     /// Ask to confirm deleting a retained message.
     confirm_delete: Option<String>,
+    payload: PayloadView,
+    history: HistoryView,
 }
 
 impl Default for DetailsView {
@@ -47,6 +37,8 @@ impl Default for DetailsView {
             viewer: Viewer::Text,
             history_selected: None,
             confirm_delete: None,
+            payload: PayloadView::default(),
+            history: HistoryView::default(),
         }
     }
 }
@@ -99,14 +91,23 @@ impl DetailsView {
         ui.separator();
         self.viewer_tabs(ui, message);
         let payload_height = (ui.available_height() * 0.4).max(80.0);
-        egui::ScrollArea::both()
-            .id_salt("payload")
-            .max_height(payload_height)
-            .auto_shrink([false, true])
-            .show(ui, |ui| payload(ui, self.viewer, message));
+        let save = if self.viewer == Viewer::Hex {
+            // The hex view scrolls itself, drawing only the rows on screen.
+            let size = egui::vec2(ui.available_width(), payload_height);
+            ui.allocate_ui(size, |ui| self.payload.show(ui, self.viewer, message))
+                .inner
+        } else {
+            egui::ScrollArea::both()
+                .id_salt("payload")
+                .max_height(payload_height)
+                .auto_shrink([false, true])
+                .show(ui, |ui| self.payload.show(ui, self.viewer, message))
+                .inner
+        };
         ui.separator();
-        self.history_and_plot(ui, &history);
-        self.confirm_delete_modal(ui)
+        self.history
+            .show(ui, node_id, &history, &mut self.history_selected);
+        self.confirm_delete_modal(ui).or(save)
     }
 
     /// QoS, flags, time, count and the copy and delete buttons.
@@ -194,98 +195,6 @@ impl DetailsView {
         }
         action
     }
-
-    fn history_and_plot(&mut self, ui: &mut egui::Ui, history: &[&StoredMessage]) {
-        let series = numeric_series(history);
-        ui.columns(if series.is_empty() { 1 } else { 2 }, |columns| {
-            let ui = &mut columns[0];
-            ui.label(
-                RichText::new(t!(
-                    "History (%{count}, newest first)",
-                    count = history.len()
-                ))
-                .strong(),
-            );
-            egui::ScrollArea::vertical()
-                .id_salt("history")
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    for (index, message) in history.iter().enumerate() {
-                        let selected = self.history_selected == Some(message.seq);
-                        let preview = super::payload_preview(&message.payload, 40);
-                        let response = ui.add(
-                            egui::Button::selectable(
-                                selected,
-                                RichText::new(format!(
-                                    "{}  {preview}",
-                                    time_of_day(message.received_at_micros)
-                                ))
-                                .monospace(),
-                            )
-                            .truncate(),
-                        );
-                        if response.clicked() {
-                            self.history_selected = if selected { None } else { Some(message.seq) };
-                        }
-                        if let Some(previous) = history.get(index + 1) {
-                            for change in json::diff(&previous.payload, &message.payload)
-                                .into_iter()
-                                .take(4)
-                            {
-                                ui.label(RichText::new(format!("    {change}")).small().weak());
-                            }
-                        }
-                    }
-                });
-            if !series.is_empty() {
-                let ui = &mut columns[1];
-                Plot::new("topic-plot")
-                    .legend(Legend::default())
-                    .allow_scroll(false)
-                    .show(ui, |plot| {
-                        for (name, points) in series {
-                            let label = if name.is_empty() {
-                                t!("value").into_owned()
-                            } else {
-                                name
-                            };
-                            plot.line(Line::new(label, PlotPoints::from(points)));
-                        }
-                    });
-            }
-        });
-    }
-}
-
-/// Every numeric field of the history as a series of (seconds, value), oldest first.
-pub fn numeric_series(history: &[&StoredMessage]) -> Vec<(String, Vec<[f64; 2]>)> {
-    let mut series: Vec<(String, Vec<[f64; 2]>)> = Vec::new();
-    let Some(first) = history.last() else {
-        return series;
-    };
-    let origin = first.received_at_micros as f64;
-    for message in history.iter().rev() {
-        let x = (message.received_at_micros as f64 - origin) / 1e6;
-        for (name, value) in message_numbers(message) {
-            if let Some((_, points)) = series.iter_mut().find(|(n, _)| *n == name) {
-                points.push([x, value]);
-            } else if series.len() < 8 {
-                series.push((name, vec![[x, value]]));
-            }
-        }
-    }
-    series
-}
-
-/// The numbers a message holds: a plain number, JSON numeric fields, or the
-/// numeric fields of a CBOR or MessagePack payload its Content Type names.
-fn message_numbers(message: &StoredMessage) -> Vec<(String, f64)> {
-    match content_format(message) {
-        Some(format) => crate::payload::decode(format, &message.payload)
-            .map(|value| json::numeric_fields(&value))
-            .unwrap_or_default(),
-        None => json::numbers(&message.payload),
-    }
 }
 
 fn properties(ui: &mut egui::Ui, message: &StoredMessage) {
@@ -333,70 +242,6 @@ fn properties(ui: &mut egui::Ui, message: &StoredMessage) {
                     });
             }
         });
-}
-
-fn payload(ui: &mut egui::Ui, viewer: Viewer, message: &StoredMessage) {
-    match viewer {
-        Viewer::Text => match message.text() {
-            Some(text) => {
-                ui.add(egui::Label::new(RichText::new(text).monospace()).wrap());
-            }
-            None => {
-                ui.label(
-                    RichText::new(t!("The payload is not UTF-8 text; see Hex or Base64.")).weak(),
-                );
-            }
-        },
-        Viewer::Json => match json::parse(&message.payload) {
-            Some(value) => json::show(ui, &value, ui.scope_id().with(("json", message.seq))),
-            None => {
-                ui.label(RichText::new(t!("The payload is not valid JSON.")).weak());
-            }
-        },
-        Viewer::Hex => {
-            ui.label(RichText::new(hex::dump(&message.payload)).monospace());
-        }
-        Viewer::Base64 => {
-            let encoded = base64::engine::general_purpose::STANDARD.encode(&message.payload);
-            ui.add(egui::Label::new(RichText::new(encoded).monospace()).wrap());
-        }
-        Viewer::Cbor => decoded(ui, Format::Cbor, message),
-        Viewer::MessagePack => decoded(ui, Format::MessagePack, message),
-    }
-}
-
-/// A binary payload decoded and shown as JSON, or why it cannot be.
-fn decoded(ui: &mut egui::Ui, format: Format, message: &StoredMessage) {
-    match crate::payload::decode(format, &message.payload) {
-        Ok(value) => json::show(ui, &value, ui.scope_id().with((format.name(), message.seq))),
-        Err(error) => {
-            ui.label(
-                RichText::new(t!(
-                    "The payload is not valid %{format}: %{error}.",
-                    format = format.name(),
-                    error = super::words::decode_error(&error)
-                ))
-                .weak(),
-            );
-        }
-    }
-}
-
-/// The binary format the message's Content Type names, if any.
-fn content_format(message: &StoredMessage) -> Option<Format> {
-    message
-        .properties
-        .as_ref()?
-        .content_type()
-        .and_then(Format::from_content_type)
-}
-
-/// The viewer of a format.
-fn viewer_for(format: Format) -> Viewer {
-    match format {
-        Format::Cbor => Viewer::Cbor,
-        Format::MessagePack => Viewer::MessagePack,
-    }
 }
 
 #[cfg(test)]
