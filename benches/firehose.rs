@@ -347,8 +347,7 @@ fn ingest(options: &Options) -> Outcome {
     let mut subscribed = false;
     while !subscribed {
         let event = handle
-            .events()
-            .recv_timeout(setup_deadline.saturating_duration_since(Instant::now()))
+            .next_timeout(setup_deadline.saturating_duration_since(Instant::now()))
             .map_err(|_| format!("not subscribed within 10 s; state: {:?}", model.state))?;
         match &event {
             Event::Connected(_) => handle.send(Command::Subscribe {
@@ -382,7 +381,7 @@ fn ingest(options: &Options) -> Outcome {
     while received < options.count {
         // Wait for something, then drain everything there is, with one
         // `now` per drain — `Tab::drain` in src/app.rs.
-        let Ok(event) = handle.events().recv_timeout(options.idle_timeout) else {
+        let Ok(event) = handle.next_timeout(options.idle_timeout) else {
             eprintln!(
                 "firehose ingest: nothing for {} s; stopping at {received} of {} messages",
                 options.idle_timeout.as_secs(),
@@ -390,9 +389,9 @@ fn ingest(options: &Options) -> Outcome {
             );
             break;
         };
-        max_backlog = max_backlog.max(handle.events().len() + 1);
+        max_backlog = max_backlog.max(handle.waiting_events() + 1);
         batch.push(event);
-        batch.extend(handle.events().try_iter());
+        batch.extend(std::iter::from_fn(|| handle.try_next()));
         drains += 1;
         let now = Instant::now();
         for event in batch.drain(..) {

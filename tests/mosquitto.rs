@@ -13,7 +13,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use bytes::Bytes;
-use mqscope::net::{Command, ConnectError, Event, ReconnectPolicy, TransportKind};
+use mqscope::net::{
+    CertificateProblem, Command, ConnectError, Event, Fingerprint, Passphrase, ReconnectPolicy,
+    TlsFailure, TlsSetupError, TransportKind,
+};
 use mqscope::proto::session::CloseReason;
 use mqscope::proto::{Properties, Property, Publish, QoS, SubscribeFilter};
 use support::certs::TestPki;
@@ -381,9 +384,9 @@ fn tls_with_a_required_client_certificate() {
     let client = Client::start(no_cert);
     let failure = client.wait_for(LONG, |e| match e {
         Event::ConnectFailed(error) => Some(error.clone()),
-        Event::Disconnected(reason) => {
-            Some(ConnectError::Tls(mqscope::ui::words::close_reason(reason)))
-        }
+        Event::Disconnected(reason) => Some(ConnectError::Tls(mqscope::net::TlsFailure::Other(
+            mqscope::ui::words::close_reason(reason),
+        ))),
         Event::Connected(_) => panic!("connected without a client certificate"),
         _ => None,
     });
@@ -819,7 +822,74 @@ fn a_version_1_client_certificate_made_as_mosquittos_guide_makes_it_is_accepted(
     cfg.tls.ca_file = Some(pki.ca_cert.clone());
     cfg.tls.client_cert = Some(dir.join("guide-client.crt"));
     cfg.tls.client_key = Some(dir.join("guide-client.key"));
-    Client::start(cfg).connected();
+    Client::start(cfg.clone()).connected();
+
+    // The same key encrypted (PKCS#8, AES-256): refused without its
+    // passphrase and with a wrong one, each in plain words; used with it.
+    openssl(&[
+        "pkcs8",
+        "-topk8",
+        "-in",
+        "guide-client.key",
+        "-out",
+        "guide-client-encrypted.key",
+        "-v2",
+        "aes-256-cbc",
+        "-passout",
+        "pass:lab-secret",
+    ]);
+    let mut encrypted = cfg.clone();
+    encrypted.tls.client_key = Some(dir.join("guide-client-encrypted.key"));
+    assert!(matches!(
+        setup_failure(encrypted.clone()),
+        TlsSetupError::NeedsPassphrase { .. }
+    ));
+    encrypted.tls.key_passphrase = Some(Passphrase("wrong".into()));
+    assert!(matches!(
+        setup_failure(encrypted.clone()),
+        TlsSetupError::WrongPassphrase { .. }
+    ));
+    encrypted.tls.key_passphrase = Some(Passphrase("lab-secret".into()));
+    Client::start(encrypted).connected();
+
+    // A PKCS#12 bundle of certificate and key, as Windows and macOS export it.
+    openssl(&[
+        "pkcs12",
+        "-export",
+        "-in",
+        "guide-client.crt",
+        "-inkey",
+        "guide-client.key",
+        "-out",
+        "guide-client.p12",
+        "-passout",
+        "pass:lab-secret",
+    ]);
+    let mut bundle = cfg;
+    bundle.tls.client_cert = Some(dir.join("guide-client.p12"));
+    bundle.tls.client_key = None;
+    assert!(matches!(
+        setup_failure(bundle.clone()),
+        TlsSetupError::NeedsPassphrase { .. }
+    ));
+    bundle.tls.key_passphrase = Some(Passphrase("lab-secret".into()));
+    Client::start(bundle).connected();
+}
+
+/// The setup error a connection with `cfg` ends with.
+fn setup_failure(cfg: mqscope::net::ConnectionConfig) -> TlsSetupError {
+    let client = Client::start(cfg);
+    let (error, _) = client
+        .wait_for(LONG, |e| match e {
+            Event::ConnectFailed(error) => Some(error.clone()),
+            Event::Connected(_) => panic!("connected without the right passphrase"),
+            _ => None,
+        })
+        .expect("a failure");
+    match error {
+        ConnectError::Tls(TlsFailure::Setup(setup)) => setup,
+        other => panic!("expected a TLS setup error, got {other:?}"),
+    }
 }
 
 #[cfg_attr(
@@ -888,7 +958,7 @@ fn a_version_1_server_certificate_is_refused_with_the_way_to_remake_it() {
     let mut cfg = config(TransportKind::Tls, broker.port, "tls-v1-server");
     cfg.address.host = "localhost".into();
     cfg.tls.ca_file = Some(dir.join("ca.crt"));
-    let client = Client::start(cfg);
+    let client = Client::start(cfg.clone());
     let (error, _) = client
         .wait_for(LONG, |e| match e {
             Event::ConnectFailed(error) => Some(error.clone()),
@@ -901,6 +971,63 @@ fn a_version_1_server_certificate_is_refused_with_the_way_to_remake_it() {
         text.contains("version 1") && text.contains("subjectAltName"),
         "{text}"
     );
+    // The refusal names the certificate's fingerprint, as openssl computes it.
+    let openssl_line = openssl_in(
+        &dir,
+        &[
+            "x509",
+            "-in",
+            "server.crt",
+            "-noout",
+            "-fingerprint",
+            "-sha256",
+        ],
+    );
+    let expected: Fingerprint = String::from_utf8_lossy(&openssl_line.stdout)
+        .parse()
+        .expect("openssl prints a fingerprint");
+    match &error {
+        ConnectError::Tls(TlsFailure::Untrusted {
+            problem: CertificateProblem::Version1,
+            presented: Some(presented),
+        }) => assert_eq!(*presented, expected),
+        other => panic!("expected a version 1 refusal with a fingerprint, got {other:?}"),
+    }
+    assert!(text.contains(&expected.to_string()), "{text}");
+
+    // Trusted by that fingerprint, the same certificate is accepted.
+    let mut pinned = cfg.clone();
+    pinned.tls.trusted_fingerprint = Some(expected);
+    Client::start(pinned).connected();
+
+    // Another fingerprint is refused, saying so.
+    let mut other_pin = cfg.clone();
+    other_pin.tls.trusted_fingerprint = Some(Fingerprint([7; 32]));
+    let client = Client::start(other_pin);
+    let (error, _) = client
+        .wait_for(LONG, |e| match e {
+            Event::ConnectFailed(error) => Some(error.clone()),
+            Event::Connected(_) => panic!("a certificate with another fingerprint was accepted"),
+            _ => None,
+        })
+        .expect("refused");
+    assert!(
+        matches!(
+            &error,
+            ConnectError::Tls(TlsFailure::Untrusted {
+                problem: CertificateProblem::NotThePinnedOne,
+                presented: Some(p),
+            }) if *p == expected
+        ),
+        "{error:?}"
+    );
+
+    // Verification turned off on purpose also works with a version 1
+    // certificate (the handshake signature is still checked).
+    let mut insecure = cfg;
+    insecure.tls.ca_file = None;
+    insecure.tls.skip_verification = true;
+    Client::start(insecure).connected();
 }
 
 /// Whether mosquitto and openssl are there for the TLS guide's tests (a

@@ -330,7 +330,18 @@ fn wss_without_the_ca_is_not_trusted() {
     // No CA file: the built-in web roots, which do not know the test CA.
     let config = client_config(TransportKind::SecureWebSocket, port, "untrusting", None);
     match connect_failure(config) {
-        ConnectError::Tls(text) => {
+        ConnectError::Tls(failure) => {
+            assert!(
+                matches!(
+                    &failure,
+                    mqscope::net::TlsFailure::Untrusted {
+                        problem: mqscope::net::CertificateProblem::UnknownIssuer,
+                        presented: Some(_),
+                    }
+                ),
+                "the refused certificate's fingerprint is kept: {failure:?}"
+            );
+            let text = failure.to_string();
             assert!(
                 text.contains("certificate is not trusted"),
                 "unexpected TLS error: {text}"

@@ -161,23 +161,22 @@ impl Tab {
     /// Take in pending events for at most `budget`; returns how many, and
     /// whether more are waiting (then the caller asks for another frame).
     pub fn drain_for(&mut self, now: Instant, budget: Duration) -> (usize, bool) {
-        let Some(handle) = &self.handle else {
+        if self.handle.is_none() {
             return (0, false);
-        };
-        let events = handle.events().clone();
+        }
         let started = Instant::now();
         let mut count = 0;
         let mut stopped = false;
         // One clock reading for the whole batch, not one per message.
         let received_at = SystemTime::now();
-        while let Ok(event) = events.try_recv() {
+        while let Some(event) = self.handle.as_ref().and_then(|h| h.try_next()) {
             count += 1;
             stopped |= self.take(event, now, received_at);
             if count % DRAIN_CHECK_EVERY == 0 && started.elapsed() >= budget {
                 break;
             }
         }
-        let more = !stopped && !events.is_empty();
+        let more = !stopped && self.handle.as_ref().is_some_and(|h| h.has_events());
         if stopped {
             self.handle = None;
             self.show_editor = true;

@@ -128,12 +128,15 @@ pub struct ConnectArgs {
     /// Trust only the certificate authorities in this PEM file (enables TLS).
     #[arg(long = "cafile")]
     pub ca_file: Option<PathBuf>,
-    /// Client certificate (PEM) for TLS.
+    /// Client certificate for TLS: PEM (with --key), or a PKCS#12 bundle (.p12/.pfx) that holds the key.
     #[arg(long = "cert")]
     pub cert: Option<PathBuf>,
-    /// Private key (PEM) of the client certificate.
+    /// Private key (PEM, plain or encrypted PKCS#8) of the client certificate; the passphrase of an encrypted key or a .p12 comes from MQSCOPE_KEY_PASSPHRASE.
     #[arg(long = "key")]
     pub key: Option<PathBuf>,
+    /// Trust exactly the broker certificate with this SHA-256 fingerprint (as `openssl x509 -fingerprint -sha256` prints it), whoever signed it.
+    #[arg(long = "trust-fingerprint", value_name = "SHA256")]
+    pub trust_fingerprint: Option<crate::net::Fingerprint>,
     /// Do not verify the broker's certificate (anyone on the path can read and change the traffic).
     #[arg(long = "insecure")]
     pub insecure: bool,

@@ -105,7 +105,10 @@ fn broker_address(args: &args::ConnectArgs) -> Result<(BrokerAddress, UrlExtras)
     let (mut address, extras) = match &args.url {
         Some(url) => BrokerAddress::parse_url(url).map_err(|e| format!("-L {url}: {e}"))?,
         None => {
-            let tls = args.ca_file.is_some() || args.tls_use_os_certs || args.cert.is_some();
+            let tls = args.ca_file.is_some()
+                || args.tls_use_os_certs
+                || args.cert.is_some()
+                || args.trust_fingerprint.is_some();
             let transport = if tls {
                 TransportKind::Tls
             } else {
@@ -173,8 +176,17 @@ fn tls_options(args: &args::ConnectArgs) -> TlsOptions {
         server_name: None,
         alpn: args.tls_alpn.iter().cloned().collect(),
         skip_verification: args.insecure,
+        key_passphrase: std::env::var(KEY_PASSPHRASE_VARIABLE)
+            .ok()
+            .map(crate::net::Passphrase),
+        trusted_fingerprint: args.trust_fingerprint,
     }
 }
+
+/// The environment variable that holds the passphrase of an encrypted key
+/// or a PKCS#12 bundle (never an option: the command line is visible to
+/// every user of the computer).
+pub const KEY_PASSPHRASE_VARIABLE: &str = "MQSCOPE_KEY_PASSPHRASE";
 
 /// Ask the network thread to disconnect cleanly.
 pub(crate) fn send_disconnect(commands: &CommandSender, properties: &Properties) {

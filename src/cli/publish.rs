@@ -84,9 +84,9 @@ fn run_inner(args: PubArgs) -> Result<i32, String> {
                 Ok(payload) => publisher.publish(payload),
                 Err(_) => publisher.input_done = true,
             },
-            recv(handle.events()) -> event => {
-                let Ok(event) = event else { break };
-                if !publisher.on_event(event) {
+            recv(handle.events()) -> batch => {
+                let Ok(batch) = batch else { break };
+                if !batch.into_iter().all(|event| publisher.on_event(event)) {
                     break;
                 }
             }

@@ -104,10 +104,7 @@ impl Subscriber {
         loop {
             let event = match deadline {
                 Some(at) if !run.finishing => {
-                    match handle
-                        .events()
-                        .recv_timeout(at.saturating_duration_since(Instant::now()))
-                    {
+                    match handle.next_timeout(at.saturating_duration_since(Instant::now())) {
                         Ok(event) => event,
                         Err(RecvTimeoutError::Timeout) => {
                             let _ = out.flush();
@@ -121,15 +118,15 @@ impl Subscriber {
                         Err(RecvTimeoutError::Disconnected) => break,
                     }
                 }
-                _ => match handle.events().recv() {
-                    Ok(event) => event,
-                    Err(_) => break,
+                _ => match handle.next() {
+                    Some(event) => event,
+                    None => break,
                 },
             };
             if !self.on_event(&mut run, &mut out, event) {
                 break;
             }
-            if handle.events().is_empty() {
+            if !handle.has_events() {
                 let _ = out.flush();
             }
         }

@@ -7,6 +7,7 @@ pub mod history;
 pub mod memory;
 pub mod message;
 pub mod stats;
+mod topic_table;
 pub mod tree;
 
 use std::collections::VecDeque;

@@ -6,12 +6,11 @@
 //! created again. Two recency lists keep the order: ordinary topics, and
 //! topics a view needs (a retained value, the selected topic), which go last.
 
-use hashbrown::HashTable;
-
 use super::chunked::Chunked;
 use super::history::History;
 use super::memory::allocation;
 use super::message::{StoredMessage, TopicId};
+use super::topic_table::TopicTable;
 
 /// The index of a node in the tree. A removed node's index is reused.
 pub type NodeId = u32;
@@ -89,7 +88,7 @@ pub struct TopicTree {
     free: Vec<NodeId>,
     /// Each topic's node by the hash of its full name (the name itself is
     /// the path of levels; a growing table moves hashes, not strings).
-    by_topic: HashTable<(u64, NodeId)>,
+    by_topic: TopicTable,
     hasher: ahash::RandomState,
     structure_generation: u64,
     heads: [NodeId; 2],
@@ -110,7 +109,7 @@ impl Default for TopicTree {
                 nodes
             },
             free: Vec::new(),
-            by_topic: HashTable::new(),
+            by_topic: TopicTable::default(),
             hasher: ahash::RandomState::new(),
             structure_generation: 0,
             heads: [NIL; 2],
@@ -213,9 +212,7 @@ impl TopicTree {
     }
 
     fn find_hashed(&self, hash: u64, topic: &str) -> Option<NodeId> {
-        self.by_topic
-            .find(hash, |&(h, id)| h == hash && self.path_is(id, topic))
-            .map(|&(_, id)| id)
+        self.by_topic.find(hash, |id| self.path_is(id, topic))
     }
 
     /// Whether `id`'s full name is `topic`, level by level from the end.
@@ -295,8 +292,7 @@ impl TopicTree {
         for level in topic.split('/') {
             current = self.child(current, level);
         }
-        self.by_topic
-            .insert_unique(hash, (hash, current), |&(h, _)| h);
+        self.by_topic.insert(hash, current);
         current
     }
 
@@ -442,12 +438,7 @@ impl TopicTree {
             return;
         }
         let hash = self.hasher.hash_one(self.path(id).as_str());
-        if let Ok(entry) = self
-            .by_topic
-            .find_entry(hash, |&(h, e)| h == hash && e == id)
-        {
-            entry.remove();
-        }
+        self.by_topic.remove(hash, id);
         self.unlink(id);
         if self.pinned == Some(id) {
             self.pinned = None;
@@ -498,7 +489,7 @@ impl TopicTree {
         self.nodes.held_bytes()
             + allocation(self.free.capacity() * 4)
             + allocation(self.removed.capacity() * 4)
-            + allocation(self.by_topic.capacity() * (std::mem::size_of::<(u64, NodeId)>() + 1))
+            + self.by_topic.held_bytes()
             + self.heap_bytes
     }
 

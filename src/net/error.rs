@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::tls::TlsSetupError;
+use super::tls::{TlsFailure, TlsSetupError};
 
 /// Why the transport to a broker could not be established.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -36,7 +36,7 @@ pub enum ConnectError {
     },
     /// TLS could not be set up or the handshake failed (an untrusted
     /// certificate, for example).
-    Tls(String),
+    Tls(TlsFailure),
     /// The WebSocket handshake failed.
     WebSocket(String),
     /// The other side closed the connection during the handshake.
@@ -64,7 +64,7 @@ impl fmt::Display for ConnectError {
                 f,
                 "no connection to {address} within {secs} s; the broker may be down or a firewall may block the port"
             ),
-            ConnectError::Tls(detail) => f.write_str(detail),
+            ConnectError::Tls(failure) => write!(f, "{failure}"),
             ConnectError::WebSocket(detail) => {
                 write!(f, "the WebSocket handshake failed: {detail}")
             }
@@ -80,6 +80,6 @@ impl std::error::Error for ConnectError {}
 
 impl From<TlsSetupError> for ConnectError {
     fn from(error: TlsSetupError) -> Self {
-        ConnectError::Tls(error.to_string())
+        ConnectError::Tls(TlsFailure::Setup(error))
     }
 }

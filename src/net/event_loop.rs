@@ -3,20 +3,18 @@
 
 use std::collections::HashMap;
 use std::net::{SocketAddr, ToSocketAddrs};
+use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime};
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use mio::{Events, Poll, Token};
 
+use super::batch::{Backlog, EventBatch, Outbox};
 use super::error::ConnectError;
 use super::transport::{Progress, Transport};
 use super::{Command, ConnectionConfig, Event, LONGEST_WAIT, Repaint, tls};
 use crate::proto::{Properties, ReasonCode};
 
-/// Events waiting for the reader at which the socket stops being read.
-pub const BACKLOG_HIGH: usize = 100_000;
-/// Events waiting at which reading starts again.
-pub const BACKLOG_LOW: usize = 50_000;
 /// How long a clean close waits for the QoS 1/2 flows already begun.
 pub const CLOSE_GRACE: Duration = Duration::from_secs(2);
 
@@ -29,6 +27,12 @@ struct Closing {
 
 /// How often a paused loop looks whether the reader has caught up.
 const PAUSED_POLL: Duration = Duration::from_millis(5);
+
+/// The shortest time between two reads of the socket. Under a flood the data
+/// of a millisecond is then read, decoded and sent on at once (one read, one
+/// batch, one wake-up of the reader for many messages) instead of a system
+/// call or two per message; a message after a quiet spell is read at once.
+const READ_INTERVAL: Duration = Duration::from_millis(1);
 use crate::proto::session::{CloseReason, Session, SessionEvent, SessionOptions};
 
 /// The waker's token.
@@ -51,15 +55,22 @@ struct Loop {
     config: ConnectionConfig,
     poll: Poll,
     session: Session,
-    events_out: Sender<Event>,
+    events_out: Sender<EventBatch>,
+    /// This loop turn's events, sent together at its end.
+    outbox: Outbox,
+    /// What the reader has not taken yet.
+    backlog: Arc<Backlog>,
     repaint: Option<Repaint>,
     link: Link,
     attempt: u32,
     stop_requested: bool,
     tags: HashMap<u64, u64>,
-    sent_any: bool,
     /// The reader is behind: the socket is not read until it catches up.
     reading_paused: bool,
+    /// When the socket was last read.
+    last_read: Option<Instant>,
+    /// The socket is readable but was not read yet (see [`READ_INTERVAL`]).
+    read_deferred: bool,
     /// A clean close waiting for open QoS 1/2 flows.
     closing: Option<Closing>,
     /// The interest the socket is registered with, to re-register only on change.
@@ -72,7 +83,8 @@ pub fn run(
     config: ConnectionConfig,
     poll: Poll,
     commands: Receiver<Command>,
-    events_out: Sender<Event>,
+    events_out: Sender<EventBatch>,
+    backlog: Arc<Backlog>,
     repaint: Option<Repaint>,
 ) {
     let mut config = config;
@@ -84,6 +96,8 @@ pub fn run(
         poll,
         session,
         events_out,
+        outbox: Outbox::new(backlog.clone()),
+        backlog,
         repaint,
         link: Link::Down {
             retry_at: Some(Instant::now()),
@@ -91,8 +105,9 @@ pub fn run(
         attempt: 0,
         stop_requested: false,
         tags: HashMap::new(),
-        sent_any: false,
         reading_paused: false,
+        last_read: None,
+        read_deferred: false,
         closing: None,
         interest: None,
     };
@@ -132,6 +147,11 @@ impl Loop {
             if self.reading_paused {
                 // Look again soon whether the reader has caught up.
                 timeout = Some(timeout.map_or(PAUSED_POLL, |t| t.min(PAUSED_POLL)));
+            } else if self.read_deferred
+                && let Some(at) = self.next_read_at()
+            {
+                let wait = at.saturating_duration_since(Instant::now());
+                timeout = Some(timeout.map_or(wait, |t| t.min(wait)));
             }
             if let Err(error) = self.poll.poll(&mut events, timeout)
                 && error.kind() != std::io::ErrorKind::Interrupted
@@ -164,14 +184,26 @@ impl Loop {
                 }
             }
             let resume = self.keep_up_with_reader(now);
-            if resume || (socket_ready && !self.reading_paused) {
-                self.on_socket(now);
+            let readable = resume || socket_ready || self.read_deferred;
+            if readable && !self.reading_paused {
+                if self.next_read_at().is_some_and(|at| now < at) {
+                    self.read_deferred = true;
+                } else {
+                    self.read_deferred = false;
+                    self.last_read = Some(now);
+                    self.on_socket(now);
+                }
             }
             self.on_timers(now);
             self.finish_closing(now);
             self.pump(now);
             self.notify();
         }
+    }
+
+    /// The earliest time the socket may be read again.
+    fn next_read_at(&self) -> Option<Instant> {
+        self.last_read.map(|at| at + READ_INTERVAL)
     }
 
     fn next_deadline(&self) -> Option<Instant> {
@@ -200,17 +232,18 @@ impl Loop {
         }
     }
 
-    /// Back-pressure: while the reader has more than [`BACKLOG_HIGH`] events
-    /// waiting, the socket is not read (TCP then slows the broker, as with
-    /// mosquitto_sub) and nothing is dropped. Returns true when reading must
-    /// resume at once (edge-triggered readiness will not say so again).
+    /// Back-pressure: while the reader has more than
+    /// [`BACKLOG_HIGH`](super::BACKLOG_HIGH) events or
+    /// [`BACKLOG_HIGH_BYTES`](super::BACKLOG_HIGH_BYTES) waiting, the socket
+    /// is not read (TCP then slows the broker, as with mosquitto_sub) and
+    /// nothing is dropped. Returns true when reading must resume at once
+    /// (edge-triggered readiness will not say so again).
     fn keep_up_with_reader(&mut self, now: Instant) -> bool {
-        let backlog = self.events_out.len();
-        if self.reading_paused && backlog <= BACKLOG_LOW {
+        if self.reading_paused && self.backlog.has_room() {
             self.reading_paused = false;
             return true;
         }
-        if !self.reading_paused && backlog >= BACKLOG_HIGH {
+        if !self.reading_paused && self.backlog.is_full() {
             self.reading_paused = true;
         }
         if self.reading_paused {
@@ -220,13 +253,13 @@ impl Loop {
     }
 
     fn emit(&mut self, event: Event) {
-        let _ = self.events_out.send(event);
-        self.sent_any = true;
+        self.outbox.push(event);
     }
 
+    /// Send this turn's events as one batch and wake the reader.
     fn notify(&mut self) {
-        if self.sent_any {
-            self.sent_any = false;
+        if let Some(batch) = self.outbox.take() {
+            let _ = self.events_out.send(batch);
             if let Some(repaint) = &self.repaint {
                 repaint();
             }
@@ -267,13 +300,8 @@ impl Loop {
     /// `deadline`: when to give up on the transport (`None`: no limit).
     fn try_addresses(&mut self, mut addrs: Vec<SocketAddr>, deadline: Option<Instant>) {
         let tls = if self.config.address.transport.is_tls() {
-            match tls::client_config(&self.config.tls).and_then(|c| {
-                Ok((
-                    c,
-                    tls::server_name(&self.config.address.host, &self.config.tls)?,
-                ))
-            }) {
-                Ok(pair) => Some(pair),
+            match tls::TlsSetup::new(&self.config.address.host, &self.config.tls) {
+                Ok(setup) => Some(setup),
                 Err(error) => {
                     self.failed(Instant::now(), error.into());
                     return;

@@ -4,25 +4,33 @@
 
 mod address;
 mod backoff;
+mod batch;
 mod error;
 mod event_loop;
 mod tls;
 mod transport;
 mod ws;
 
+use std::cell::RefCell;
+use std::collections::VecDeque;
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use std::time::{Duration, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 use bytestring::ByteString;
-use crossbeam_channel::{Receiver, Sender};
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
 pub use address::{AddressError, BrokerAddress, TransportKind, UrlExtras, parse_port};
 pub use backoff::{LONGEST_WAIT, ReconnectPolicy};
+pub use batch::{
+    BACKLOG_HIGH, BACKLOG_HIGH_BYTES, BACKLOG_LOW, BACKLOG_LOW_BYTES, Backlog, EventBatch,
+};
 pub use error::ConnectError;
-pub use event_loop::{BACKLOG_HIGH, BACKLOG_LOW};
-pub use tls::{TlsOptions, TlsSetupError};
+pub use tls::{
+    CertificateProblem, Fingerprint, FingerprintError, Passphrase, TlsFailure, TlsOptions,
+    TlsSetupError,
+};
 
 use crate::proto::session::{
     BrokerReason, CloseReason, ConnectionInfo, Direction, SessionError, SessionOptions,
@@ -181,9 +189,17 @@ impl CommandSender {
 }
 
 /// The caller's side of a connection: send commands, receive events.
+///
+/// Events come in batches, one per turn of the network thread's loop. Take
+/// them one at a time with [`try_next`](Self::try_next),
+/// [`next_timeout`](Self::next_timeout) and [`next`](Self::next), or whole
+/// batches from [`events`](Self::events) (for `select!`); do not mix the two.
 pub struct ConnectionHandle {
     sender: CommandSender,
-    events: Receiver<Event>,
+    events: Receiver<EventBatch>,
+    /// The rest of the batch being taken one event at a time.
+    pending: RefCell<VecDeque<Event>>,
+    backlog: Arc<Backlog>,
     thread: Option<JoinHandle<()>>,
 }
 
@@ -197,17 +213,23 @@ impl ConnectionHandle {
         let poll = mio::Poll::new()?;
         let waker = Arc::new(mio::Waker::new(poll.registry(), event_loop::WAKER)?);
         let (command_tx, command_rx) = crossbeam_channel::unbounded();
+        // Unbounded in batches; the thread stops reading the socket while the
+        // backlog is full, so it stays bounded in events and bytes.
         let (event_tx, event_rx) = crossbeam_channel::unbounded();
+        let backlog = Arc::new(Backlog::default());
+        let thread_backlog = backlog.clone();
         let name = format!("mqscope-net {}", config.address);
-        let thread = std::thread::Builder::new()
-            .name(name)
-            .spawn(move || event_loop::run(config, poll, command_rx, event_tx, repaint))?;
+        let thread = std::thread::Builder::new().name(name).spawn(move || {
+            event_loop::run(config, poll, command_rx, event_tx, thread_backlog, repaint)
+        })?;
         Ok(ConnectionHandle {
             sender: CommandSender {
                 commands: command_tx,
                 waker,
             },
             events: event_rx,
+            pending: RefCell::new(VecDeque::new()),
+            backlog,
             thread: Some(thread),
         })
     }
@@ -222,9 +244,54 @@ impl ConnectionHandle {
         self.sender.clone()
     }
 
-    /// The events.
-    pub fn events(&self) -> &Receiver<Event> {
+    /// The batches of events, for `select!`.
+    pub fn events(&self) -> &Receiver<EventBatch> {
         &self.events
+    }
+
+    /// The next event if one has arrived.
+    pub fn try_next(&self) -> Option<Event> {
+        let mut pending = self.pending.borrow_mut();
+        if pending.is_empty() {
+            pending.extend(self.events.try_recv().ok()?);
+        }
+        pending.pop_front()
+    }
+
+    /// The next event, waiting up to `timeout`.
+    pub fn next_timeout(&self, timeout: Duration) -> Result<Event, RecvTimeoutError> {
+        let deadline = Instant::now().checked_add(timeout);
+        loop {
+            if let Some(event) = self.pending.borrow_mut().pop_front() {
+                return Ok(event);
+            }
+            let left = deadline.map_or(LONGEST_WAIT, |at| {
+                at.saturating_duration_since(Instant::now())
+            });
+            let batch = self.events.recv_timeout(left)?;
+            self.pending.borrow_mut().extend(batch);
+        }
+    }
+
+    /// The next event, waiting for it; None once the thread has ended.
+    pub fn next(&self) -> Option<Event> {
+        loop {
+            if let Some(event) = self.pending.borrow_mut().pop_front() {
+                return Some(event);
+            }
+            let batch = self.events.recv().ok()?;
+            self.pending.borrow_mut().extend(batch);
+        }
+    }
+
+    /// True when an event is waiting.
+    pub fn has_events(&self) -> bool {
+        !self.pending.borrow().is_empty() || !self.events.is_empty()
+    }
+
+    /// Events sent by the thread and not taken yet.
+    pub fn waiting_events(&self) -> usize {
+        self.backlog.events() + self.pending.borrow().len()
     }
 
     /// Wait for the thread to end (after [`Command::Disconnect`]).

@@ -1,14 +1,23 @@
 //! TLS settings and the rustls client configuration built from them.
 
+mod failure;
+mod fingerprint;
+mod identity;
+mod verify;
+
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::client::WebPkiServerVerifier;
 use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
-use rustls::{
-    CertificateError, ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme,
-};
+use rustls::pki_types::{CertificateDer, ServerName};
+use rustls::{ClientConfig, RootCertStore};
+
+pub use failure::{CertificateProblem, TlsFailure};
+pub use fingerprint::{Fingerprint, FingerprintError};
+use identity::load_identity;
+
+pub use verify::PresentedSlot;
 
 /// How to secure a connection.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -17,10 +26,13 @@ pub struct TlsOptions {
     pub ca_file: Option<PathBuf>,
     /// Also trust the operating system's certificate store.
     pub use_os_roots: bool,
-    /// A client certificate (PEM) to present.
+    /// A client certificate to present: PEM, or a PKCS#12 bundle
+    /// (`.p12`/`.pfx`) that holds its key too.
     pub client_cert: Option<PathBuf>,
-    /// The private key (PEM) of the client certificate.
+    /// The private key (PEM, plain or encrypted PKCS#8) of a PEM certificate.
     pub client_key: Option<PathBuf>,
+    /// The passphrase of an encrypted key or of a PKCS#12 bundle.
+    pub key_passphrase: Option<Passphrase>,
     /// The name to ask for and check (SNI); the host name when `None`.
     pub server_name: Option<String>,
     /// ALPN protocols to offer, e.g. `mqtt` or `x-amzn-mqtt-ca`.
@@ -28,6 +40,19 @@ pub struct TlsOptions {
     /// Do not verify the broker's certificate. Anyone on the path can then read
     /// and change the traffic; only for testing.
     pub skip_verification: bool,
+    /// Trust exactly the certificate with this SHA-256 fingerprint, whoever
+    /// signed it (a safe choice for a broker with a self-made certificate).
+    pub trusted_fingerprint: Option<Fingerprint>,
+}
+
+/// A passphrase, never shown in debug output.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Passphrase(pub String);
+
+impl std::fmt::Debug for Passphrase {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Passphrase(hidden, {} bytes)", self.0.len())
+    }
 }
 
 /// Why TLS could not be set up.
@@ -56,6 +81,35 @@ pub enum TlsSetupError {
     /// The name cannot be used for SNI and certificate checks.
     #[error("\"{0}\" is not a valid server name for TLS")]
     ServerName(String),
+    /// The key or bundle is protected and no passphrase was given.
+    #[error("{path} is protected by a passphrase; give it")]
+    NeedsPassphrase {
+        /// The key or bundle.
+        path: String,
+    },
+    /// The passphrase does not open the key or bundle.
+    #[error("the passphrase does not open {path}")]
+    WrongPassphrase {
+        /// The key or bundle.
+        path: String,
+    },
+    /// A key encrypted the old OpenSSL way (`Proc-Type: 4,ENCRYPTED`).
+    #[error("{path} is encrypted in the old OpenSSL format; convert it with openssl pkcs8 -topk8")]
+    LegacyEncryptedKey {
+        /// The key.
+        path: String,
+    },
+    /// A PKCS#12 bundle that could not be read.
+    #[error("cannot read the PKCS#12 bundle {path}: {detail}")]
+    Pkcs12 {
+        /// The bundle.
+        path: String,
+        /// Why.
+        detail: String,
+    },
+    /// A key of a kind rustls cannot sign with.
+    #[error("the client key cannot be used: {0}")]
+    UnsupportedKey(String),
 }
 
 fn file_error(what: &'static str, path: &Path, detail: impl ToString) -> TlsSetupError {
@@ -81,40 +135,58 @@ pub fn load_certificates(
     Ok(certs)
 }
 
-/// The rustls configuration for `options`.
-pub fn client_config(options: &TlsOptions) -> Result<Arc<ClientConfig>, TlsSetupError> {
+/// The rustls configuration for `options`. `presented` receives the
+/// fingerprint of a broker certificate that was refused.
+pub fn client_config(
+    options: &TlsOptions,
+    presented: PresentedSlot,
+) -> Result<Arc<ClientConfig>, TlsSetupError> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let key_provider = provider.key_provider;
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
-    let builder = if options.skip_verification {
+    let builder = if options.skip_verification || options.trusted_fingerprint.is_some() {
+        let pinned = (!options.skip_verification)
+            .then_some(options.trusted_fingerprint)
+            .flatten();
         builder
             .dangerous()
-            .with_custom_certificate_verifier(Arc::new(NoVerification(provider)))
+            .with_custom_certificate_verifier(Arc::new(verify::ByFingerprint::new(
+                pinned, provider, presented,
+            )))
     } else {
-        builder.with_root_certificates(root_store(options)?)
+        let inner = WebPkiServerVerifier::builder_with_provider(
+            Arc::new(root_store(options)?),
+            provider.clone(),
+        )
+        .build()
+        .map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
+        builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(verify::ByAuthorities::new(
+                inner, provider, presented,
+            )))
     };
     let mut config = match (&options.client_cert, &options.client_key) {
-        (Some(cert), Some(key)) => {
-            let certs = load_certificates(cert, "client certificate")?;
-            let key =
-                PrivateKeyDer::from_pem_file(key).map_err(|e| file_error("client key", key, e))?;
+        (Some(cert), key) => {
+            let passphrase = options.key_passphrase.as_ref().map(|p| p.0.as_str());
+            let identity = load_identity(cert, key.as_deref(), passphrase)?;
             // Not `with_client_auth_cert`: it parses the certificate to check
             // it matches the key, and that parser refuses X.509 version 1
             // certificates, which `openssl x509 -req` makes by default (as
             // mosquitto's TLS guide does). The broker verifies the
             // certificate; the client only has to present it.
             let signing_key = key_provider
-                .load_private_key(key)
-                .map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
-            let certified = rustls::sign::CertifiedKey::new(certs, signing_key);
+                .load_private_key(identity.key)
+                .map_err(|e| TlsSetupError::UnsupportedKey(e.to_string()))?;
+            let certified = rustls::sign::CertifiedKey::new(identity.certs, signing_key);
             builder.with_client_cert_resolver(Arc::new(rustls::sign::SingleCertAndKey::from(
                 certified,
             )))
         }
         (None, None) => builder.with_no_client_auth(),
-        _ => return Err(TlsSetupError::IncompleteClientCertificate),
+        (None, Some(_)) => return Err(TlsSetupError::IncompleteClientCertificate),
     };
     config.alpn_protocols = options.alpn.iter().map(|p| p.as_bytes().to_vec()).collect();
     Ok(Arc::new(config))
@@ -148,87 +220,33 @@ pub fn server_name(host: &str, options: &TlsOptions) -> Result<ServerName<'stati
     ServerName::try_from(name.to_owned()).map_err(|_| TlsSetupError::ServerName(name.to_owned()))
 }
 
-/// A TLS failure in words a person can act on.
-pub fn explain(error: &rustls::Error) -> String {
-    match error {
-        rustls::Error::InvalidCertificate(cert) => {
-            let why = match cert {
-                CertificateError::UnknownIssuer => {
-                    "it is not signed by a certificate authority mqscope trusts (give the authority's certificate with --cafile, or use --insecure to skip the check)".to_owned()
-                }
-                CertificateError::Expired | CertificateError::ExpiredContext { .. } => {
-                    "it has expired".to_owned()
-                }
-                CertificateError::NotValidYet | CertificateError::NotValidYetContext { .. } => {
-                    "it is not valid yet (check the clock of this computer)".to_owned()
-                }
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. } => {
-                    "it was issued for another host name".to_owned()
-                }
-                CertificateError::Revoked => "it has been revoked".to_owned(),
-                CertificateError::Other(other) if format!("{other:?}").contains("UnsupportedCertVersion") => {
-                    "it is an X.509 version 1 certificate (what `openssl x509 -req` makes without extensions), which cannot say which host it is for. Make it again with a subjectAltName, for example: openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 365 -extfile <(printf \"subjectAltName=DNS:localhost,IP:127.0.0.1\")".to_owned()
-                }
-                CertificateError::BadSignature => "its signature is wrong".to_owned(),
-                other => format!("{other:?}"),
-            };
-            format!("the broker's certificate is not trusted: {why}")
-        }
-        rustls::Error::AlertReceived(alert) => {
-            format!(
-                "the broker ended the TLS handshake with the alert {alert:?} (it may require a client certificate, or not accept the one given)"
-            )
-        }
-        other => format!("TLS failed: {other}"),
-    }
+/// What a TLS connection attempt needs: the configuration, the name to
+/// check, and where the verifier leaves a refused certificate's fingerprint.
+#[derive(Clone)]
+pub struct TlsSetup {
+    /// The rustls configuration.
+    pub config: Arc<ClientConfig>,
+    /// The server name for SNI and the certificate check.
+    pub name: ServerName<'static>,
+    /// The fingerprint of a refused certificate, once the handshake failed.
+    pub presented: PresentedSlot,
 }
 
-/// A verifier that accepts any certificate (`--insecure`), while still
-/// checking handshake signatures so the connection itself works.
-#[derive(Debug)]
-struct NoVerification(Arc<rustls::crypto::CryptoProvider>);
-
-impl ServerCertVerifier for NoVerification {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
+impl TlsSetup {
+    /// Everything for connecting to `host` with `options`.
+    pub fn new(host: &str, options: &TlsOptions) -> Result<TlsSetup, TlsSetupError> {
+        let presented = PresentedSlot::default();
+        Ok(TlsSetup {
+            config: client_config(options, presented.clone())?,
+            name: server_name(host, options)?,
+            presented,
+        })
     }
 
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls12_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        rustls::crypto::verify_tls13_signature(
-            message,
-            cert,
-            dss,
-            &self.0.signature_verification_algorithms,
-        )
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
+    /// The failure for a handshake error, with the refused certificate's
+    /// fingerprint when there was one.
+    pub fn failure(&self, error: &rustls::Error) -> TlsFailure {
+        let presented = self.presented.lock().ok().and_then(|mut slot| slot.take());
+        TlsFailure::from_rustls(error, presented)
     }
 }

@@ -4,7 +4,6 @@
 
 use std::io::{self, Read, Write};
 use std::net::SocketAddr;
-use std::sync::Arc;
 
 use bytes::{Buf, BytesMut};
 use mio::Interest;
@@ -41,6 +40,8 @@ pub struct Transport {
     socket: TcpStream,
     peer: SocketAddr,
     tls: Option<Box<ClientConnection>>,
+    /// Where a refused certificate's fingerprint is left (with `tls`).
+    tls_setup: Option<tls::TlsSetup>,
     ws: Option<WsLayer>,
     websocket_wanted: bool,
     address: BrokerAddress,
@@ -58,16 +59,14 @@ impl Transport {
         peer: SocketAddr,
         address: &BrokerAddress,
         max_packet_size: Option<u32>,
-        tls: Option<(
-            Arc<rustls::ClientConfig>,
-            rustls::pki_types::ServerName<'static>,
-        )>,
+        tls_setup: Option<tls::TlsSetup>,
     ) -> Result<Transport, ConnectError> {
         let socket = TcpStream::connect(peer).map_err(|e| classify(&e, peer))?;
-        let tls = match tls {
-            Some((config, name)) => {
-                let mut connection = ClientConnection::new(config, name)
-                    .map_err(|e| ConnectError::Tls(tls::explain(&e)))?;
+        let tls = match &tls_setup {
+            Some(setup) => {
+                let mut connection =
+                    ClientConnection::new(setup.config.clone(), setup.name.clone())
+                        .map_err(|e| ConnectError::Tls(setup.failure(&e)))?;
                 connection.set_buffer_limit(None);
                 Some(Box::new(connection))
             }
@@ -77,6 +76,7 @@ impl Transport {
             socket,
             peer,
             tls,
+            tls_setup,
             ws: None,
             websocket_wanted: address.transport.is_websocket(),
             address: address.clone(),
@@ -234,11 +234,14 @@ impl Transport {
             if let Err(error) = tls.process_new_packets() {
                 // Send the alert that tells the broker why.
                 let _ = tls.write_tls(&mut self.socket);
-                let text = tls::explain(&error);
+                let failure = match &self.tls_setup {
+                    Some(setup) => setup.failure(&error),
+                    None => tls::TlsFailure::from_rustls(&error, None),
+                };
                 return if self.phase == Phase::Ready {
-                    Ok(Progress::Closed(text))
+                    Ok(Progress::Closed(failure.to_string()))
                 } else {
-                    Err(ConnectError::Tls(text))
+                    Err(ConnectError::Tls(failure))
                 };
             }
             let mut received = Vec::new();
@@ -323,7 +326,7 @@ impl Transport {
             Some(tls) => tls
                 .writer()
                 .write_all(data)
-                .map_err(|e| ConnectError::Tls(e.to_string())),
+                .map_err(|e| ConnectError::Tls(tls::TlsFailure::Other(e.to_string()))),
             None => {
                 self.raw_out.extend_from_slice(data);
                 Ok(())

@@ -165,6 +165,8 @@ impl TlsSettings {
                 .filter(|p| !p.is_empty())
                 .collect(),
             skip_verification: self.skip_verification,
+            key_passphrase: None,
+            trusted_fingerprint: None,
         }
     }
 

@@ -1,13 +1,13 @@
 //! The messages log across all topics: newest first, filtered by a topic
 //! filter and by text, pausable. Pausing the view never pauses receiving.
 
-use std::time::{Duration, Instant};
+use std::collections::VecDeque;
 
 use egui::RichText;
 use rust_i18n::t;
 
 use super::{field_message, payload_preview, time_of_day};
-use crate::model::{ConnectionModel, NodeId};
+use crate::model::{ConnectionModel, NodeId, StoredMessage};
 use crate::proto::topic;
 
 /// The state of the messages log.
@@ -19,67 +19,104 @@ pub struct MessagesView {
     pub text: String,
     /// The newest message shown while paused.
     pub paused_at: Option<u64>,
-    rows: Vec<u64>,
-    built_for: Option<(u64, String, String, Option<u64>)>,
-    built_at: Option<Instant>,
+    /// The sequence numbers shown, oldest first.
+    rows: VecDeque<u64>,
+    /// The filters `rows` was built for.
+    built_for: Option<(String, String)>,
+    /// The newest message looked at; later ones are still to be filtered.
+    scanned_to: Option<u64>,
 }
 
 const ROW_HEIGHT: f32 = 18.0;
 
-impl MessagesView {
-    fn rebuild(&mut self, model: &ConnectionModel) {
-        let newest = model.history.newest_first().next().map_or(0, |m| m.seq + 1);
-        let key = (
-            newest,
-            self.topic_filter.clone(),
-            self.text.clone(),
-            self.paused_at,
-        );
-        if self.built_for.as_ref() == Some(&key) {
-            return;
+/// What a message must match to be listed.
+struct RowFilter<'a> {
+    topic_filter: Option<&'a str>,
+    /// The text, lower case.
+    needle: String,
+}
+
+impl RowFilter<'_> {
+    fn accepts(&self, model: &ConnectionModel, message: &StoredMessage) -> bool {
+        if self.topic_filter.is_none() && self.needle.is_empty() {
+            return true;
         }
-        let same_filters = self
-            .built_for
-            .as_ref()
-            .is_some_and(|(_, f, t, p)| *f == key.1 && *t == key.2 && *p == key.3);
-        if same_filters
-            && self
-                .built_at
-                .is_some_and(|at| at.elapsed() < Duration::from_millis(200))
+        let path = model.tree.path(message.topic);
+        if let Some(filter) = self.topic_filter
+            && !topic::topic_matches(filter, &path)
         {
-            return;
+            return false;
         }
-        let filter_ok = self.topic_filter.is_empty()
-            || topic::validate_topic_filter(&self.topic_filter).is_ok();
-        let needle = self.text.to_lowercase();
-        self.rows.clear();
-        for message in model.history.newest_first() {
-            if self.paused_at.is_some_and(|last| message.seq > last) {
-                continue;
-            }
-            if self.topic_filter.is_empty() && needle.is_empty() {
-                self.rows.push(message.seq);
-                continue;
-            }
-            let path = model.tree.path(message.topic);
-            if filter_ok
-                && !self.topic_filter.is_empty()
-                && !topic::topic_matches(&self.topic_filter, &path)
-            {
-                continue;
-            }
-            if !needle.is_empty()
-                && !path.to_lowercase().contains(&needle)
-                && !String::from_utf8_lossy(&message.payload)
-                    .to_lowercase()
-                    .contains(&needle)
-            {
-                continue;
-            }
-            self.rows.push(message.seq);
+        self.needle.is_empty()
+            || contains_ignoring_case(path.as_bytes(), &self.needle)
+            || contains_ignoring_case(&message.payload, &self.needle)
+    }
+}
+
+/// Whether `haystack` contains `needle` (already lower case), ignoring case.
+/// ASCII is compared byte by byte without copying; other text is lowered.
+fn contains_ignoring_case(haystack: &[u8], needle: &str) -> bool {
+    let needle_bytes = needle.as_bytes();
+    if needle_bytes.is_empty() {
+        return true;
+    }
+    if needle.is_ascii() {
+        return haystack
+            .windows(needle_bytes.len())
+            .any(|window| window.eq_ignore_ascii_case(needle_bytes));
+    }
+    String::from_utf8_lossy(haystack)
+        .to_lowercase()
+        .contains(needle)
+}
+
+impl MessagesView {
+    /// Bring the rows up to date: only the messages that arrived since the
+    /// last frame are filtered, and the ones history dropped leave the front.
+    /// A changed filter filters the whole history once.
+    fn rebuild(&mut self, model: &ConnectionModel) {
+        let key = (self.topic_filter.clone(), self.text.clone());
+        let newest = model.history.newest_first().next().map(|m| m.seq);
+        let history_restarted = match (newest, self.scanned_to) {
+            (Some(newest), Some(scanned)) => newest < scanned,
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        if self.built_for.as_ref() != Some(&key) || history_restarted {
+            self.rows.clear();
+            self.scanned_to = None;
+            self.built_for = Some(key);
         }
-        self.built_for = Some(key);
-        self.built_at = Some(Instant::now());
+        let oldest = model.history.oldest_seq().unwrap_or(u64::MAX);
+        while self.rows.front().is_some_and(|&seq| seq < oldest) {
+            self.rows.pop_front();
+        }
+        let filter = RowFilter {
+            topic_filter: (!self.topic_filter.is_empty()
+                && topic::validate_topic_filter(&self.topic_filter).is_ok())
+            .then_some(self.topic_filter.as_str()),
+            needle: self.text.to_lowercase(),
+        };
+        let until = self.paused_at.unwrap_or(u64::MAX);
+        let scanned_to = self.scanned_to;
+        let fresh: Vec<u64> = model
+            .history
+            .newest_first()
+            .skip_while(|m| m.seq > until)
+            .take_while(|m| scanned_to.is_none_or(|done| m.seq > done))
+            .filter(|m| filter.accepts(model, m))
+            .map(|m| m.seq)
+            .collect();
+        self.rows.extend(fresh.into_iter().rev());
+        if let Some(newest) = newest {
+            self.scanned_to = Some(newest.min(until).max(scanned_to.unwrap_or(0)));
+        }
+    }
+
+    /// The sequence number shown on row `index` (0 is the newest).
+    fn row(&self, index: usize) -> Option<u64> {
+        let last = self.rows.len().checked_sub(1)?;
+        self.rows.get(last.checked_sub(index)?).copied()
     }
 
     /// Draw the log; returns the topic of a clicked message.
@@ -132,7 +169,7 @@ impl MessagesView {
             .id_salt("messages-log")
             .auto_shrink([false, false])
             .show_rows(ui, ROW_HEIGHT, self.rows.len(), |ui, range| {
-                for &seq in &self.rows[range] {
+                for seq in range.filter_map(|index| self.row(index)) {
                     let Some(message) = model.history.get(seq) else {
                         ui.label("…");
                         continue;
@@ -158,5 +195,98 @@ impl MessagesView {
                 }
             });
         clicked
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Instant, SystemTime};
+
+    use super::*;
+    use crate::model::history::HistoryLimits;
+    use crate::proto::Publish;
+
+    fn model_with(limit: usize) -> ConnectionModel {
+        ConnectionModel::new(HistoryLimits {
+            max_messages: limit,
+            per_topic: limit,
+        })
+    }
+
+    fn receive(model: &mut ConnectionModel, topic: &str, payload: &str) {
+        model.ingest(
+            &Publish::new(topic, payload.as_bytes().to_vec()),
+            Instant::now(),
+            SystemTime::now(),
+        );
+    }
+
+    fn shown(view: &MessagesView, model: &ConnectionModel) -> Vec<String> {
+        (0..view.rows.len())
+            .filter_map(|i| view.row(i))
+            .map(|seq| {
+                let m = model.history.get(seq).expect("a row is in history");
+                format!(
+                    "{} {}",
+                    model.tree.path(m.topic),
+                    String::from_utf8_lossy(&m.payload)
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn new_messages_are_filtered_as_they_come_and_dropped_ones_leave() {
+        let mut model = model_with(4);
+        let mut view = MessagesView {
+            topic_filter: "lab/+".into(),
+            ..MessagesView::default()
+        };
+        receive(&mut model, "lab/a", "1");
+        receive(&mut model, "other", "2");
+        view.rebuild(&model);
+        assert_eq!(shown(&view, &model), ["lab/a 1"]);
+        receive(&mut model, "lab/b", "3");
+        receive(&mut model, "lab/c", "4");
+        receive(&mut model, "lab/d", "5");
+        view.rebuild(&model);
+        // The history keeps 4: "lab/a 1" is gone, newest first.
+        assert_eq!(shown(&view, &model), ["lab/d 5", "lab/c 4", "lab/b 3"]);
+    }
+
+    #[test]
+    fn text_is_found_in_topic_or_payload_ignoring_case() {
+        let mut model = model_with(100);
+        receive(&mut model, "Lab/Temp", "21.5");
+        receive(&mut model, "x", "ALARM on");
+        receive(&mut model, "y", "Übung");
+        receive(&mut model, "z", "quiet");
+        let mut view = MessagesView {
+            text: "alarm".into(),
+            ..MessagesView::default()
+        };
+        view.rebuild(&model);
+        assert_eq!(shown(&view, &model), ["x ALARM on"]);
+        view.text = "TEMP".into();
+        view.rebuild(&model);
+        assert_eq!(shown(&view, &model), ["Lab/Temp 21.5"]);
+        view.text = "übung".into();
+        view.rebuild(&model);
+        assert_eq!(shown(&view, &model), ["y Übung"]);
+    }
+
+    #[test]
+    fn a_paused_view_shows_nothing_newer_until_resumed() {
+        let mut model = model_with(100);
+        let mut view = MessagesView::default();
+        receive(&mut model, "a", "1");
+        view.rebuild(&model);
+        view.paused_at = model.history.newest_first().next().map(|m| m.seq);
+        receive(&mut model, "b", "2");
+        view.rebuild(&model);
+        assert_eq!(shown(&view, &model), ["a 1"]);
+        view.paused_at = None;
+        view.rebuild(&model);
+        assert_eq!(shown(&view, &model), ["b 2", "a 1"]);
     }
 }

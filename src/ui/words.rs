@@ -316,7 +316,7 @@ pub fn connect_error(error: &ConnectError) -> String {
             secs = secs
         )
         .into_owned(),
-        ConnectError::Tls(detail) => sentence(detail),
+        ConnectError::Tls(failure) => sentence(&failure.to_string()),
         ConnectError::WebSocket(detail) => t!(
             "The WebSocket handshake failed: %{detail}.",
             detail = detail
@@ -501,10 +501,10 @@ mod tests {
         );
         assert!(text.ends_with('.'), "{text}");
         assert_eq!(
-            connect_error(&ConnectError::Tls(
+            connect_error(&ConnectError::Tls(crate::net::TlsFailure::Other(
                 "invalid peer certificate: UnknownIssuer".into()
-            )),
-            "Invalid peer certificate: UnknownIssuer."
+            ))),
+            "TLS failed: invalid peer certificate: UnknownIssuer."
         );
         assert_eq!(end_reason(&EndReason::Stopped), "Disconnected.");
     }

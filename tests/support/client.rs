@@ -44,7 +44,7 @@ impl Client {
 
     /// The next event, waiting up to `timeout`.
     pub fn next(&self, timeout: Duration) -> Option<Event> {
-        self.handle.events().recv_timeout(timeout).ok()
+        self.handle.next_timeout(timeout).ok()
     }
 
     /// Wait for an event `pick` accepts, collecting the ones before it.

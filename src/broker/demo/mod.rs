@@ -111,34 +111,38 @@ fn run(handle: ConnectionHandle, stop: &crossbeam_channel::Receiver<()>, firehos
                     }
                 }
             }
-            recv(handle.events()) -> event => match event {
-                Ok(Event::Connected(_)) => {
-                    connected = true;
-                    handle.send(Command::Subscribe {
-                        tag: 0,
-                        filters: vec![SubscribeFilter {
-                            filter: PUMP_COMMAND_TOPIC.into(),
-                            options: SubscriptionOptions {
-                                maximum_qos: QoS::AtLeastOnce,
-                                no_local: true,
-                                ..SubscriptionOptions::default()
-                            },
-                        }],
-                        properties: Default::default(),
-                    });
-                    for publish in lab.retained() {
-                        send(&handle, publish);
+            recv(handle.events()) -> batch => {
+                let Ok(batch) = batch else { break };
+                for event in batch {
+                    match event {
+                        Event::Connected(_) => {
+                            connected = true;
+                            handle.send(Command::Subscribe {
+                                tag: 0,
+                                filters: vec![SubscribeFilter {
+                                    filter: PUMP_COMMAND_TOPIC.into(),
+                                    options: SubscriptionOptions {
+                                        maximum_qos: QoS::AtLeastOnce,
+                                        no_local: true,
+                                        ..SubscriptionOptions::default()
+                                    },
+                                }],
+                                properties: Default::default(),
+                            });
+                            for publish in lab.retained() {
+                                send(&handle, publish);
+                            }
+                        }
+                        Event::Message(command) => {
+                            for publish in lab.answer(&command) {
+                                send(&handle, publish);
+                            }
+                        }
+                        Event::Disconnected(_) | Event::ConnectFailed(_) => connected = false,
+                        _ => {}
                     }
                 }
-                Ok(Event::Message(command)) => {
-                    for publish in lab.answer(&command) {
-                        send(&handle, publish);
-                    }
-                }
-                Ok(Event::Disconnected(_) | Event::ConnectFailed(_)) => connected = false,
-                Ok(_) => {}
-                Err(_) => break,
-            },
+            }
         }
     }
     handle.send(Command::Disconnect {

@@ -2,6 +2,9 @@
 //! what is needed ("Basic"), and every engine option one click deeper
 //! ("Advanced"). A value that cannot work is marked next to its field.
 
+use std::cell::RefCell;
+use std::time::{Duration, Instant};
+
 use egui::RichText;
 use rust_i18n::t;
 
@@ -26,7 +29,21 @@ pub struct Editor {
     /// address, so that the name follows an edited address until the person
     /// names the profile.
     preset_origin: Option<(String, String, u16)>,
+    /// The last check of the fields; see [`Editor::problems`].
+    checked: RefCell<Option<Checked>>,
 }
+
+/// The problems found for one state of the fields, and when.
+struct Checked {
+    profile: Profile,
+    port_text: String,
+    at: Instant,
+    problems: Vec<FieldError>,
+}
+
+/// How long a check stands while nothing is typed (files named in the
+/// profile may appear or go meanwhile).
+const RECHECK_AFTER: Duration = Duration::from_secs(1);
 
 impl Editor {
     /// An editor for `profile`.
@@ -38,11 +55,33 @@ impl Editor {
                 .is_preset()
                 .then(|| (profile.name.clone(), profile.host.clone(), profile.port)),
             profile,
+            checked: RefCell::new(None),
         }
     }
 
-    /// Problems with the profile as typed (the port text included).
+    /// Problems with the profile as typed (the port text included). The
+    /// check (which looks at files on disk) runs again only when a field
+    /// changed or a second has passed, not on every frame.
     pub fn problems(&self) -> Vec<FieldError> {
+        let mut checked = self.checked.borrow_mut();
+        if let Some(last) = checked.as_ref()
+            && last.at.elapsed() < RECHECK_AFTER
+            && last.port_text == self.port_text
+            && last.profile == self.profile
+        {
+            return last.problems.clone();
+        }
+        let problems = self.check();
+        *checked = Some(Checked {
+            profile: self.profile.clone(),
+            port_text: self.port_text.clone(),
+            at: Instant::now(),
+            problems: problems.clone(),
+        });
+        problems
+    }
+
+    fn check(&self) -> Vec<FieldError> {
         let mut problems = self.profile.validate();
         if let Err(message) = parse_port_field(&self.port_text) {
             problems.retain(|p| p.field != Field::Port);
