@@ -395,13 +395,7 @@ fn tls_with_a_required_client_certificate() {
     // Default roots do not trust the test CA: refused, with the reason.
     let mut untrusted = cfg.clone();
     untrusted.tls.ca_file = None;
-    let client = Client::start(untrusted);
-    let (error, _) = client
-        .wait_for(LONG, |e| match e {
-            Event::ConnectFailed(error) => Some(error.clone()),
-            _ => None,
-        })
-        .expect("refused");
+    let error = connect_failure(untrusted, "connected to a broker the roots do not trust");
     let message = error.to_string();
     assert!(message.contains("certificate is not trusted"), "{message}");
     assert!(message.contains("--cafile"), "{message}");
@@ -876,17 +870,23 @@ fn a_version_1_client_certificate_made_as_mosquittos_guide_makes_it_is_accepted(
     Client::start(bundle).connected();
 }
 
-/// The setup error a connection with `cfg` ends with.
-fn setup_failure(cfg: mqscope::net::ConnectionConfig) -> TlsSetupError {
+/// The error a connection with `cfg` fails with; connecting is a failure of
+/// the test, described by `wrongly`.
+fn connect_failure(cfg: mqscope::net::ConnectionConfig, wrongly: &str) -> ConnectError {
     let client = Client::start(cfg);
     let (error, _) = client
         .wait_for(LONG, |e| match e {
             Event::ConnectFailed(error) => Some(error.clone()),
-            Event::Connected(_) => panic!("connected without the right passphrase"),
+            Event::Connected(_) => panic!("{wrongly}"),
             _ => None,
         })
         .expect("a failure");
-    match error {
+    error
+}
+
+/// The setup error a connection with `cfg` ends with.
+fn setup_failure(cfg: mqscope::net::ConnectionConfig) -> TlsSetupError {
+    match connect_failure(cfg, "connected without the right passphrase") {
         ConnectError::Tls(TlsFailure::Setup(setup)) => setup,
         other => panic!("expected a TLS setup error, got {other:?}"),
     }
@@ -958,14 +958,7 @@ fn a_version_1_server_certificate_is_refused_with_the_way_to_remake_it() {
     let mut cfg = config(TransportKind::Tls, broker.port, "tls-v1-server");
     cfg.address.host = "localhost".into();
     cfg.tls.ca_file = Some(dir.join("ca.crt"));
-    let client = Client::start(cfg.clone());
-    let (error, _) = client
-        .wait_for(LONG, |e| match e {
-            Event::ConnectFailed(error) => Some(error.clone()),
-            Event::Connected(_) => panic!("a version 1 server certificate was accepted"),
-            _ => None,
-        })
-        .expect("refused");
+    let error = connect_failure(cfg.clone(), "a version 1 server certificate was accepted");
     let text = mqscope::ui::words::connect_error(&error);
     assert!(
         text.contains("version 1") && text.contains("subjectAltName"),
@@ -1003,14 +996,10 @@ fn a_version_1_server_certificate_is_refused_with_the_way_to_remake_it() {
     // Another fingerprint is refused, saying so.
     let mut other_pin = cfg.clone();
     other_pin.tls.trusted_fingerprint = Some(Fingerprint([7; 32]));
-    let client = Client::start(other_pin);
-    let (error, _) = client
-        .wait_for(LONG, |e| match e {
-            Event::ConnectFailed(error) => Some(error.clone()),
-            Event::Connected(_) => panic!("a certificate with another fingerprint was accepted"),
-            _ => None,
-        })
-        .expect("refused");
+    let error = connect_failure(
+        other_pin,
+        "a certificate with another fingerprint was accepted",
+    );
     assert!(
         matches!(
             &error,

@@ -18,6 +18,7 @@ pub use fingerprint::{Fingerprint, FingerprintError};
 use identity::load_identity;
 
 pub use verify::PresentedSlot;
+use verify::{CertificateCheck, Trust};
 
 /// How to secure a connection.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -146,28 +147,23 @@ pub fn client_config(
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
-    let builder = if options.skip_verification || options.trusted_fingerprint.is_some() {
-        let pinned = (!options.skip_verification)
-            .then_some(options.trusted_fingerprint)
-            .flatten();
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verify::ByFingerprint::new(
-                pinned, provider, presented,
-            )))
-    } else {
-        let inner = WebPkiServerVerifier::builder_with_provider(
-            Arc::new(root_store(options)?),
-            provider.clone(),
-        )
-        .build()
-        .map_err(|e| TlsSetupError::Rustls(e.to_string()))?;
-        builder
-            .dangerous()
-            .with_custom_certificate_verifier(Arc::new(verify::ByAuthorities::new(
-                inner, provider, presented,
-            )))
+    let trust = match (options.skip_verification, options.trusted_fingerprint) {
+        (true, _) => Trust::Anything,
+        (false, Some(pinned)) => Trust::Fingerprint(pinned),
+        (false, None) => Trust::Authorities(
+            WebPkiServerVerifier::builder_with_provider(
+                Arc::new(root_store(options)?),
+                provider.clone(),
+            )
+            .build()
+            .map_err(|e| TlsSetupError::Rustls(e.to_string()))?,
+        ),
     };
+    let builder = builder
+        .dangerous()
+        .with_custom_certificate_verifier(Arc::new(CertificateCheck::new(
+            trust, provider, presented,
+        )));
     let mut config = match (&options.client_cert, &options.client_key) {
         (Some(cert), key) => {
             let passphrase = options.key_passphrase.as_ref().map(|p| p.0.as_str());
@@ -214,8 +210,9 @@ fn root_store(options: &TlsOptions) -> Result<RootCertStore, TlsSetupError> {
     Ok(roots)
 }
 
-/// The server name for SNI and the certificate check.
-pub fn server_name(host: &str, options: &TlsOptions) -> Result<ServerName<'static>, TlsSetupError> {
+/// The server name for SNI and the certificate check: the one set in
+/// `options`, or the host connected to.
+fn server_name(host: &str, options: &TlsOptions) -> Result<ServerName<'static>, TlsSetupError> {
     let name = options.server_name.as_deref().unwrap_or(host);
     ServerName::try_from(name.to_owned()).map_err(|_| TlsSetupError::ServerName(name.to_owned()))
 }

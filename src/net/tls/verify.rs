@@ -17,31 +17,54 @@ use super::Fingerprint;
 /// The certificate the broker presented, when checking it failed.
 pub type PresentedSlot = Arc<Mutex<Option<Fingerprint>>>;
 
-/// The usual check by trusted authorities; a refused certificate's
-/// fingerprint is kept in `presented`.
+/// What makes a broker certificate trusted.
 #[derive(Debug)]
-pub struct ByAuthorities {
-    inner: Arc<WebPkiServerVerifier>,
+pub enum Trust {
+    /// A chain to one of the trusted certificate authorities, for the name.
+    Authorities(Arc<WebPkiServerVerifier>),
+    /// Exactly this certificate, by its SHA-256 fingerprint, whoever signed
+    /// it and whatever names it holds.
+    Fingerprint(Fingerprint),
+    /// Any certificate: the `--insecure` choice.
+    Anything,
+}
+
+/// The broker certificate check for one connection. A refused
+/// certificate's fingerprint is kept in `presented`; handshake signatures
+/// are checked with the certificate's own key whatever the trust.
+#[derive(Debug)]
+pub struct CertificateCheck {
+    trust: Trust,
     provider: Arc<CryptoProvider>,
     presented: PresentedSlot,
 }
 
-impl ByAuthorities {
-    /// Check with `inner`, keeping a refused certificate's fingerprint.
+impl CertificateCheck {
+    /// Check certificates by `trust`, signatures with `provider`'s
+    /// algorithms.
     pub fn new(
-        inner: Arc<WebPkiServerVerifier>,
+        trust: Trust,
         provider: Arc<CryptoProvider>,
         presented: PresentedSlot,
-    ) -> ByAuthorities {
-        ByAuthorities {
-            inner,
+    ) -> CertificateCheck {
+        CertificateCheck {
+            trust,
             provider,
             presented,
         }
     }
+
+    fn refused(&self, end_entity: &CertificateDer<'_>) {
+        if let Ok(mut slot) = self.presented.lock() {
+            *slot = Some(Fingerprint::of(end_entity));
+        }
+    }
 }
 
-impl ServerCertVerifier for ByAuthorities {
+/// The error a certificate other than the pinned one gets.
+pub const PIN_MISMATCH: &str = "the certificate is not the one trusted by its fingerprint";
+
+impl ServerCertVerifier for CertificateCheck {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -50,96 +73,22 @@ impl ServerCertVerifier for ByAuthorities {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, Error> {
-        let verdict = self.inner.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        );
-        if verdict.is_err()
-            && let Ok(mut slot) = self.presented.lock()
-        {
-            *slot = Some(Fingerprint::of(end_entity));
+        let verdict = match &self.trust {
+            Trust::Authorities(inner) => {
+                inner.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now)
+            }
+            Trust::Fingerprint(pinned) if Fingerprint::of(end_entity) == *pinned => {
+                Ok(ServerCertVerified::assertion())
+            }
+            Trust::Fingerprint(_) => Err(Error::InvalidCertificate(CertificateError::Other(
+                rustls::OtherError(Arc::new(PinMismatch)),
+            ))),
+            Trust::Anything => Ok(ServerCertVerified::assertion()),
+        };
+        if verdict.is_err() {
+            self.refused(end_entity);
         }
         verdict
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.provider
-            .signature_verification_algorithms
-            .supported_schemes()
-    }
-}
-
-/// Exactly one certificate is trusted, by its SHA-256 fingerprint, whoever
-/// signed it and whatever names it holds (`None`: any certificate, the
-/// `--insecure` choice).
-#[derive(Debug)]
-pub struct ByFingerprint {
-    pinned: Option<Fingerprint>,
-    provider: Arc<CryptoProvider>,
-    presented: PresentedSlot,
-}
-
-impl ByFingerprint {
-    /// Trust the certificate with `pinned`, or any when `None`.
-    pub fn new(
-        pinned: Option<Fingerprint>,
-        provider: Arc<CryptoProvider>,
-        presented: PresentedSlot,
-    ) -> ByFingerprint {
-        ByFingerprint {
-            pinned,
-            provider,
-            presented,
-        }
-    }
-}
-
-/// The error a certificate other than the pinned one gets.
-pub const PIN_MISMATCH: &str = "the certificate is not the one trusted by its fingerprint";
-
-impl ServerCertVerifier for ByFingerprint {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, Error> {
-        let Some(pinned) = &self.pinned else {
-            return Ok(ServerCertVerified::assertion());
-        };
-        let presented = Fingerprint::of(end_entity);
-        if presented == *pinned {
-            return Ok(ServerCertVerified::assertion());
-        }
-        if let Ok(mut slot) = self.presented.lock() {
-            *slot = Some(presented);
-        }
-        Err(Error::InvalidCertificate(CertificateError::Other(
-            rustls::OtherError(Arc::new(PinMismatch)),
-        )))
     }
 
     fn verify_tls12_signature(
