@@ -3,7 +3,8 @@
 //! plus tessellation of what it drew. Prints the median and the 99th
 //! percentile of each case: the plain large trees, and the hard ones (the
 //! tree sorted by recent activity, a topic with a 10 000-message history, a
-//! 10 MiB JSON payload, the packet inspector on a 1 MiB packet). Run with
+//! 10 MiB JSON payload, the packet inspector on a 1 MiB packet, filters typed over 100 000 topics
+//! and their messages). Run with
 //! `cargo bench --bench frame_time`.
 
 use std::time::{Duration, Instant, SystemTime};
@@ -35,6 +36,9 @@ struct Case {
     viewer: Viewer,
     /// A packet of this size in the packet log, shown in the inspector.
     packet: Option<usize>,
+    /// Typed into the tree's filter and the messages log's topic filter
+    /// once the frames start, with the messages log open.
+    filters: Option<(&'static str, &'static str)>,
 }
 
 impl Case {
@@ -47,6 +51,7 @@ impl Case {
             selected_payload: None,
             viewer: Viewer::Text,
             packet: None,
+            filters: None,
         }
     }
 }
@@ -124,6 +129,12 @@ fn run(case: &Case) {
         tab.tree.selected = Some(selected);
     }
     harness.run_steps(5);
+    if let Some((tree_filter, log_filter)) = case.filters {
+        let tab = &mut harness.state_mut().tabs[0];
+        tab.bottom = BottomTab::Messages;
+        tab.tree.filter = tree_filter.to_owned();
+        tab.messages.topic_filter = log_filter.to_owned();
+    }
     let mut frames = Vec::with_capacity(FRAMES);
     let mut next = 0usize;
     for _ in 0..FRAMES {
@@ -195,6 +206,10 @@ fn main() {
             selected_payload: Some(big_json(10 << 20)),
             viewer: Viewer::Json,
             ..Case::plain("a 10 MiB JSON payload selected", 10_000)
+        },
+        Case {
+            filters: Some(("fire/12", "fire/+")),
+            ..Case::plain("filters typed over 100 000 topics and the log", 100_000)
         },
         Case {
             packet: Some(1 << 20),

@@ -109,6 +109,27 @@ impl History {
         self.log.iter().rev()
     }
 
+    /// The kept messages whose sequence numbers are in `seqs`, oldest first
+    /// (`.rev()` for newest first).
+    pub fn in_range(
+        &self,
+        seqs: std::ops::RangeInclusive<u64>,
+    ) -> std::collections::vec_deque::Iter<'_, StoredMessage> {
+        let (Some(first), false) = (self.oldest_seq(), seqs.is_empty()) else {
+            return self.log.range(0..0);
+        };
+        let len = self.log.len();
+        let index =
+            |seq: u64| usize::try_from(seq.saturating_sub(first)).map_or(len, |i| i.min(len));
+        let start = index(*seqs.start());
+        let end = if *seqs.end() < first {
+            0
+        } else {
+            index(seqs.end().saturating_add(1))
+        };
+        self.log.range(start..end.max(start))
+    }
+
     /// The kept messages of one topic, newest first, from its newest
     /// (`newest_seq`) back, at most the per-topic limit.
     pub fn of_topic(&self, newest_seq: Option<u64>) -> impl Iterator<Item = &StoredMessage> {
@@ -203,5 +224,27 @@ mod tests {
         assert_eq!(seqs, [8, 6], "stops where the history ends");
         assert_eq!(history.of_topic(None).count(), 0);
         assert_eq!(history.of_topic(Some(99)).count(), 0);
+    }
+
+    #[test]
+    fn a_range_of_sequence_numbers_is_cut_to_what_is_kept() {
+        let mut history = History::default();
+        assert_eq!(history.in_range(0..=u64::MAX).count(), 0);
+        for seq in 10..20u64 {
+            history.push(msg(seq, 0, 1));
+        }
+        let seqs = |range: std::ops::RangeInclusive<u64>| -> Vec<u64> {
+            history.in_range(range).map(|m| m.seq).collect()
+        };
+        assert_eq!(seqs(12..=14), [12, 13, 14]);
+        assert_eq!(seqs(0..=11), [10, 11]);
+        assert_eq!(seqs(18..=u64::MAX), [18, 19]);
+        assert!(seqs(0..=9).is_empty());
+        assert!(seqs(20..=30).is_empty());
+        #[allow(clippy::reversed_empty_ranges)]
+        let backwards = seqs(15..=12);
+        assert!(backwards.is_empty());
+        let newest_first: Vec<u64> = history.in_range(16..=18).rev().map(|m| m.seq).collect();
+        assert_eq!(newest_first, [18, 17, 16]);
     }
 }

@@ -23,11 +23,17 @@ pub struct MessagesView {
     rows: VecDeque<u64>,
     /// The filters `rows` was built for.
     built_for: Option<(String, String)>,
-    /// The newest message looked at; later ones are still to be filtered.
-    scanned_to: Option<u64>,
+    /// The sequence numbers looked at (inclusive): newer ones are still to
+    /// be filtered, and so are older ones while a changed filter works its
+    /// way back through the history.
+    scanned: Option<(u64, u64)>,
 }
 
 const ROW_HEIGHT: f32 = 18.0;
+
+/// At most this many messages are filtered in one frame, so a changed
+/// filter over a long history takes a few frames instead of one long one.
+pub const FILTERED_PER_FRAME: usize = 25_000;
 
 /// What a message must match to be listed.
 struct RowFilter<'a> {
@@ -71,23 +77,26 @@ fn contains_ignoring_case(haystack: &[u8], needle: &str) -> bool {
 }
 
 impl MessagesView {
-    /// Bring the rows up to date: only the messages that arrived since the
-    /// last frame are filtered, and the ones history dropped leave the front.
-    /// A changed filter filters the whole history once.
-    fn rebuild(&mut self, model: &ConnectionModel) {
+    /// Bring the rows up to date, looking at no more than `budget`
+    /// messages: the ones that arrived since the last frame first, then,
+    /// after a change of filter, older ones back towards the oldest kept.
+    /// The ones history dropped leave the front.
+    fn rebuild(&mut self, model: &ConnectionModel, budget: usize) {
         let key = (self.topic_filter.clone(), self.text.clone());
         let newest = model.history.newest_first().next().map(|m| m.seq);
-        let history_restarted = match (newest, self.scanned_to) {
-            (Some(newest), Some(scanned)) => newest < scanned,
+        let history_restarted = match (newest, self.scanned) {
+            (Some(newest), Some((_, high))) => newest < high,
             (None, Some(_)) => true,
             _ => false,
         };
         if self.built_for.as_ref() != Some(&key) || history_restarted {
             self.rows.clear();
-            self.scanned_to = None;
+            self.scanned = None;
             self.built_for = Some(key);
         }
-        let oldest = model.history.oldest_seq().unwrap_or(u64::MAX);
+        let (Some(newest), Some(oldest)) = (newest, model.history.oldest_seq()) else {
+            return;
+        };
         while self.rows.front().is_some_and(|&seq| seq < oldest) {
             self.rows.pop_front();
         }
@@ -97,20 +106,51 @@ impl MessagesView {
             .then_some(self.topic_filter.as_str()),
             needle: self.text.to_lowercase(),
         };
-        let until = self.paused_at.unwrap_or(u64::MAX);
-        let scanned_to = self.scanned_to;
-        let fresh: Vec<u64> = model
-            .history
-            .newest_first()
-            .skip_while(|m| m.seq > until)
-            .take_while(|m| scanned_to.is_none_or(|done| m.seq > done))
-            .filter(|m| filter.accepts(model, m))
-            .map(|m| m.seq)
-            .collect();
-        self.rows.extend(fresh.into_iter().rev());
-        if let Some(newest) = newest {
-            self.scanned_to = Some(newest.min(until).max(scanned_to.unwrap_or(0)));
+        let top = newest.min(self.paused_at.unwrap_or(u64::MAX));
+        let (low, high) = self.scanned.unwrap_or((top.saturating_add(1), top));
+        let mut left = budget;
+        // Newer messages, oldest of them first, onto the back.
+        let mut new_high = high;
+        if top > high || self.scanned.is_none() {
+            let from = if self.scanned.is_none() {
+                top
+            } else {
+                high + 1
+            };
+            for message in model.history.in_range(from..=top).take(left) {
+                if filter.accepts(model, message) {
+                    self.rows.push_back(message.seq);
+                }
+                new_high = message.seq;
+                left -= 1;
+            }
         }
+        // Older messages, newest of them first, onto the front.
+        let mut new_low = low.min(new_high);
+        if new_low > oldest && left > 0 {
+            for message in model
+                .history
+                .in_range(oldest..=new_low - 1)
+                .rev()
+                .take(left)
+            {
+                if filter.accepts(model, message) {
+                    self.rows.push_front(message.seq);
+                }
+                new_low = message.seq;
+            }
+        }
+        if new_low <= new_high {
+            self.scanned = Some((new_low, new_high));
+        }
+    }
+
+    /// How many kept messages the current filter has still to look at.
+    fn still_to_filter(&self, model: &ConnectionModel) -> u64 {
+        let (Some(oldest), Some((low, _))) = (model.history.oldest_seq(), self.scanned) else {
+            return model.history.len() as u64;
+        };
+        low.saturating_sub(oldest)
     }
 
     /// The sequence number shown on row `index` (0 is the newest).
@@ -154,7 +194,18 @@ impl MessagesView {
         {
             field_message(ui, &error.to_string());
         }
-        self.rebuild(model);
+        self.rebuild(model, FILTERED_PER_FRAME);
+        let still_to_filter = self.still_to_filter(model);
+        if still_to_filter > 0 {
+            ui.label(
+                RichText::new(t!(
+                    "Filtering older messages… %{left} still to look at",
+                    left = still_to_filter
+                ))
+                .small(),
+            );
+            ui.ctx().request_repaint();
+        }
         ui.label(
             RichText::new(t!(
                 "%{shown} of %{kept} kept messages (%{evicted} older ones dropped by the history limit)",
@@ -244,12 +295,12 @@ mod tests {
         };
         receive(&mut model, "lab/a", "1");
         receive(&mut model, "other", "2");
-        view.rebuild(&model);
+        view.rebuild(&model, usize::MAX);
         assert_eq!(shown(&view, &model), ["lab/a 1"]);
         receive(&mut model, "lab/b", "3");
         receive(&mut model, "lab/c", "4");
         receive(&mut model, "lab/d", "5");
-        view.rebuild(&model);
+        view.rebuild(&model, usize::MAX);
         // The history keeps 4: "lab/a 1" is gone, newest first.
         assert_eq!(shown(&view, &model), ["lab/d 5", "lab/c 4", "lab/b 3"]);
     }
@@ -265,13 +316,13 @@ mod tests {
             text: "alarm".into(),
             ..MessagesView::default()
         };
-        view.rebuild(&model);
+        view.rebuild(&model, usize::MAX);
         assert_eq!(shown(&view, &model), ["x ALARM on"]);
         view.text = "TEMP".into();
-        view.rebuild(&model);
+        view.rebuild(&model, usize::MAX);
         assert_eq!(shown(&view, &model), ["Lab/Temp 21.5"]);
         view.text = "übung".into();
-        view.rebuild(&model);
+        view.rebuild(&model, usize::MAX);
         assert_eq!(shown(&view, &model), ["y Übung"]);
     }
 
@@ -280,13 +331,62 @@ mod tests {
         let mut model = model_with(100);
         let mut view = MessagesView::default();
         receive(&mut model, "a", "1");
-        view.rebuild(&model);
+        view.rebuild(&model, usize::MAX);
         view.paused_at = model.history.newest_first().next().map(|m| m.seq);
         receive(&mut model, "b", "2");
-        view.rebuild(&model);
+        view.rebuild(&model, usize::MAX);
         assert_eq!(shown(&view, &model), ["a 1"]);
         view.paused_at = None;
-        view.rebuild(&model);
+        view.rebuild(&model, usize::MAX);
         assert_eq!(shown(&view, &model), ["b 2", "a 1"]);
+    }
+
+    #[test]
+    fn a_changed_filter_works_back_through_a_long_history_a_slice_a_frame() {
+        let mut model = model_with(1000);
+        for i in 0..100 {
+            let topic = if i % 10 == 0 { "lab/hit" } else { "lab/miss" };
+            receive(&mut model, topic, &i.to_string());
+        }
+        let mut view = MessagesView {
+            topic_filter: "lab/hit".into(),
+            ..MessagesView::default()
+        };
+        view.rebuild(&model, 30);
+        // The newest 30 looked at (70..=99), 70 still to go.
+        assert_eq!(
+            shown(&view, &model),
+            ["lab/hit 90", "lab/hit 80", "lab/hit 70"]
+        );
+        assert_eq!(view.still_to_filter(&model), 70);
+        // A message arriving meanwhile is filtered first, then older ones.
+        receive(&mut model, "lab/hit", "new");
+        view.rebuild(&model, 30);
+        assert_eq!(
+            shown(&view, &model),
+            [
+                "lab/hit new",
+                "lab/hit 90",
+                "lab/hit 80",
+                "lab/hit 70",
+                "lab/hit 60",
+                "lab/hit 50"
+            ]
+        );
+        assert_eq!(view.still_to_filter(&model), 41);
+        while view.still_to_filter(&model) > 0 {
+            view.rebuild(&model, 30);
+        }
+        let hits = shown(&view, &model);
+        assert_eq!(hits.len(), 11, "{hits:?}");
+        assert_eq!(hits.first().map(String::as_str), Some("lab/hit new"));
+        assert_eq!(hits.last().map(String::as_str), Some("lab/hit 0"));
+        // Changing the filter starts again from the newest.
+        view.topic_filter = "lab/miss".into();
+        view.rebuild(&model, 5);
+        assert_eq!(
+            shown(&view, &model),
+            ["lab/miss 99", "lab/miss 98", "lab/miss 97", "lab/miss 96"]
+        );
     }
 }

@@ -14,6 +14,25 @@ use crate::model::{ConnectionModel, NodeId, TopicTree};
 
 mod row;
 mod rows;
+mod search;
+
+/// Work on the rows that goes on over several frames.
+#[derive(Debug)]
+enum Pending {
+    /// Laying out the tree as it is expanded.
+    Layout(rows::Build),
+    /// Finding what the filter matches, for the rows of `BuildKey`.
+    Search(BuildKey, search::Search),
+}
+
+impl Pending {
+    fn key(&self) -> &BuildKey {
+        match self {
+            Pending::Layout(build) => &build.key,
+            Pending::Search(key, _) => key,
+        }
+    }
+}
 
 /// What a set of rows was built for: the tree's structure, the filter, the
 /// sort and the expansion.
@@ -58,7 +77,7 @@ pub struct TreeView {
     expanded: HashSet<NodeId>,
     rows: Vec<Row>,
     built_for: Option<BuildKey>,
-    pending: Option<rows::Build>,
+    pending: Option<Pending>,
     built_at: Option<Instant>,
     expansion_generation: u64,
     opened_lone_root: bool,
@@ -149,32 +168,38 @@ impl TreeView {
             self.expansion_generation,
         );
         let same_view = |(_, f, s, e): &BuildKey| *f == key.1 && *s == key.2 && *e == key.3;
-        let in_progress = self.pending.take().filter(|build| same_view(&build.key));
-        let mut build = match in_progress {
-            Some(build) => build,
+        let in_progress = self.pending.take().filter(|work| same_view(work.key()));
+        let mut work = match in_progress {
+            Some(work) => work,
             None => {
                 if !self.wants_rebuild(&key, now) {
                     return;
                 }
                 self.open_a_lone_root(tree);
-                if !self.filter.is_empty() {
-                    self.rows.clear();
-                    let visible = matching_nodes(tree, &self.filter.to_lowercase());
-                    self.push_filtered(tree, &visible);
-                    self.built_for = Some(key);
-                    self.built_at = Some(now);
-                    return;
+                if self.filter.is_empty() {
+                    Pending::Layout(rows::Build::new(key.clone()))
+                } else {
+                    Pending::Search(key.clone(), search::Search::new(tree, &self.filter))
                 }
-                rows::Build::new(key.clone())
             }
         };
-        if build.run(tree, self, budget) {
-            self.rows = build.into_rows();
-            self.built_for = Some(key);
-            self.built_at = Some(now);
-        } else {
-            self.pending = Some(build);
+        let done = match &mut work {
+            Pending::Layout(build) => build.run(tree, self, budget),
+            Pending::Search(_, search) => search.run(tree, budget),
+        };
+        if !done {
+            self.pending = Some(work);
+            return;
         }
+        match work {
+            Pending::Layout(build) => self.rows = build.into_rows(),
+            Pending::Search(_, search) => {
+                self.rows.clear();
+                self.push_filtered(tree, search.visible());
+            }
+        }
+        self.built_for = Some(key);
+        self.built_at = Some(now);
     }
 
     /// Whether the rows built for `key` are out of date: the view changed,
@@ -394,56 +419,6 @@ impl TreeView {
     }
 }
 
-/// The nodes whose path contains `needle` (lower case), and their ancestors.
-///
-/// Depth first with an explicit stack, not recursion: a topic can have 65 536
-/// levels. A path extends its parent's, so a node whose parent matches
-/// matches too, and otherwise only a match ending in its own level is new:
-/// each level is searched once, not each whole path.
-fn matching_nodes(tree: &TopicTree, needle: &str) -> HashSet<NodeId> {
-    let mut visible = HashSet::new();
-    let mut path = String::new();
-    // (node, length of its parent's path, whether its parent's path matches)
-    let mut stack: Vec<(NodeId, usize, bool)> = tree
-        .node(TopicTree::ROOT)
-        .children
-        .iter()
-        .map(|&child| (child, 0, false))
-        .collect();
-    while let Some((node, parent_len, parent_matches)) = stack.pop() {
-        path.truncate(parent_len);
-        if tree.node(node).parent != Some(TopicTree::ROOT) {
-            path.push('/');
-        }
-        path.push_str(&tree.node(node).name.to_lowercase());
-        let start = path.floor_char_boundary((parent_len + 1).saturating_sub(needle.len()));
-        let matches = parent_matches || path[start..].contains(needle);
-        if matches {
-            show_with_ancestors(tree, node, &mut visible);
-        }
-        let len = path.len();
-        stack.extend(
-            tree.node(node)
-                .children
-                .iter()
-                .map(|&child| (child, len, matches)),
-        );
-    }
-    visible
-}
-
-/// Add `node` and its ancestors (below the root) to `visible`, stopping at the
-/// first one already there: its ancestors are there too.
-fn show_with_ancestors(tree: &TopicTree, node: NodeId, visible: &mut HashSet<NodeId>) {
-    let mut current = Some(node);
-    while let Some(id) = current {
-        if id == TopicTree::ROOT || !visible.insert(id) {
-            break;
-        }
-        current = tree.node(id).parent;
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -510,6 +485,40 @@ mod tests {
         assert_eq!(view.row_count(), 1 + WIDE_LEVEL + 1);
         let last = view.rows.last().unwrap();
         assert_eq!(last.more, 50, "the row that says how many are left out");
+    }
+
+    #[test]
+    fn a_filter_searched_over_frames_ends_with_the_same_rows() {
+        let names: Vec<String> = (0..6_000).map(|i| format!("w/{i}/x")).collect();
+        let mut topics: Vec<&str> = names.iter().map(String::as_str).collect();
+        topics.push("other/a");
+        let model = model(&topics);
+        let filter = "/12";
+        let mut whole = TreeView {
+            filter: filter.into(),
+            ..TreeView::default()
+        };
+        whole.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
+        let mut sliced = TreeView {
+            filter: filter.into(),
+            ..TreeView::default()
+        };
+        let mut frames = 0;
+        loop {
+            sliced.rebuild_within(&model.tree, Instant::now(), Duration::ZERO);
+            frames += 1;
+            if sliced.pending.is_none() {
+                break;
+            }
+            assert!(sliced.rows.is_empty(), "nothing half-searched is shown");
+        }
+        assert!(frames > 2, "spread over {frames} frames");
+        let rows = |v: &TreeView| -> Vec<(NodeId, u16)> {
+            v.rows.iter().map(|r| (r.node, r.depth)).collect()
+        };
+        assert_eq!(rows(&sliced), rows(&whole));
+        // "w", then 12, 120..129, 1200..1299 and each one's "x".
+        assert_eq!(whole.row_count(), 1 + 2 * (1 + 10 + 100));
     }
 
     #[test]
