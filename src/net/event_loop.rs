@@ -1,10 +1,14 @@
 //! The loop of the network thread: mio readiness, commands, session timers,
 //! reconnects.
 
+mod closing;
+mod pacing;
+mod session_events;
+
 use std::collections::HashMap;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
-use std::time::{Duration, Instant, SystemTime};
+use std::time::Instant;
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use mio::{Events, Poll, Token};
@@ -14,26 +18,10 @@ use super::error::ConnectError;
 use super::transport::{Progress, Transport};
 use super::{Command, ConnectionConfig, Event, LONGEST_WAIT, Repaint, tls};
 use crate::proto::{Properties, ReasonCode};
+use closing::Closing;
+use pacing::ReadPacing;
 
-/// How long a clean close waits for the QoS 1/2 flows already begun.
-pub const CLOSE_GRACE: Duration = Duration::from_secs(2);
-
-/// A DISCONNECT that waits for open flows to finish.
-struct Closing {
-    reason_code: ReasonCode,
-    properties: Properties,
-    until: Instant,
-}
-
-/// How often a paused loop looks whether the reader has caught up.
-const PAUSED_POLL: Duration = Duration::from_millis(5);
-
-/// The shortest time between two reads of the socket. Under a flood the data
-/// of a millisecond is then read, decoded and sent on at once (one read, one
-/// batch, one wake-up of the reader for many messages) instead of a system
-/// call or two per message; a message after a quiet spell is read at once.
-const READ_INTERVAL: Duration = Duration::from_millis(1);
-use crate::proto::session::{CloseReason, Session, SessionEvent, SessionOptions};
+use crate::proto::session::{CloseReason, Session, SessionOptions};
 
 /// The waker's token.
 pub const WAKER: Token = Token(0);
@@ -65,12 +53,8 @@ struct Loop {
     attempt: u32,
     stop_requested: bool,
     tags: HashMap<u64, u64>,
-    /// The reader is behind: the socket is not read until it catches up.
-    reading_paused: bool,
-    /// When the socket was last read.
-    last_read: Option<Instant>,
-    /// The socket is readable but was not read yet (see [`READ_INTERVAL`]).
-    read_deferred: bool,
+    /// When the socket is read (back-pressure, the read interval).
+    pacing: ReadPacing,
     /// A clean close waiting for open QoS 1/2 flows.
     closing: Option<Closing>,
     /// The interest the socket is registered with, to re-register only on change.
@@ -105,9 +89,7 @@ pub fn run(
         attempt: 0,
         stop_requested: false,
         tags: HashMap::new(),
-        reading_paused: false,
-        last_read: None,
-        read_deferred: false,
+        pacing: ReadPacing::default(),
         closing: None,
         interest: None,
     };
@@ -141,18 +123,11 @@ impl Loop {
             {
                 return;
             }
-            let mut timeout = self
+            let now = Instant::now();
+            let until_deadline = self
                 .next_deadline()
-                .map(|at| at.saturating_duration_since(Instant::now()));
-            if self.reading_paused {
-                // Look again soon whether the reader has caught up.
-                timeout = Some(timeout.map_or(PAUSED_POLL, |t| t.min(PAUSED_POLL)));
-            } else if self.read_deferred
-                && let Some(at) = self.next_read_at()
-            {
-                let wait = at.saturating_duration_since(Instant::now());
-                timeout = Some(timeout.map_or(wait, |t| t.min(wait)));
-            }
+                .map(|at| at.saturating_duration_since(now));
+            let timeout = self.pacing.poll_timeout(until_deadline, now);
             if let Err(error) = self.poll.poll(&mut events, timeout)
                 && error.kind() != std::io::ErrorKind::Interrupted
             {
@@ -183,16 +158,12 @@ impl Loop {
                     }
                 }
             }
-            let resume = self.keep_up_with_reader(now);
-            let readable = resume || socket_ready || self.read_deferred;
-            if readable && !self.reading_paused {
-                if self.next_read_at().is_some_and(|at| now < at) {
-                    self.read_deferred = true;
-                } else {
-                    self.read_deferred = false;
-                    self.last_read = Some(now);
-                    self.on_socket(now);
-                }
+            let resume = self.pacing.keep_up_with(&self.backlog);
+            if self.pacing.is_paused() {
+                self.session.reading_paused(now);
+            }
+            if self.pacing.read_now(now, resume || socket_ready) {
+                self.on_socket(now);
             }
             self.on_timers(now);
             self.finish_closing(now);
@@ -201,16 +172,11 @@ impl Loop {
         }
     }
 
-    /// The earliest time the socket may be read again.
-    fn next_read_at(&self) -> Option<Instant> {
-        self.last_read.map(|at| at + READ_INTERVAL)
-    }
-
     fn next_deadline(&self) -> Option<Instant> {
         let deadline = self.link_deadline();
         match (&self.closing, deadline) {
-            (Some(closing), Some(at)) => Some(at.min(closing.until)),
-            (Some(closing), None) => Some(closing.until),
+            (Some(closing), Some(at)) => Some(at.min(closing.until())),
+            (Some(closing), None) => Some(closing.until()),
             (None, at) => at,
         }
     }
@@ -230,26 +196,6 @@ impl Loop {
                 }
             }
         }
-    }
-
-    /// Back-pressure: while the reader has more than
-    /// [`BACKLOG_HIGH`](super::BACKLOG_HIGH) events or
-    /// [`BACKLOG_HIGH_BYTES`](super::BACKLOG_HIGH_BYTES) waiting, the socket
-    /// is not read (TCP then slows the broker, as with mosquitto_sub) and
-    /// nothing is dropped. Returns true when reading must resume at once
-    /// (edge-triggered readiness will not say so again).
-    fn keep_up_with_reader(&mut self, now: Instant) -> bool {
-        if self.reading_paused && self.backlog.has_room() {
-            self.reading_paused = false;
-            return true;
-        }
-        if !self.reading_paused && self.backlog.is_full() {
-            self.reading_paused = true;
-        }
-        if self.reading_paused {
-            self.session.reading_paused(now);
-        }
-        false
     }
 
     fn emit(&mut self, event: Event) {
@@ -502,11 +448,7 @@ impl Loop {
                     // Let the QoS 1/2 flows already begun finish first (a
                     // bounded wait); new messages are not taken meanwhile.
                     self.session.drain();
-                    self.closing = Some(Closing {
-                        reason_code,
-                        properties,
-                        until: now + CLOSE_GRACE,
-                    });
+                    self.closing = Some(Closing::new(reason_code, properties, now));
                 } else {
                     self.send_disconnect(now, reason_code, properties);
                 }
@@ -531,7 +473,7 @@ impl Loop {
         };
         if self.session.is_closed() {
             self.closing = None;
-        } else if (!self.session.flows_open() || now >= closing.until)
+        } else if closing.is_due(self.session.flows_open(), now)
             && let Some(closing) = self.closing.take()
         {
             self.send_disconnect(now, closing.reason_code, closing.properties);
@@ -562,46 +504,17 @@ impl Loop {
         }
         let mut closed = false;
         while let Some(event) = self.session.poll_event() {
-            let event = match event {
-                SessionEvent::Connected(info) => {
-                    self.attempt = 0;
-                    Event::Connected(info)
-                }
-                SessionEvent::Closed(reason) => {
+            let event = session_events::to_event(event, &mut self.tags);
+            match &event {
+                Event::Connected(_) => self.attempt = 0,
+                Event::Disconnected(reason) => {
                     closed = true;
                     if let CloseReason::ClientRequest { .. } = reason {
                         self.stop_requested = true;
                     }
-                    Event::Disconnected(reason)
                 }
-                SessionEvent::Message(publish) => Event::Message(publish),
-                SessionEvent::PublishCompleted { id, reason } => Event::PublishCompleted {
-                    tag: self.tags.remove(&id).unwrap_or_default(),
-                    reason,
-                },
-                SessionEvent::PublishFailed { id, error } => Event::PublishFailed {
-                    tag: self.tags.remove(&id).unwrap_or_default(),
-                    error,
-                },
-                SessionEvent::Subscribed {
-                    id,
-                    results,
-                    reason_string,
-                } => Event::Subscribed {
-                    tag: self.tags.remove(&id).unwrap_or_default(),
-                    results,
-                    reason_string,
-                },
-                SessionEvent::Unsubscribed { id, results } => Event::Unsubscribed {
-                    tag: self.tags.remove(&id).unwrap_or_default(),
-                    results,
-                },
-                SessionEvent::Packet { direction, bytes } => Event::Packet {
-                    direction,
-                    at: SystemTime::now(),
-                    bytes,
-                },
-            };
+                _ => {}
+            }
             self.emit(event);
         }
         if closed {
