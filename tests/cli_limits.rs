@@ -138,3 +138,26 @@ fn pub_with_extreme_property_numbers_is_refused_or_sent() {
     assert_eq!(code, FAILURE, "the connection is refused: {stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+#[test]
+fn tls_psk_is_named_as_unsupported_before_connecting() {
+    for args in [
+        &[
+            "sub",
+            "-t",
+            "x",
+            "--psk",
+            "deadbeef",
+            "--psk-identity",
+            "lab",
+        ][..],
+        &["pub", "-t", "x", "-m", "hi", "--psk", "deadbeef"],
+    ] {
+        let (code, stderr) = run(args);
+        assert_eq!(code, FAILURE, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("TLS-PSK") && stderr.contains("not supported"),
+            "{args:?}: {stderr}"
+        );
+    }
+}

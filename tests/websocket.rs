@@ -813,3 +813,89 @@ fn wss_disconnect_reaches_the_broker() {
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A person connects the window to a broker whose certificate no authority
+/// vouches for, reads why, chooses "Trust this certificate", and is connected;
+/// the profile keeps the fingerprint.
+#[test]
+fn the_window_trusts_a_refused_certificate_by_its_fingerprint() {
+    use egui_kittest::Harness;
+    use egui_kittest::kittest::Queryable;
+    use mqscope::app::{MqscopeApp, Settings};
+    use mqscope::net::Fingerprint;
+    use mqscope::profiles::{MemorySecretStore, Profile, ProfileStore};
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    use support::window::{has_label_containing, wait_until};
+
+    let dir = temp_dir("wss-window-trust");
+    let pki = TestPki::generate(&dir);
+    let broker = Broker::wss(&pki);
+    let port = broker.wss_port.expect("wss listener");
+    let mut profile = Profile::new("class broker over wss");
+    profile.host = "127.0.0.1".into();
+    profile.port = port;
+    profile.transport = TransportKind::SecureWebSocket;
+    profile.websocket_path = "/mqtt".into();
+    profile.reconnect.enabled = false;
+    let settings = Settings {
+        last_profile: Some(profile.id.clone()),
+        ..Settings::default()
+    };
+    let store_dir = dir.join("profiles");
+    let store = ProfileStore::new(&store_dir, vec![profile]);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            MqscopeApp::with_store(
+                Ok((store, None)),
+                Box::new(MemorySecretStore::new()),
+                settings,
+            )
+        });
+    harness.run_steps(3);
+    harness
+        .get_all_by_label("Connect")
+        .next()
+        .expect("Connect")
+        .click_accesskit();
+    wait_until(&mut harness, "the refusal", |h| {
+        has_label_containing(h, "Trust this certificate")
+    });
+    let expected = Fingerprint::of(
+        &CertificateDer::from_pem_file(&pki.server_cert).expect("the server certificate"),
+    );
+    assert!(
+        has_label_containing(&harness, "not signed by a certificate authority"),
+        "the refusal says why"
+    );
+    assert!(
+        has_label_containing(&harness, &expected.to_string()),
+        "the refusal names the certificate's fingerprint {expected}"
+    );
+    harness
+        .get_by_label("Trust this certificate")
+        .click_accesskit();
+    wait_until(&mut harness, "Connected", |h| {
+        has_label_containing(h, "Connected ·")
+    });
+    assert!(
+        has_label_containing(&harness, "now trusts the one certificate"),
+        "a notice says what changed"
+    );
+    let kept = harness.state().tabs[0]
+        .editor
+        .profile
+        .tls
+        .trusted_fingerprint
+        .clone();
+    assert_eq!(kept, Some(expected.to_string()));
+    // The saved profile was written with it (by the worker, in a moment).
+    let file = store_dir.join("profiles.toml");
+    wait_until(&mut harness, "the profile file", |_| {
+        std::fs::read_to_string(&file).is_ok_and(|text| text.contains(&expected.to_string()))
+    });
+    drop(harness);
+    drop(broker);
+    let _ = std::fs::remove_dir_all(dir);
+}

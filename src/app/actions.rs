@@ -35,6 +35,7 @@ impl MqscopeApp {
             | Action::ShareBuiltinBroker(_)
             | Action::NewShareCredentials => {}
             Action::Disconnect => self.disconnect(),
+            Action::TrustCertificate(fingerprint) => self.trust_certificate(fingerprint),
             Action::Subscribe(filters, properties) => self.subscribe(filters, properties),
             Action::Unsubscribe(filter) => self.unsubscribe(filter),
             Action::Publish(publish) => self.publish(publish),
@@ -251,6 +252,9 @@ impl MqscopeApp {
         let tab = &mut self.tabs[index];
         tab.version = profile.advanced.mqtt_version;
         config.packet_log = tab.packet_log;
+        let passphrase = &tab.editor.key_passphrase;
+        config.tls.key_passphrase =
+            (!passphrase.is_empty()).then(|| crate::net::Passphrase(passphrase.clone()));
         if let Err(error) = tab.start(config, self.repaint.clone()) {
             self.notices.push(AppNotice::NetworkThread(error));
         }
@@ -258,6 +262,18 @@ impl MqscopeApp {
         if self.is_saved(&profile.id) {
             self.save_profile(index, profile);
         }
+    }
+
+    /// Pin the certificate the broker presented in the tab's profile (saved
+    /// with it on connect, for a saved profile) and connect again at once.
+    fn trust_certificate(&mut self, fingerprint: crate::net::Fingerprint) {
+        let tab = &mut self.tabs[self.active];
+        tab.editor.profile.tls.trusted_fingerprint = Some(fingerprint.to_string());
+        // A connection still retrying with the old trust is ended first.
+        tab.stop();
+        self.notices
+            .push(AppNotice::CertificateTrusted(fingerprint));
+        self.connect();
     }
 
     fn disconnect(&mut self) {

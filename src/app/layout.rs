@@ -259,7 +259,11 @@ fn toolbar(ui: &mut egui::Ui, tab: &Tab, actions: &mut Vec<Action>) {
             actions.push(Action::ToggleEditor);
         }
         ui.vertical(|ui| {
-            show_status(ui, &tab.model, &tab.address_text(), tab.version.name());
+            if let Some(action) =
+                show_status(ui, &tab.model, &tab.address_text(), tab.version.name())
+            {
+                actions.push(action);
+            }
         });
     });
 }

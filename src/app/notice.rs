@@ -18,6 +18,8 @@ pub enum AppNotice {
     ProfilesNotSaved(StoreError),
     /// The password went into the system keyring.
     PasswordSaved,
+    /// The person chose to trust one broker certificate by its fingerprint.
+    CertificateTrusted(crate::net::Fingerprint),
     /// The password could not be kept as asked.
     PasswordNotSaved(SecretError),
     /// The saved password could not be read; connecting without one.

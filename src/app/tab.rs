@@ -124,6 +124,17 @@ impl Tab {
         self.handle.is_some()
     }
 
+    /// End the network thread at once, if one runs (it sends DISCONNECT if
+    /// connected); its remaining events are not read.
+    pub fn stop(&mut self) {
+        if let Some(handle) = self.handle.take() {
+            handle.send(Command::Disconnect {
+                reason_code: crate::proto::ReasonCode::Success,
+                properties: Default::default(),
+            });
+        }
+    }
+
     /// Whether Connect may start a connection now.
     pub fn can_connect(&self) -> bool {
         !self.is_running() && !self.awaiting_password && !self.awaiting_lab

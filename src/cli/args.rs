@@ -140,6 +140,12 @@ pub struct ConnectArgs {
     /// Do not verify the broker's certificate (anyone on the path can read and change the traffic).
     #[arg(long = "insecure")]
     pub insecure: bool,
+    /// TLS-PSK key (as mosquitto's clients take it): not supported; mqscope says why and stops.
+    #[arg(long = "psk", value_name = "HEX")]
+    pub psk: Option<String>,
+    /// TLS-PSK identity: not supported, like --psk.
+    #[arg(long = "psk-identity", value_name = "IDENTITY")]
+    pub psk_identity: Option<String>,
     /// Trust the operating system's certificate authorities (enables TLS).
     #[arg(long = "tls-use-os-certs")]
     pub tls_use_os_certs: bool,

@@ -57,6 +57,9 @@ fn parse_qos(value: u8, option: &str) -> Result<QoS, String> {
 
 /// Turn the shared options into a connection configuration.
 pub fn prepare(args: &args::ConnectArgs) -> Result<Prepared, String> {
+    if args.psk.is_some() || args.psk_identity.is_some() {
+        return Err(PSK_UNSUPPORTED.to_owned());
+    }
     let version = parse_version(&args.protocol_version)?;
     let properties = props::parse(&args.properties)?;
     let has_properties = properties != props::CliProperties::default();
@@ -182,6 +185,9 @@ fn tls_options(args: &args::ConnectArgs) -> TlsOptions {
         trusted_fingerprint: args.trust_fingerprint,
     }
 }
+
+/// Why `--psk` stops the run.
+pub const PSK_UNSUPPORTED: &str = "--psk: TLS-PSK (a pre-shared key instead of certificates) is not supported: rustls, the TLS library mqscope uses, has no client side for it. Give the broker a certificate and connect with --cafile (or --trust-fingerprint for a self-signed one)";
 
 /// The environment variable that holds the passphrase of an encrypted key
 /// or a PKCS#12 bundle (never an option: the command line is visible to

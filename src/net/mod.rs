@@ -29,7 +29,7 @@ pub use batch::{
 pub use error::ConnectError;
 pub use tls::{
     CertificateProblem, Fingerprint, FingerprintError, Passphrase, TlsFailure, TlsOptions,
-    TlsSetupError,
+    TlsSetupError, is_named_pkcs12,
 };
 
 use crate::proto::session::{

@@ -15,6 +15,7 @@ use rustls::{ClientConfig, RootCertStore};
 
 pub use failure::{CertificateProblem, TlsFailure};
 pub use fingerprint::{Fingerprint, FingerprintError};
+pub use identity::is_named_pkcs12;
 use identity::load_identity;
 
 pub use verify::PresentedSlot;
@@ -191,8 +192,10 @@ pub fn client_config(
 fn root_store(options: &TlsOptions) -> Result<RootCertStore, TlsSetupError> {
     let mut roots = RootCertStore::empty();
     if let Some(path) = &options.ca_file {
-        for cert in load_certificates(path, "CA")? {
-            roots.add(cert).map_err(|e| file_error("CA", path, e))?;
+        for cert in load_certificates(path, "CA certificate")? {
+            roots
+                .add(cert)
+                .map_err(|e| file_error("CA certificate", path, e))?;
         }
     }
     if options.use_os_roots {

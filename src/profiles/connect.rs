@@ -166,7 +166,12 @@ impl TlsSettings {
                 .collect(),
             skip_verification: self.skip_verification,
             key_passphrase: None,
-            trusted_fingerprint: None,
+            // An unreadable one is refused by validation before connecting.
+            trusted_fingerprint: self
+                .trusted_fingerprint
+                .as_deref()
+                .and_then(non_empty)
+                .and_then(|text| text.parse().ok()),
         }
     }
 

@@ -180,9 +180,10 @@ pub struct TlsSettings {
     /// Also trust the operating system's certificate store. Without this and
     /// without a CA file, the Mozilla root certificates built into mqscope are used.
     pub use_os_roots: bool,
-    /// A client certificate (PEM).
+    /// A client certificate: PEM, or a PKCS#12 bundle (`.p12`/`.pfx`) that
+    /// holds its key too.
     pub client_cert: Option<PathBuf>,
-    /// The private key (PEM) of the client certificate.
+    /// The private key (PEM, possibly encrypted) of a PEM client certificate.
     pub client_key: Option<PathBuf>,
     /// ALPN protocols to offer.
     pub alpn: Vec<String>,
@@ -190,6 +191,9 @@ pub struct TlsSettings {
     pub server_name: Option<String>,
     /// Do not check the broker's certificate (testing only).
     pub skip_verification: bool,
+    /// Trust exactly the broker certificate with this SHA-256 fingerprint
+    /// (`AB:CD:…`), whoever signed it; checked on every connect.
+    pub trusted_fingerprint: Option<String>,
 }
 
 /// Automatic reconnection.

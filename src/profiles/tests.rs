@@ -67,6 +67,7 @@ fn full_profile(dir: &std::path::Path) -> Profile {
             alpn: vec!["mqtt".into()],
             server_name: Some("pi.example.org".into()),
             skip_verification: false,
+            trusted_fingerprint: Some("AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:CD".into()),
         },
         reconnect: ReconnectSettings {
             enabled: false,
@@ -394,6 +395,23 @@ fn validation_of_the_other_rules() {
     assert_eq!(find(Field::MaximumPacketSize).severity, Severity::Error);
     assert!(find(Field::WillTopic).message.contains("\"lab/+/status\""));
     assert!(find(Field::TlsClientKey).message.contains("private key"));
+    // A typed fingerprint that is not one is refused at its field; a
+    // PKCS#12 bundle needs no key file.
+    let mut pinned = profile.clone();
+    pinned.tls.trusted_fingerprint = Some("AB:CD:zz".into());
+    pinned.tls.client_cert = Some(std::path::PathBuf::from("lab-client.p12"));
+    let problems_of_pinned = pinned.validate();
+    let pin_problem = problems_of_pinned
+        .iter()
+        .find(|e| e.field == Field::TlsTrustedFingerprint)
+        .expect("the fingerprint is refused");
+    assert!(pin_problem.is_error() && pin_problem.message.contains("SHA-256"));
+    assert!(
+        !problems_of_pinned
+            .iter()
+            .any(|e| e.field == Field::TlsClientKey),
+        "{problems_of_pinned:?}"
+    );
     let skip = find(Field::TlsSkipVerification);
     assert_eq!(skip.severity, Severity::Warning);
     assert!(skip.message.contains("only for testing"));
@@ -506,6 +524,16 @@ fn the_connection_config_carries_every_setting() {
     assert_eq!(config.tls.client_cert, profile.tls.client_cert);
     assert_eq!(config.tls.client_key, profile.tls.client_key);
     assert_eq!(config.tls.server_name.as_deref(), Some("pi.example.org"));
+    assert_eq!(
+        config
+            .tls
+            .trusted_fingerprint
+            .map(|f| f.to_string())
+            .as_deref(),
+        Some(
+            "AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:AB:CD"
+        )
+    );
     assert_eq!(config.tls.alpn, ["mqtt"]);
     assert!(config.tls.use_os_roots && !config.tls.skip_verification);
     assert!(!config.reconnect.enabled);

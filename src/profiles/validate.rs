@@ -99,6 +99,8 @@ pub enum Field {
     TlsServerName,
     /// Skip certificate verification.
     TlsSkipVerification,
+    /// The one broker certificate trusted by its fingerprint.
+    TlsTrustedFingerprint,
     /// Reconnect on or off.
     ReconnectEnabled,
     /// First reconnect delay.
@@ -472,6 +474,7 @@ fn check_tls(profile: &Profile, p: &mut Problems) {
         p.file(Field::TlsClientKey, path, &t!("client key"));
     }
     match (cert, key) {
+        (Some(bundle), None) if crate::net::is_named_pkcs12(bundle) => {}
         (Some(_), None) => p.error(
             Field::TlsClientKey,
             t!("A client certificate needs its private key: choose the key file too."),
@@ -494,6 +497,14 @@ fn check_tls(profile: &Profile, p: &mut Problems) {
         p.error(
             Field::TlsServerName,
             t!("\"%{name}\" is not a valid server name for TLS. Enter a host name or leave the field empty.", name = name).into_owned(),
+        );
+    }
+    if let Some(text) = tls.trusted_fingerprint.as_deref().and_then(non_empty)
+        && text.parse::<crate::net::Fingerprint>().is_err()
+    {
+        p.error(
+            Field::TlsTrustedFingerprint,
+            t!("This is not a SHA-256 fingerprint. It is 32 pairs of hex digits, such as AB:CD:…:EF, as openssl x509 -noout -fingerprint -sha256 prints it. Leave it empty to trust the certificate authorities."),
         );
     }
     if tls.skip_verification {

@@ -14,6 +14,9 @@ pub enum Action {
     Connect,
     /// Disconnect the tab.
     Disconnect,
+    /// Trust the broker certificate with this fingerprint in the tab's
+    /// profile, and connect again.
+    TrustCertificate(crate::net::Fingerprint),
     /// Subscribe to filters.
     Subscribe(Vec<SubscribeFilter>, Properties),
     /// Unsubscribe from a filter.

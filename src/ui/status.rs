@@ -10,7 +10,9 @@ use crate::language::plural;
 use super::format_bytes;
 use super::widgets::{seconds_left, state_color};
 use super::words;
-use crate::model::{ConnectionModel, ConnectionState};
+use crate::model::{ConnectionModel, ConnectionState, EndReason};
+use crate::net::{ConnectError, Fingerprint, TlsFailure};
+use crate::ui::Action;
 
 /// The connection's state in one sentence.
 fn state_text(model: &ConnectionModel, address: &str, version: &str) -> String {
@@ -43,12 +45,48 @@ fn state_text(model: &ConnectionModel, address: &str, version: &str) -> String {
     }
 }
 
-/// The status of a connection in one line, with a colored dot.
-pub fn show_status(ui: &mut egui::Ui, model: &ConnectionModel, address: &str, version: &str) {
+/// The fingerprint of the broker certificate the last attempt refused.
+fn refused_certificate(state: &ConnectionState) -> Option<Fingerprint> {
+    let reason = match state {
+        ConnectionState::Disconnected { reason, .. } => reason,
+        ConnectionState::Reconnecting {
+            reason: Some(reason),
+            ..
+        } => reason,
+        _ => return None,
+    };
+    match reason {
+        EndReason::ConnectFailed(ConnectError::Tls(TlsFailure::Untrusted {
+            presented: Some(fingerprint),
+            ..
+        })) => Some(*fingerprint),
+        _ => None,
+    }
+}
+
+/// The status of a connection in one line, with a colored dot, and after a
+/// refused certificate the choice to trust it. Returns what was clicked.
+pub fn show_status(
+    ui: &mut egui::Ui,
+    model: &ConnectionModel,
+    address: &str,
+    version: &str,
+) -> Option<Action> {
+    let mut action = None;
     ui.horizontal_wrapped(|ui| {
         super::dot(ui, state_color(&model.state));
         ui.label(state_text(model, address, version));
     });
+    if let Some(fingerprint) = refused_certificate(&model.state)
+        && ui
+            .button(t!("Trust this certificate"))
+            .on_hover_text(t!(
+                "Only if you know this is your broker's certificate (compare the fingerprint with the one its administrator gives you): mqscope then trusts this one certificate for this connection, and no other."
+            ))
+            .clicked()
+    {
+        action = Some(Action::TrustCertificate(fingerprint));
+    }
     if let Some(info) = model.broker() {
         ui.horizontal_wrapped(|ui| {
             // Body size: a person must be able to read what the broker granted.
@@ -92,6 +130,7 @@ pub fn show_status(ui: &mut egui::Ui, model: &ConnectionModel, address: &str, ve
             }
         });
     }
+    action
 }
 
 /// Figures for the stats line.

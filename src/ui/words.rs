@@ -6,7 +6,7 @@ use rust_i18n::t;
 use super::tr;
 use crate::app::{AppNotice, PayloadFileError};
 use crate::model::{EndReason, Notice, NoticeKind};
-use crate::net::ConnectError;
+use crate::net::{CertificateProblem, ConnectError, TlsFailure, TlsSetupError};
 use crate::proto::session::{BrokerReason, CloseReason, SessionError, Violation};
 
 /// An app notice in one or two plain sentences.
@@ -25,6 +25,11 @@ pub fn app_notice(notice: &AppNotice) -> String {
             t!("The connection could not be saved: %{error}", error = error).into_owned()
         }
         AppNotice::PasswordSaved => t!("The password was saved in the system keyring.").into_owned(),
+        AppNotice::CertificateTrusted(fingerprint) => t!(
+            "This connection now trusts the one certificate with the SHA-256 fingerprint %{fingerprint}, and checks it on every connect. It is under Advanced > TLS > Trusted certificate; clear it there to trust the certificate authorities again.",
+            fingerprint = fingerprint
+        )
+        .into_owned(),
         AppNotice::PasswordNotSaved(error) => t!(
             "The password was not saved: %{error}. It is used for this connection only.",
             error = error
@@ -316,7 +321,7 @@ pub fn connect_error(error: &ConnectError) -> String {
             secs = secs
         )
         .into_owned(),
-        ConnectError::Tls(failure) => sentence(&failure.to_string()),
+        ConnectError::Tls(failure) => tls_failure(failure),
         ConnectError::WebSocket(detail) => t!(
             "The WebSocket handshake failed: %{detail}.",
             detail = detail
@@ -325,6 +330,109 @@ pub fn connect_error(error: &ConnectError) -> String {
         ConnectError::ClosedDuringHandshake { address } => t!(
             "%{address} closed the connection during the handshake; is it the right port for this transport?",
             address = address
+        )
+        .into_owned(),
+    }
+}
+
+/// A TLS failure in plain words, with the next step in the window.
+pub fn tls_failure(failure: &TlsFailure) -> String {
+    match failure {
+        TlsFailure::Setup(error) => tls_setup_error(error),
+        TlsFailure::Untrusted { problem, presented } => {
+            let mut text = t!(
+                "The broker's certificate is not trusted: %{problem}.",
+                problem = certificate_problem(problem)
+            )
+            .into_owned();
+            if let Some(fingerprint) = presented {
+                text.push(' ');
+                text.push_str(&t!(
+                    "Its SHA-256 fingerprint is %{fingerprint}. If you know it is your broker's, choose \"Trust this certificate\".",
+                    fingerprint = fingerprint
+                ));
+            }
+            text
+        }
+        TlsFailure::AlertReceived(alert) => t!(
+            "The broker ended the TLS handshake with the alert %{alert}: it may require a client certificate, or not accept the one given (Advanced > TLS).",
+            alert = alert
+        )
+        .into_owned(),
+        TlsFailure::Other(detail) => sentence(&t!("TLS failed: %{detail}", detail = detail)),
+    }
+}
+
+/// Why a broker certificate was refused, as the end of a sentence.
+pub fn certificate_problem(problem: &CertificateProblem) -> String {
+    match problem {
+        CertificateProblem::UnknownIssuer => t!("it is not signed by a certificate authority mqscope trusts (choose the authority's certificate as the CA file under Advanced > TLS)").into_owned(),
+        CertificateProblem::Expired => t!("it has expired").into_owned(),
+        CertificateProblem::NotValidYet => {
+            t!("it is not valid yet (check the clock of this computer)").into_owned()
+        }
+        CertificateProblem::WrongName => t!("it was issued for another host name (if the broker is known by another name, enter it as the server name under Advanced > TLS)").into_owned(),
+        CertificateProblem::Revoked => t!("it has been revoked").into_owned(),
+        CertificateProblem::Version1 => t!(
+            "it is an X.509 version 1 certificate (what `openssl x509 -req` makes without extensions), which cannot say which host it is for. Make it again with a subjectAltName, for example: %{command}",
+            command = "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 365 -extfile <(printf \"subjectAltName=DNS:localhost,IP:127.0.0.1\")"
+        )
+        .into_owned(),
+        CertificateProblem::BadSignature => t!("its signature is wrong").into_owned(),
+        CertificateProblem::NotThePinnedOne => t!("it is not the certificate trusted by its fingerprint (the broker's certificate changed, or another server answered)").into_owned(),
+        CertificateProblem::Other(detail) => detail.clone(),
+    }
+}
+
+/// TLS settings that could not be used, in plain words.
+pub fn tls_setup_error(error: &TlsSetupError) -> String {
+    match error {
+        TlsSetupError::File { what, path, detail } => t!(
+            "The %{what} file %{path} cannot be used: %{detail}.",
+            what = tr(what),
+            path = path,
+            detail = detail
+        )
+        .into_owned(),
+        TlsSetupError::IncompleteClientCertificate => t!("A client certificate needs its private key: choose the key file too, or a .p12 bundle that holds both.").into_owned(),
+        TlsSetupError::NoRoots(detail) => t!(
+            "There are no trusted certificate authorities: %{detail}. Choose a CA file under Advanced > TLS.",
+            detail = detail
+        )
+        .into_owned(),
+        TlsSetupError::Rustls(detail) => {
+            sentence(&t!("TLS setup failed: %{detail}", detail = detail))
+        }
+        TlsSetupError::ServerName(name) => t!(
+            "\"%{name}\" is not a valid server name for TLS. Enter a host name or leave the field empty.",
+            name = name
+        )
+        .into_owned(),
+        TlsSetupError::NeedsPassphrase { path } => t!(
+            "%{path} is protected by a passphrase: type it as the key passphrase under Advanced > TLS.",
+            path = path
+        )
+        .into_owned(),
+        TlsSetupError::WrongPassphrase { path } => t!(
+            "The key passphrase does not open %{path}; type it again under Advanced > TLS.",
+            path = path
+        )
+        .into_owned(),
+        TlsSetupError::LegacyEncryptedKey { path } => t!(
+            "%{path} is encrypted in the old OpenSSL format, which mqscope cannot read. Convert it once with: %{command}",
+            path = path,
+            command = "openssl pkcs8 -topk8 -in old.key -out new.key"
+        )
+        .into_owned(),
+        TlsSetupError::Pkcs12 { path, detail } => t!(
+            "The PKCS#12 bundle %{path} cannot be read: %{detail}.",
+            path = path,
+            detail = detail
+        )
+        .into_owned(),
+        TlsSetupError::UnsupportedKey(detail) => t!(
+            "The client key cannot be used: %{detail}. mqscope signs with RSA, ECDSA (P-256, P-384) and Ed25519 keys.",
+            detail = detail
         )
         .into_owned(),
     }

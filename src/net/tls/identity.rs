@@ -55,11 +55,15 @@ fn read_small(path: &Path, what: &'static str) -> Result<Vec<u8>, TlsSetupError>
 
 /// A PKCS#12 bundle: named so, or binary DER (a PEM file is text).
 fn is_pkcs12(path: &Path, bytes: &[u8]) -> bool {
-    let named = path
-        .extension()
+    is_named_pkcs12(path) || bytes.first() == Some(&0x30)
+}
+
+/// Whether `path` is named as a PKCS#12 bundle (`.p12` or `.pfx`), which
+/// holds the client key too.
+pub fn is_named_pkcs12(path: &Path) -> bool {
+    path.extension()
         .and_then(|e| e.to_str())
-        .is_some_and(|e| e.eq_ignore_ascii_case("p12") || e.eq_ignore_ascii_case("pfx"));
-    named || bytes.first() == Some(&0x30)
+        .is_some_and(|e| e.eq_ignore_ascii_case("p12") || e.eq_ignore_ascii_case("pfx"))
 }
 
 fn from_pkcs12(

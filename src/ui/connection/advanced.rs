@@ -9,7 +9,12 @@ use crate::proto::{ProtocolVersion, QoS};
 use crate::ui::widgets::user_property_table;
 
 /// Draw every option of `p` that "Basic" leaves out.
-pub(super) fn show(p: &mut Profile, ui: &mut egui::Ui, problems: &Problems) {
+pub(super) fn show(
+    p: &mut Profile,
+    key_passphrase: &mut String,
+    ui: &mut egui::Ui,
+    problems: &Problems,
+) {
     egui::Grid::new("advanced")
         .num_columns(2)
         .spacing([8.0, 4.0])
@@ -24,7 +29,7 @@ pub(super) fn show(p: &mut Profile, ui: &mut egui::Ui, problems: &Problems) {
     );
     will(p, ui, problems);
     if p.transport.is_tls() {
-        tls(p, ui, problems);
+        tls(p, key_passphrase, ui, problems);
     }
 }
 
@@ -205,7 +210,7 @@ fn will(p: &mut Profile, ui: &mut egui::Ui, problems: &Problems) {
 }
 
 /// Certificates, SNI, ALPN and verification.
-fn tls(p: &mut Profile, ui: &mut egui::Ui, problems: &Problems) {
+fn tls(p: &mut Profile, key_passphrase: &mut String, ui: &mut egui::Ui, problems: &Problems) {
     egui::CollapsingHeader::new(t!("TLS"))
         .id_salt("tls")
         .default_open(true)
@@ -232,6 +237,21 @@ fn tls(p: &mut Profile, ui: &mut egui::Ui, problems: &Problems) {
                 path_field(ui, t!("Client key").as_ref(), &mut p.tls.client_key);
                 ui.end_row();
                 problems.show(ui, Field::TlsClientKey);
+                ui.end_row();
+                let label = ui.label(t!("Key passphrase"));
+                ui.vertical(|ui| {
+                    ui.add(
+                        egui::TextEdit::singleline(key_passphrase)
+                            .password(true)
+                            .hint_text(t!("only for an encrypted key or a .p12 bundle")),
+                    )
+                    .labelled_by(label.id);
+                    ui.label(
+                        egui::RichText::new(t!("Kept for this run only, never written to disk."))
+                            .small()
+                            .weak(),
+                    );
+                });
                 ui.end_row();
                 ui.label(t!("Server name (SNI)"));
                 let mut name = p.tls.server_name.clone().unwrap_or_default();
@@ -260,6 +280,30 @@ fn tls(p: &mut Profile, ui: &mut egui::Ui, problems: &Problems) {
                     &mut p.tls.skip_verification,
                     t!("skip certificate verification (unsafe)"),
                 );
+                ui.end_row();
+                let label = ui.label(t!("Trusted certificate"));
+                ui.vertical(|ui| {
+                    let mut text = p.tls.trusted_fingerprint.clone().unwrap_or_default();
+                    if ui
+                        .add(
+                            egui::TextEdit::singleline(&mut text)
+                                .hint_text(t!("SHA-256 fingerprint, AB:CD:…"))
+                                .font(egui::TextStyle::Monospace)
+                                .desired_width(f32::INFINITY),
+                        )
+                        .labelled_by(label.id)
+                        .changed()
+                    {
+                        let text = text.trim().to_owned();
+                        p.tls.trusted_fingerprint = (!text.is_empty()).then_some(text);
+                    }
+                    ui.label(
+                        egui::RichText::new(t!("When set, only the certificate with this fingerprint is trusted, whoever signed it; checked on every connect."))
+                            .small()
+                            .weak(),
+                    );
+                    problems.show(ui, Field::TlsTrustedFingerprint);
+                });
                 ui.end_row();
             });
         });

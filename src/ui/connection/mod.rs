@@ -25,6 +25,9 @@ pub struct Editor {
     pub port_text: String,
     /// The password as typed in this run.
     pub password: String,
+    /// The passphrase of the client key or bundle, as typed in this run
+    /// (never written to disk).
+    pub key_passphrase: String,
     /// For a preset: the name last given automatically and the preset's
     /// address, so that the name follows an edited address until the person
     /// names the profile.
@@ -51,6 +54,7 @@ impl Editor {
         Editor {
             port_text: profile.port.to_string(),
             password: profile.password.clone().unwrap_or_default(),
+            key_passphrase: String::new(),
             preset_origin: profile
                 .is_preset()
                 .then(|| (profile.name.clone(), profile.host.clone(), profile.port)),
@@ -120,7 +124,9 @@ impl Editor {
         ui.add_space(4.0);
         egui::CollapsingHeader::new(t!("Advanced"))
             .id_salt("advanced")
-            .show(ui, |ui| advanced::show(&mut self.profile, ui, &problems));
+            .show(ui, |ui| {
+                advanced::show(&mut self.profile, &mut self.key_passphrase, ui, &problems)
+            });
         ui.add_space(6.0);
         if self.profile.tls.skip_verification && self.profile.transport.is_tls() {
             ui.label(
