@@ -323,6 +323,17 @@ fn report_model(model: &ConnectionModel, rss_before: u64) {
         "history_bytes_per_message_rss={:.0}",
         (grown - model.tree.held_bytes() as f64) / kept
     );
+    // What a kept message costs beyond its payload, by the model's count and
+    // by the resident set's growth.
+    let payloads: usize = history.newest_first().map(|m| m.payload.len()).sum();
+    println!(
+        "overhead_bytes_per_message_estimate={:.0}",
+        history.held_bytes().saturating_sub(payloads) as f64 / kept
+    );
+    println!(
+        "overhead_bytes_per_message_rss={:.0}",
+        (grown - model.tree.held_bytes() as f64 - payloads as f64) / kept
+    );
     println!("peak_rss_bytes={}", status_bytes("VmHWM"));
 }
 

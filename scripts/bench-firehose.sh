@@ -236,13 +236,13 @@ for T in $ROUNDS; do
     SUB_PIDS=()
     stop_broker
     o="$dir/ingest.out"
-    ROWS_INGEST+=("| $T | $(value "$o" received) | $(value "$o" seconds) | $(value "$o" msgs_per_sec) | $(value "$o" cpu_seconds_per_million) | $(value "$o" net_thread_cpu_seconds_per_million) | $(value "$o" model_thread_cpu_seconds_per_million) | $(value "$o" max_backlog) | $(calc "%.1f" "$(value "$o" peak_rss_bytes) / 1048576") | $(value "$o" history_len) | $(value "$o" history_evicted) | $(value "$o" topic_count) | $(calc "%.1f" "$(value "$o" memory_estimate) / 1048576") | $(value "$o" overhead_bytes_per_message_estimate) | $(value "$o" overhead_bytes_per_message_rss) |")
+    ROWS_INGEST+=("| $T | $(value "$o" received) | $(value "$o" seconds) | $(value "$o" msgs_per_sec) | $(value "$o" cpu_seconds_per_million) | $(value "$o" net_thread_cpu_seconds_per_million) | $(value "$o" model_thread_cpu_seconds_per_million) | $(value "$o" max_backlog) | $(calc "%.1f" "$(value "$o" peak_rss_bytes) / 1048576") | $(value "$o" history_len) | $(value "$o" history_evicted) | $(value "$o" topic_count) | $(calc "%.1f" "$(value "$o" held_bytes) / 1048576") | $(value "$o" overhead_bytes_per_message_estimate) | $(value "$o" overhead_bytes_per_message_rss) |")
 
     # 3. The model alone, from memory.
     say "round $T topics: firehose model (from memory)"
     o="$WORK/model-$T.out"
     "$FIREHOSE" model --count "$N" --topics "$T" --payload "$PAYLOAD" >"$o"
-    ROWS_MODEL+=("| $T | $(value "$o" count) | $(value "$o" seconds) | $(value "$o" msgs_per_sec) | $(value "$o" cpu_seconds_per_million) | $(value "$o" history_len) | $(value "$o" history_evicted) | $(value "$o" topic_count) | $(calc "%.1f" "$(value "$o" memory_estimate) / 1048576") | $(value "$o" overhead_bytes_per_message_estimate) | $(value "$o" overhead_bytes_per_message_rss) |")
+    ROWS_MODEL+=("| $T | $(value "$o" count) | $(value "$o" seconds) | $(value "$o" msgs_per_sec) | $(value "$o" cpu_seconds_per_million) | $(value "$o" history_len) | $(value "$o" history_evicted) | $(value "$o" topic_count) | $(calc "%.1f" "$(value "$o" held_bytes) / 1048576") | $(value "$o" overhead_bytes_per_message_estimate) | $(value "$o" overhead_bytes_per_message_rss) |")
 done
 
 # --- The table ----------------------------------------------------------------
@@ -281,16 +281,16 @@ REPORT="$WORK/report.md"
     echo "--port P --count $N\`: mqscope's network thread subscribed to \`fire/#\`, events drained"
     echo "in batches into a \`ConnectionModel\` as the window's \`logic\` does; alone on its own flood;"
     echo "CPU from \`/proc\`, from the first message to the last; overhead = bytes per kept message"
-    echo "beyond its payload, from \`memory_estimate()\` and from the growth of the resident set):"
+    echo "beyond its payload, from the bytes the model counts as held and from the growth of the resident set):"
     echo
-    echo "| topics | received | seconds | messages/s | CPU s per million | net thread | model thread | max backlog | peak RSS MiB | history | evicted | topics kept | memory estimate MiB | overhead B/msg (estimate) | overhead B/msg (RSS) |"
+    echo "| topics | received | seconds | messages/s | CPU s per million | net thread | model thread | max backlog | peak RSS MiB | history | evicted | topics kept | held MiB | overhead B/msg (estimate) | overhead B/msg (RSS) |"
     echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s\n' "${ROWS_INGEST[@]}"
     echo
     echo "**The model alone, from memory** (\`cargo bench --bench firehose -- model --count $N --topics T\`:"
     echo "the same messages decoded first, then applied in batches of 1024):"
     echo
-    echo "| topics | messages | seconds | messages/s | CPU s per million | history | evicted | topics kept | memory estimate MiB | overhead B/msg (estimate) | overhead B/msg (RSS) |"
+    echo "| topics | messages | seconds | messages/s | CPU s per million | history | evicted | topics kept | held MiB | overhead B/msg (estimate) | overhead B/msg (RSS) |"
     echo "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
     printf '%s\n' "${ROWS_MODEL[@]}"
     echo

@@ -10,7 +10,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-for tool in Xvfb import xdotool mosquitto mosquitto_pub; do
+for tool in Xvfb import xdotool mosquitto mosquitto_pub openssl; do
     command -v "$tool" >/dev/null || { echo "screenshots.sh needs $tool (apt-get install xvfb imagemagick xdotool mosquitto mosquitto-clients)" >&2; exit 1; }
 done
 
@@ -24,10 +24,19 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -r
 trap cleanup EXIT
 
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+tls_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+# A self-made certificate, as a lab makes one: no authority mqscope knows.
+openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=lab-pi" \
+    -addext "subjectAltName=IP:127.0.0.1" \
+    -keyout "$work/server.key" -out "$work/server.crt" >/dev/null 2>&1
 cat > "$work/mosquitto.conf" <<CONF
 user root
-listener $port 127.0.0.1
+per_listener_settings false
 allow_anonymous true
+listener $port 127.0.0.1
+listener $tls_port 127.0.0.1
+certfile $work/server.crt
+keyfile $work/server.key
 CONF
 mosquitto -c "$work/mosquitto.conf" >/dev/null 2>&1 & pids+=($!)
 display=:$((90 + RANDOM % 9))
@@ -75,6 +84,11 @@ for lang in en ro it pt-BR; do
     click "${broker_tab[$lang]}" 478           # the "Built-in broker" tab
     sleep 2
     import -window root "$out/$lang/03-built-in-broker.png"
+    kill $app_pid; wait $app_pid 2>/dev/null || true
+    # A broker with a self-made certificate: refused, with the way to trust it.
+    HOME=$home XDG_RUNTIME_DIR=$home LANG=${locale[$lang]} "$app" "mqtts://127.0.0.1:$tls_port/%23" >/dev/null 2>&1 & app_pid=$!; pids+=($app_pid)
+    sleep 5
+    import -window root "$out/$lang/04-certificate-refused.png"
     echo "wrote $out/$lang/"
     kill $app_pid; wait $app_pid 2>/dev/null || true
 done

@@ -378,6 +378,7 @@ pub fn certificate_problem(problem: &CertificateProblem) -> String {
             command = "openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 365 -extfile <(printf \"subjectAltName=DNS:localhost,IP:127.0.0.1\")"
         )
         .into_owned(),
+        CertificateProblem::AuthorityAsServer => t!("it is a certificate authority's own certificate used as the broker's (what `openssl req -x509` makes by default), which is never trusted that way. Trust this one certificate by its fingerprint, or give the broker a certificate signed by that authority").into_owned(),
         CertificateProblem::BadSignature => t!("its signature is wrong").into_owned(),
         CertificateProblem::NotThePinnedOne => t!("it is not the certificate trusted by its fingerprint (the broker's certificate changed, or another server answered)").into_owned(),
         CertificateProblem::Other(detail) => detail.clone(),

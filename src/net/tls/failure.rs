@@ -21,6 +21,9 @@ pub enum CertificateProblem {
     Revoked,
     /// An X.509 version 1 certificate, which cannot name its host.
     Version1,
+    /// A certificate authority's own certificate presented as the broker's
+    /// (what `openssl req -x509` makes by default).
+    AuthorityAsServer,
     /// Its signature does not verify.
     BadSignature,
     /// Not the one trusted by its fingerprint.
@@ -82,6 +85,8 @@ fn problem_of(error: &CertificateError) -> CertificateProblem {
                 CertificateProblem::NotThePinnedOne
             } else if format!("{other:?}").contains("UnsupportedCertVersion") {
                 CertificateProblem::Version1
+            } else if format!("{other:?}").contains("CaUsedAsEndEntity") {
+                CertificateProblem::AuthorityAsServer
             } else {
                 CertificateProblem::Other(other.to_string())
             }
@@ -104,6 +109,9 @@ impl fmt::Display for CertificateProblem {
             CertificateProblem::Revoked => f.write_str("it has been revoked"),
             CertificateProblem::Version1 => f.write_str(
                 "it is an X.509 version 1 certificate (what `openssl x509 -req` makes without extensions), which cannot say which host it is for. Make it again with a subjectAltName, for example: openssl x509 -req -in server.csr -CA ca.crt -CAkey ca.key -CAcreateserial -out server.crt -days 365 -extfile <(printf \"subjectAltName=DNS:localhost,IP:127.0.0.1\")",
+            ),
+            CertificateProblem::AuthorityAsServer => f.write_str(
+                "it is a certificate authority's own certificate used as the broker's (what `openssl req -x509` makes by default), which is never trusted that way. Trust this one certificate by its fingerprint, or give the broker a certificate signed by that authority",
             ),
             CertificateProblem::BadSignature => f.write_str("its signature is wrong"),
             CertificateProblem::NotThePinnedOne => f.write_str(
@@ -134,5 +142,39 @@ impl fmt::Display for TlsFailure {
             ),
             TlsFailure::Other(detail) => write!(f, "TLS failed: {detail}"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+
+    fn refused(error: webpki::Error) -> CertificateProblem {
+        let rustls_error = rustls::Error::InvalidCertificate(CertificateError::Other(
+            rustls::OtherError(Arc::new(error)),
+        ));
+        match TlsFailure::from_rustls(&rustls_error, None) {
+            TlsFailure::Untrusted { problem, .. } => problem,
+            other => panic!("not a refusal: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn self_made_certificates_are_named_for_what_they_are() {
+        assert_eq!(
+            refused(webpki::Error::CaUsedAsEndEntity),
+            CertificateProblem::AuthorityAsServer
+        );
+        assert_eq!(
+            refused(webpki::Error::UnsupportedCertVersion),
+            CertificateProblem::Version1
+        );
+        assert!(
+            CertificateProblem::AuthorityAsServer
+                .to_string()
+                .contains("openssl req -x509")
+        );
     }
 }
