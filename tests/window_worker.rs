@@ -160,3 +160,194 @@ fn a_hanging_keyring_never_stalls_the_window() {
         "the password is under the saved profile's own entry"
     );
 }
+
+/// A keyring whose entries the test can read while the window uses it.
+#[derive(Clone, Default)]
+struct SharedKeyring(Arc<MemorySecretStore>);
+
+impl SecretStore for SharedKeyring {
+    fn get(&self, profile_id: &str) -> Result<Option<String>, SecretError> {
+        self.0.get(profile_id)
+    }
+
+    fn set(&self, profile_id: &str, password: &str) -> Result<(), SecretError> {
+        self.0.set(profile_id, password)
+    }
+
+    fn delete(&self, profile_id: &str) -> Result<(), SecretError> {
+        self.0.delete(profile_id)
+    }
+}
+
+fn openssl(dir: &std::path::Path, args: &[&str]) -> bool {
+    std::process::Command::new("openssl")
+        .args(args)
+        .current_dir(dir)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
+}
+
+fn has_label(harness: &Harness<'_, MqscopeApp>, text: &str) -> bool {
+    harness.query_all_by_label_contains(text).next().is_some()
+}
+
+fn press_connect(harness: &mut Harness<'_, MqscopeApp>) {
+    harness
+        .get_all_by_label("Connect")
+        .next()
+        .expect("Connect")
+        .click_accesskit();
+    harness.run_steps(2);
+}
+
+/// A window on `profiles` and `keyring`, opened on the profile `id`.
+fn window_on(
+    store_dir: std::path::PathBuf,
+    profiles: Vec<mqscope::profiles::Profile>,
+    id: String,
+    keyring: SharedKeyring,
+) -> Harness<'static, MqscopeApp> {
+    let settings = Settings {
+        last_profile: Some(id),
+        ..Settings::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            MqscopeApp::with_store(
+                Ok((ProfileStore::new(&store_dir, profiles), None)),
+                Box::new(keyring),
+                settings,
+            )
+        });
+    harness.run_steps(3);
+    harness
+}
+
+/// A client key's passphrase is kept like the password: typed once, it goes
+/// to the keyring, and the next window reads it from there. No broker is
+/// needed: the key is opened before the TCP connect, so "refused" (nothing
+/// listens on the port) means the key opened, and "protected by a
+/// passphrase" that it did not.
+#[test]
+fn a_key_passphrase_is_kept_in_the_keyring_like_the_password() {
+    use mqscope::net::TransportKind;
+    use mqscope::profiles::{PasswordStorage, Profile, key_passphrase_entry};
+
+    let dir = tempfile::tempdir().expect("temp dir");
+    let made = openssl(
+        dir.path(),
+        &[
+            "genpkey",
+            "-algorithm",
+            "EC",
+            "-pkeyopt",
+            "ec_paramgen_curve:P-256",
+            "-aes-256-cbc",
+            "-pass",
+            "pass:lab-secret",
+            "-out",
+            "student.key",
+        ],
+    ) && openssl(
+        dir.path(),
+        &[
+            "req",
+            "-new",
+            "-x509",
+            "-key",
+            "student.key",
+            "-passin",
+            "pass:lab-secret",
+            "-subj",
+            "/CN=student",
+            "-days",
+            "2",
+            "-out",
+            "student.crt",
+        ],
+    );
+    if !made {
+        assert!(
+            std::env::var_os("MQSCOPE_REQUIRE_BROKER").is_none(),
+            "openssl is needed to make an encrypted key (apt-get install openssl)"
+        );
+        eprintln!(
+            "SKIPPED a_key_passphrase_is_kept_in_the_keyring_like_the_password: openssl is not installed"
+        );
+        return;
+    }
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let mut profile = Profile::new("lab broker with a client certificate");
+    profile.host = "127.0.0.1".into();
+    profile.port = port;
+    profile.transport = TransportKind::Tls;
+    profile.tls.client_cert = Some(dir.path().join("student.crt"));
+    profile.tls.client_key = Some(dir.path().join("student.key"));
+    profile.password_storage = PasswordStorage::Keyring;
+    profile.reconnect.enabled = false;
+    let id = profile.id.clone();
+    let keyring = SharedKeyring::default();
+    let store_dir = dir.path().join("profiles");
+
+    let mut harness = window_on(
+        store_dir.clone(),
+        vec![profile.clone()],
+        id.clone(),
+        keyring.clone(),
+    );
+    press_connect(&mut harness);
+    step_until(&mut harness, "the passphrase to be asked for", |h| {
+        has_label(h, "protected by a passphrase")
+    });
+    if harness.query_by_label("Advanced").is_none() {
+        harness
+            .get_by_label("Connection settings")
+            .click_accesskit();
+        harness.run_steps(2);
+    }
+    harness.get_by_label("Advanced").click_accesskit();
+    harness.run_steps(2);
+    harness
+        .get_by_role_and_label(Role::PasswordInput, "Key passphrase")
+        .focus();
+    harness.step();
+    harness
+        .get_by_role_and_label(Role::PasswordInput, "Key passphrase")
+        .type_text("lab-secret");
+    harness.run_steps(2);
+    press_connect(&mut harness);
+    step_until(&mut harness, "the key to open", |h| {
+        has_label(h, "was refused")
+    });
+    step_until(&mut harness, "the keyring to keep it", |_| {
+        keyring.get(&key_passphrase_entry(&id)) == Ok(Some("lab-secret".to_owned()))
+    });
+    drop(harness);
+
+    // Another run: the passphrase comes from the keyring, nothing is typed.
+    let mut harness = window_on(store_dir, vec![profile], id.clone(), keyring.clone());
+    press_connect(&mut harness);
+    step_until(&mut harness, "the key to open", |h| {
+        has_label(h, "was refused")
+    });
+    assert!(
+        !has_label(&harness, "protected by a passphrase"),
+        "the passphrase was read from the keyring"
+    );
+    let profiles = std::fs::read_dir(dir.path().join("profiles"))
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| std::fs::read_to_string(entry.path()).ok())
+        .collect::<String>();
+    assert!(
+        !profiles.contains("lab-secret"),
+        "the passphrase is never written to disk"
+    );
+}

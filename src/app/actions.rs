@@ -146,6 +146,15 @@ impl MqscopeApp {
                 profile_id,
                 result,
             } => self.password_read(tab, &profile_id, result),
+            WorkerEvent::KeyPassphraseStored(Ok(())) => {}
+            WorkerEvent::KeyPassphraseStored(Err(error)) => {
+                self.notices.push(AppNotice::KeyPassphraseNotSaved(error));
+            }
+            WorkerEvent::KeyPassphraseRead {
+                tab,
+                profile_id,
+                result,
+            } => self.key_passphrase_read(tab, &profile_id, result),
             WorkerEvent::PasswordDeleted(Ok(())) => {}
             WorkerEvent::PasswordDeleted(Err(error)) => {
                 self.notices.push(AppNotice::PasswordNotDeleted(error));
@@ -177,16 +186,23 @@ impl MqscopeApp {
         }
     }
 
-    /// Connect the active tab: with the password typed, the one in the
-    /// profile, or (after the worker has read it) the keyring's.
+    /// Connect the active tab.
     fn connect(&mut self) {
-        let index = self.active;
-        let tab = &mut self.tabs[index];
-        if !tab.can_connect() {
+        self.connect_tab(self.active);
+    }
+
+    /// Connect tab `index`: with the password typed, the one in the profile,
+    /// or (after the worker has read it) the keyring's; the same for the
+    /// client key passphrase.
+    fn connect_tab(&mut self, index: usize) {
+        if !self.tabs[index].can_connect() {
             return;
         }
         #[cfg(feature = "builtin-broker")]
-        if tab.editor.profile.is_builtin() && !self.point_at_builtin_broker(index) {
+        if self.tabs[index].editor.profile.is_builtin() && !self.point_at_builtin_broker(index) {
+            return;
+        }
+        if self.look_up_key_passphrase(index) {
             return;
         }
         let tab = &mut self.tabs[index];
@@ -214,6 +230,69 @@ impl MqscopeApp {
         }
         let password = profile.password.clone();
         self.start_connection(index, profile, password);
+    }
+
+    /// Keep a typed key passphrase as the password is kept, or ask the
+    /// keyring for the saved one (true: connecting waits for its answer).
+    fn look_up_key_passphrase(&mut self, index: usize) -> bool {
+        let tab = &mut self.tabs[index];
+        let editor = &mut tab.editor;
+        let profile = &editor.profile;
+        let has_client_key = profile.transport.is_tls()
+            && profile
+                .tls
+                .client_cert
+                .as_deref()
+                .is_some_and(|path| !path.as_os_str().is_empty());
+        if !has_client_key {
+            return false;
+        }
+        if !editor.key_passphrase.is_empty() {
+            if profile.password_storage == PasswordStorage::Keyring {
+                let job = Job::StoreKeyPassphrase {
+                    profile_id: profile.id.clone(),
+                    storage: profile.password_storage,
+                    passphrase: editor.key_passphrase.clone(),
+                };
+                editor.key_passphrase_looked_up = true;
+                self.queue(job);
+            }
+            return false;
+        }
+        if editor.key_passphrase_looked_up || profile.password_storage != PasswordStorage::Keyring {
+            return false;
+        }
+        tab.awaiting_password = true;
+        let job = Job::ReadKeyPassphrase {
+            tab: tab.id,
+            profile_id: profile.id.clone(),
+        };
+        self.queue(job);
+        true
+    }
+
+    /// The keyring answered for a key passphrase: go on connecting the tab
+    /// that asked, if it still wants to.
+    fn key_passphrase_read(
+        &mut self,
+        tab_id: TabId,
+        profile_id: &str,
+        result: Result<Option<String>, crate::profiles::SecretError>,
+    ) {
+        let Some(index) = self.tabs.iter().position(|t| t.id == tab_id) else {
+            return;
+        };
+        let tab = &mut self.tabs[index];
+        if !std::mem::take(&mut tab.awaiting_password) || tab.editor.profile.id != profile_id {
+            return;
+        }
+        tab.editor.key_passphrase_looked_up = true;
+        match result {
+            Ok(Some(passphrase)) => tab.editor.key_passphrase = passphrase,
+            Ok(None) => {}
+            Err(error) => self.notices.push(AppNotice::PasswordNotRead(error)),
+        }
+        self.connect_tab(index);
     }
 
     /// The keyring answered: connect the tab that asked, if it still wants to.
@@ -322,9 +401,18 @@ impl MqscopeApp {
             profile.password = Some(typed.clone());
         }
         let storage = profile.password_storage;
-        if let Some(profile_id) = self.save_profile(index, profile)
-            && !typed.is_empty()
-        {
+        let passphrase = tab.editor.key_passphrase.clone();
+        let Some(profile_id) = self.save_profile(index, profile) else {
+            return;
+        };
+        if !passphrase.is_empty() && storage == PasswordStorage::Keyring {
+            self.queue(Job::StoreKeyPassphrase {
+                profile_id: profile_id.clone(),
+                storage,
+                passphrase,
+            });
+        }
+        if !typed.is_empty() {
             self.queue(Job::StorePassword {
                 tab: id,
                 profile_id,

@@ -22,6 +22,8 @@ pub enum AppNotice {
     CertificateTrusted(crate::net::Fingerprint),
     /// The password could not be kept as asked.
     PasswordNotSaved(SecretError),
+    /// The client key passphrase could not be kept in the keyring.
+    KeyPassphraseNotSaved(SecretError),
     /// The saved password could not be read; connecting without one.
     PasswordNotRead(SecretError),
     /// A deleted profile's keyring entry could not be removed.

@@ -47,6 +47,23 @@ pub enum Job {
         /// The password; `None` deletes it.
         password: Option<String>,
     },
+    /// Keep a client key passphrase as a password is kept (keyring, or
+    /// delete its entry; never plain text).
+    StoreKeyPassphrase {
+        /// The profile's id.
+        profile_id: String,
+        /// Where the profile's password goes.
+        storage: PasswordStorage,
+        /// The passphrase.
+        passphrase: String,
+    },
+    /// Read a client key passphrase from the keyring, to connect with it.
+    ReadKeyPassphrase {
+        /// The tab that asked.
+        tab: TabId,
+        /// The profile's id.
+        profile_id: String,
+    },
     /// Read a password from the keyring, to connect with it.
     ReadPassword {
         /// The tab that asked.
@@ -59,7 +76,8 @@ pub enum Job {
         /// The payload.
         bytes: Bytes,
     },
-    /// Delete a profile's keyring entry (the profile was deleted).
+    /// Delete a profile's keyring entries, its password's and its key
+    /// passphrase's (the profile was deleted).
     DeletePassword {
         /// The profile's id.
         profile_id: String,
@@ -122,6 +140,17 @@ pub enum WorkerEvent {
     },
     /// A deleted profile's keyring entry is gone, or why not.
     PasswordDeleted(Result<(), SecretError>),
+    /// A key passphrase was kept, or why not.
+    KeyPassphraseStored(Result<(), SecretError>),
+    /// A key passphrase was read from the keyring.
+    KeyPassphraseRead {
+        /// The tab that asked.
+        tab: TabId,
+        /// The profile's id.
+        profile_id: String,
+        /// The passphrase (`None`: none stored), or why it could not be read.
+        result: Result<Option<String>, SecretError>,
+    },
     /// A file was chosen for the payload (nothing comes if the dialog was
     /// cancelled, only [`WorkerEvent::PayloadFileCancelled`]).
     PayloadFile {
@@ -244,6 +273,27 @@ fn run(job: Job, secrets: &dyn SecretStore, outlet: &Outlet) {
                 result,
             });
         }
+        Job::StoreKeyPassphrase {
+            profile_id,
+            storage,
+            passphrase,
+        } => {
+            let result = crate::profiles::keep_password(
+                secrets,
+                &crate::profiles::key_passphrase_entry(&profile_id),
+                crate::profiles::key_passphrase_storage(storage),
+                Some(&passphrase),
+            );
+            outlet.send(WorkerEvent::KeyPassphraseStored(result));
+        }
+        Job::ReadKeyPassphrase { tab, profile_id } => {
+            let result = secrets.get(&crate::profiles::key_passphrase_entry(&profile_id));
+            outlet.send(WorkerEvent::KeyPassphraseRead {
+                tab,
+                profile_id,
+                result,
+            });
+        }
         Job::ReadPassword { tab, profile_id } => {
             let result = secrets.get(&profile_id);
             outlet.send(WorkerEvent::PasswordRead {
@@ -253,10 +303,15 @@ fn run(job: Job, secrets: &dyn SecretStore, outlet: &Outlet) {
             });
         }
         Job::DeletePassword { profile_id } => {
-            let result = match secrets.delete(&profile_id) {
-                Err(SecretError::Unavailable { .. }) => Ok(()),
-                other => other,
-            };
+            let passphrase = crate::profiles::key_passphrase_entry(&profile_id);
+            let result = [profile_id, passphrase]
+                .iter()
+                .map(|entry| match secrets.delete(entry) {
+                    Err(SecretError::Unavailable { .. }) => Ok(()),
+                    other => other,
+                })
+                .find(Result::is_err)
+                .unwrap_or(Ok(()));
             outlet.send(WorkerEvent::PasswordDeleted(result));
         }
         Job::PickPayloadFile { tab } => pick_payload_file(tab, outlet.clone()),

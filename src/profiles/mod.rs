@@ -459,6 +459,22 @@ impl Profile {
     }
 }
 
+/// The keyring entry of the client key passphrase of profile `profile_id`
+/// (beside the password's entry, which is named by the id alone).
+pub fn key_passphrase_entry(profile_id: &str) -> String {
+    format!("{profile_id}/tls-key-passphrase")
+}
+
+/// Where a key passphrase goes for a profile whose password goes to
+/// `storage`: the keyring when the password does, otherwise nowhere (a
+/// passphrase is never written in plain text).
+pub fn key_passphrase_storage(storage: PasswordStorage) -> PasswordStorage {
+    match storage {
+        PasswordStorage::Keyring => PasswordStorage::Keyring,
+        PasswordStorage::DoNotSave | PasswordStorage::PlainText => PasswordStorage::DoNotSave,
+    }
+}
+
 /// Store `password` of profile `profile_id` as `storage` says: in the
 /// keyring, or nowhere (any keyring entry is deleted; plain text is written
 /// with the profile itself). May block on the keyring: call it off the UI

@@ -35,6 +35,11 @@ pub fn app_notice(notice: &AppNotice) -> String {
             error = error
         )
         .into_owned(),
+        AppNotice::KeyPassphraseNotSaved(error) => t!(
+            "The key passphrase was not saved: %{error}. It is used for this run only.",
+            error = error
+        )
+        .into_owned(),
         AppNotice::PasswordNotRead(error) => t!(
             "The saved password could not be read: %{error}. Connecting without a password; type it in the connection settings.",
             error = error

@@ -247,7 +247,7 @@ fn tls(p: &mut Profile, key_passphrase: &mut String, ui: &mut egui::Ui, problems
                     )
                     .labelled_by(label.id);
                     ui.label(
-                        egui::RichText::new(t!("Kept for this run only, never written to disk."))
+                        egui::RichText::new(t!("Kept like the password: in the system keyring when the password goes there, otherwise for this run only. Never written to disk."))
                             .small()
                             .weak(),
                     );

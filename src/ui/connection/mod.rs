@@ -25,9 +25,11 @@ pub struct Editor {
     pub port_text: String,
     /// The password as typed in this run.
     pub password: String,
-    /// The passphrase of the client key or bundle, as typed in this run
-    /// (never written to disk).
+    /// The passphrase of the client key or bundle, as typed in this run or
+    /// read from the keyring (never written to disk).
     pub key_passphrase: String,
+    /// Whether the keyring was already asked for the passphrase.
+    pub key_passphrase_looked_up: bool,
     /// For a preset: the name last given automatically and the preset's
     /// address, so that the name follows an edited address until the person
     /// names the profile.
@@ -55,6 +57,7 @@ impl Editor {
             port_text: profile.port.to_string(),
             password: profile.password.clone().unwrap_or_default(),
             key_passphrase: String::new(),
+            key_passphrase_looked_up: false,
             preset_origin: profile
                 .is_preset()
                 .then(|| (profile.name.clone(), profile.host.clone(), profile.port)),
