@@ -124,8 +124,8 @@ fn run(case: &Case) {
         let fire = tab.model.tree.node(TopicTree::ROOT).children[0];
         tab.tree.toggle(fire);
         tab.tree.sort = case.sort;
-        tab.details.viewer = case.viewer;
         let selected = tab.model.tree.find("fire/7").expect("topic");
+        tab.details.choose(selected, case.viewer);
         tab.tree.selected = Some(selected);
     }
     harness.run_steps(5);

@@ -157,6 +157,7 @@ impl Tab {
         self.handle = Some(handle);
         self.subscribed_on_connect = false;
         self.show_editor = false;
+        self.model.begin_connection();
         self.model.state = ConnectionState::Connecting {
             address: self.address_text(),
             attempt: 1,

@@ -263,6 +263,12 @@ impl ConnectionModel {
         self.ever_connected
     }
 
+    /// A new connection starts (Connect pressed): what an earlier one
+    /// reached no longer says anything about this one.
+    pub fn begin_connection(&mut self) {
+        self.ever_connected = false;
+    }
+
     /// Whether the connection is up.
     pub fn is_connected(&self) -> bool {
         matches!(self.state, ConnectionState::Connected(_))
@@ -665,5 +671,18 @@ mod tests {
         );
         assert!(model.notices.is_empty(), "{:?}", model.notices);
         assert!(model.ever_connected());
+        // Connect pressed again later: its failure is news again.
+        model.begin_connection();
+        model.apply(
+            Event::ConnectFailed(ConnectError::Refused {
+                address: "127.0.0.1:1".into(),
+            }),
+            now,
+        );
+        assert_eq!(
+            model.notices.len(),
+            1,
+            "a new connection's failure is shown"
+        );
     }
 }

@@ -105,7 +105,8 @@ impl PacketsView {
                 egui::ScrollArea::vertical()
                     .id_salt("packet-list")
                     .auto_shrink([false, false])
-                    .stick_to_bottom(self.kind.is_none())
+                    // A selected packet does not scroll away.
+                    .stick_to_bottom(self.kind.is_none() && self.selected.is_none())
                     .show_rows(ui, ROW_HEIGHT, rows.len(), |ui, range| {
                         for &index in &rows[range] {
                             let packet = &model.packets[index];

@@ -274,8 +274,10 @@ impl PublishForm {
         let built = self.build();
         self.topic_qos_and_mode(ui, model);
         let mut actions = vec![self.payload_editor(ui)];
-        self.properties_editor(ui);
+        // The button right under the payload, above the properties, so
+        // that the two are always in sight together.
         actions.push(self.publish_button(ui, model, &built));
+        self.properties_editor(ui);
         actions.push(self.sent_list(ui, model));
         actions.into_iter().flatten().last()
     }

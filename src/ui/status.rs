@@ -33,15 +33,28 @@ fn state_text(model: &ConnectionModel, address: &str, version: &str) -> String {
             version = version
         )
         .into_owned(),
-        ConnectionState::Disconnected { reason, .. } => words::end_reason(reason),
+        ConnectionState::Disconnected { reason, .. } => after_loss(model, reason),
         ConnectionState::Reconnecting { reason, .. } => {
             let left = model.reconnect_in(Instant::now()).unwrap_or_default();
             let waiting = t!("Reconnecting in %{secs} s…", secs = seconds_left(left));
             match reason {
-                Some(reason) => format!("{} {waiting}", words::end_reason(reason)),
+                Some(reason) => format!("{} {waiting}", after_loss(model, reason)),
                 None => waiting.into_owned(),
             }
         }
+    }
+}
+
+/// Why the connection is not up: after it was up, a failed retry is said to
+/// be a retry of a lost connection, not a first attempt that found nothing.
+fn after_loss(model: &ConnectionModel, reason: &EndReason) -> String {
+    match reason {
+        EndReason::ConnectFailed(error) if model.ever_connected() => t!(
+            "The connection was lost; trying again: %{what}",
+            what = words::connect_error(error)
+        )
+        .into_owned(),
+        _ => words::end_reason(reason),
     }
 }
 
@@ -186,4 +199,44 @@ pub fn show_stats(ui: &mut egui::Ui, stats: Stats) {
         );
         ui.label(RichText::new(text).small().monospace());
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::HistoryLimits;
+    use crate::net::Event;
+    use crate::proto::session::ConnectionInfo;
+    use crate::proto::{ConnAck, ReasonCode};
+
+    fn refused() -> Event {
+        Event::ConnectFailed(ConnectError::Refused {
+            address: "127.0.0.1:1883".into(),
+        })
+    }
+
+    #[test]
+    fn a_failed_retry_after_a_lost_connection_says_it_was_lost() {
+        let now = Instant::now();
+        let mut model = ConnectionModel::new(HistoryLimits::default());
+        model.apply(refused(), now);
+        let first = state_text(&model, "127.0.0.1:1883", "5.0");
+        assert!(
+            first.contains("was refused") && !first.contains("lost"),
+            "{first}"
+        );
+        model.apply(
+            Event::Connected(ConnectionInfo::from_connack(
+                &ConnAck::new(false, ReasonCode::Success),
+                60,
+            )),
+            now,
+        );
+        model.apply(refused(), now);
+        let retry = state_text(&model, "127.0.0.1:1883", "5.0");
+        assert!(
+            retry.contains("The connection was lost; trying again") && retry.contains("refused"),
+            "{retry}"
+        );
+    }
 }

@@ -253,11 +253,7 @@ fn subscription_list(ui: &mut egui::Ui, model: &ConnectionModel) -> Option<Actio
                 ui.end_row();
                 if let SubscriptionStatus::Refused(reason) = &sub.status {
                     ui.label("");
-                    ui.label(
-                        RichText::new(tr(reason.meaning()))
-                            .small()
-                            .color(error_color(ui)),
-                    );
+                    ui.label(RichText::new(tr(reason.meaning())).color(error_color(ui)));
                     ui.end_row();
                 }
             }

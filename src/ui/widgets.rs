@@ -48,11 +48,7 @@ pub fn error_color(ui: &egui::Ui) -> Color32 {
 
 /// Show a field's error in plain words under it.
 pub fn field_message(ui: &mut egui::Ui, message: &str) {
-    ui.label(
-        egui::RichText::new(tr(message))
-            .color(error_color(ui))
-            .small(),
-    );
+    ui.label(egui::RichText::new(tr(message)).color(error_color(ui)));
 }
 
 /// The editable table of User Properties (name, value, remove; add), used

@@ -142,7 +142,6 @@ impl Editor {
         if blocking {
             ui.label(
                 RichText::new(t!("Fix the fields marked in red to connect."))
-                    .small()
                     .color(error_color(ui)),
             );
         }
@@ -326,7 +325,7 @@ impl Problems {
             } else {
                 warning_color(ui)
             };
-            ui.label(RichText::new(tr(&problem.message)).small().color(color));
+            ui.label(RichText::new(tr(&problem.message)).color(color));
         }
     }
 }

@@ -117,7 +117,7 @@ impl HistoryView {
                 if response.clicked() {
                     *selected = if is_selected { None } else { Some(message.seq) };
                 }
-                ui.add(egui::Label::new(RichText::new(&entry.changes).small().weak()).truncate());
+                ui.add(egui::Label::new(RichText::new(&entry.changes).weak()).truncate());
             });
         });
     }
@@ -191,10 +191,31 @@ fn message_numbers(message: &StoredMessage) -> Vec<(String, f64)> {
     }
 }
 
+/// What the plot says under the pointer, near a point of series `name`.
+fn hover_text(name: &str, seconds: f64, value: f64) -> String {
+    t!(
+        "%{series}: %{value} at %{seconds} s",
+        series = name,
+        value = value,
+        seconds = format!("{seconds:.1}")
+    )
+    .into_owned()
+}
+
 fn plot(ui: &mut egui::Ui, series: Vec<(String, Vec<[f64; 2]>)>) {
     Plot::new("topic-plot")
         .legend(Legend::default())
         .allow_scroll(false)
+        .x_axis_label(t!("seconds since the first message shown"))
+        .y_axis_label(t!("value"))
+        .label_formatter(|hover| match hover {
+            egui_plot::HoverPosition::NearDataPoint {
+                plot_name,
+                position,
+                ..
+            } => Some(hover_text(plot_name, position.x, position.y)),
+            egui_plot::HoverPosition::Elsewhere { .. } => None,
+        })
         .show(ui, |plot| {
             for (name, points) in series {
                 let label = if name.is_empty() {
@@ -212,6 +233,13 @@ mod tests {
     use std::time::{Duration, SystemTime};
 
     use super::*;
+
+    #[test]
+    fn the_plot_names_the_value_and_time_under_the_pointer() {
+        let text = hover_text("/temperature", 12.345, 21.5);
+        assert!(text.contains("/temperature"), "{text}");
+        assert!(text.contains("21.5") && text.contains("12.3 s"), "{text}");
+    }
     use crate::proto::Publish;
 
     fn messages(count: u64) -> Vec<StoredMessage> {

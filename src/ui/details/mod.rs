@@ -8,6 +8,7 @@ use rust_i18n::t;
 use crate::language::plural;
 
 mod history;
+mod natural;
 mod viewers;
 
 pub use history::numeric_series;
@@ -21,8 +22,13 @@ use viewers::{PayloadView, content_format, viewer_for};
 
 /// The state of the details panel.
 pub struct DetailsView {
-    /// The payload viewer.
+    /// The payload viewer shown (chosen per message, see [`natural`]).
     pub viewer: Viewer,
+    /// The viewer the person picked, and the topic they picked it on.
+    chosen: Option<(NodeId, Viewer)>,
+    /// The viewer the content of a message calls for (topic, sequence
+    /// number), worked out once per message.
+    natural_for: Option<(NodeId, u64, Viewer)>,
     /// The history entry shown instead of the last message, by sequence number.
     pub history_selected: Option<u64>,
     /// Ask to confirm deleting a retained message.
@@ -35,6 +41,8 @@ impl Default for DetailsView {
     fn default() -> Self {
         DetailsView {
             viewer: Viewer::Text,
+            chosen: None,
+            natural_for: None,
             history_selected: None,
             confirm_delete: None,
             payload: PayloadView::default(),
@@ -44,6 +52,25 @@ impl Default for DetailsView {
 }
 
 impl DetailsView {
+    /// Show messages of `node` in `viewer`, as if the person had picked it.
+    pub fn choose(&mut self, node: NodeId, viewer: Viewer) {
+        self.chosen = Some((node, viewer));
+    }
+
+    /// The viewer for `message` of `node`: the person's choice on this
+    /// topic, or what the content calls for.
+    fn viewer_for_message(&mut self, node: NodeId, message: &StoredMessage) -> Viewer {
+        let cached = &mut self.natural_for;
+        natural::viewer_shown(self.chosen, node, || match *cached {
+            Some((on, seq, viewer)) if on == node && seq == message.seq => viewer,
+            _ => {
+                let viewer = natural::natural_viewer(message);
+                *cached = Some((node, message.seq, viewer));
+                viewer
+            }
+        })
+    }
+
     /// Draw the details of `node`.
     pub fn show(
         &mut self,
@@ -89,7 +116,10 @@ impl DetailsView {
         self.message_header(ui, node, message, &path);
         properties(ui, message);
         ui.separator();
-        self.viewer_tabs(ui, message);
+        self.viewer = self.viewer_for_message(node_id, message);
+        if self.viewer_tabs(ui, message) {
+            self.chosen = Some((node_id, self.viewer));
+        }
         let payload_height = (ui.available_height() * 0.4).max(80.0);
         let save = if self.viewer == Viewer::Hex {
             // The hex view scrolls itself, drawing only the rows on screen.
@@ -145,8 +175,10 @@ impl DetailsView {
         });
     }
 
-    /// The payload viewers to choose from, and the payload's size.
-    fn viewer_tabs(&mut self, ui: &mut egui::Ui, message: &StoredMessage) {
+    /// The payload viewers to choose from, and the payload's size; true when
+    /// the person picked one.
+    fn viewer_tabs(&mut self, ui: &mut egui::Ui, message: &StoredMessage) -> bool {
+        let mut picked = false;
         ui.horizontal(|ui| {
             for (viewer, label) in [
                 (Viewer::Text, t!("Text")),
@@ -161,11 +193,14 @@ impl DetailsView {
                     // The message's Content Type names this format.
                     text = text.strong();
                 }
-                ui.selectable_value(&mut self.viewer, viewer, text);
+                picked |= ui
+                    .selectable_value(&mut self.viewer, viewer, text)
+                    .clicked();
             }
             let size = message.payload.len();
             ui.label(RichText::new(t!(plural("%{bytes} bytes", size as u64), bytes = size)).weak());
         });
+        picked
     }
 
     /// Asks before deleting a retained message; Delete returns the action.
