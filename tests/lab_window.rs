@@ -64,3 +64,50 @@ fn a_first_run_shows_the_demo_lab_without_a_click() {
         has(h, "Messages: 0 received and 0 delivered per second") && has(h, "Connected clients (1)")
     });
 }
+
+/// The packet inspector opened after connecting, without "Record packets",
+/// still shows how the connection began.
+#[test]
+fn the_inspector_opened_later_shows_the_opening_packets() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            let mut app = MqscopeApp::with_store(
+                Ok((ProfileStore::new(&path, Vec::new()), None)),
+                Box::new(MemorySecretStore::new()),
+                Settings::default(),
+            );
+            app.open_on_first_run();
+            app
+        });
+    wait_until(&mut harness, "demo topics in the tree", |h| {
+        has(h, "room-101")
+    });
+    assert!(!harness.state().tabs[0].packet_log, "recording is off");
+    harness.get_by_label("Packets").click_accesskit();
+    harness.run_steps(3);
+    let kept = harness.state().tabs[0].model.packets.len();
+    assert!(kept > 0, "opening packets kept");
+    // Show only CONNECT packets, as a person looking for it would.
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Show")
+        .click_accesskit();
+    harness.run_steps(2);
+    harness.get_by_label("CONNECT").click_accesskit();
+    harness.run_steps(3);
+    assert!(has(&harness, "CONNECT "), "the CONNECT is in the list");
+    let kinds: Vec<u8> = harness.state().tabs[0]
+        .model
+        .packets
+        .iter()
+        .filter_map(|p| p.bytes.first().map(|b| b >> 4))
+        .collect();
+    assert!(kinds.contains(&2), "and the broker's CONNACK: {kinds:?}");
+    assert!(kinds.contains(&8), "and the first SUBSCRIBE: {kinds:?}");
+    assert!(has(
+        &harness,
+        "the first packets of each connection are always kept"
+    ));
+}

@@ -63,6 +63,8 @@ impl Profile {
             connect,
             session: SessionOptions {
                 connect_timeout: Duration::from_secs(self.advanced.connect_timeout_secs.into()),
+                // The inspector shows how each connection began, recorded or not.
+                opening_packets: crate::proto::session::OPENING_PACKETS,
                 ..SessionOptions::default()
             },
             reconnect: self.reconnect.to_policy(),

@@ -39,7 +39,7 @@ impl PacketsView {
         let action = self.toolbar(ui, model, logging);
         if model.packets.is_empty() {
             ui.label(RichText::new(t!(
-                "Turn on \"Record packets\" and connect to see every packet mqscope sends and receives, byte by byte."
+                "Connect to see how the connection begins, byte by byte; turn on \"Record packets\" to see every packet mqscope sends and receives."
             )).weak());
             return action;
         }
@@ -78,6 +78,14 @@ impl PacketsView {
                 ))
                 .weak(),
             );
+            if !logging {
+                ui.label(
+                    RichText::new(t!(
+                        "(the first packets of each connection are always kept; record to keep them all)"
+                    ))
+                    .weak(),
+                );
+            }
             let label = ui.label(t!("Show"));
             egui::ComboBox::from_id_salt("packet-kind")
                 .selected_text(

@@ -27,6 +27,7 @@ impl Session {
         self.incoming_aliases.clear();
         self.state = State::AwaitingConnAck;
         self.connect_deadline = Some(now + self.options.connect_timeout);
+        self.opening_left = self.options.opening_packets;
         let connect = Packet::Connect(self.connect.clone());
         self.send(now, &connect);
         Ok(())

@@ -51,7 +51,15 @@ pub struct SessionOptions {
     /// Subscribe again to the granted filters when the broker did not resume
     /// the session.
     pub resubscribe: bool,
+    /// The first packets of each connection (both ways) reported as
+    /// [`SessionEvent::Packet`] even while the packet log is off, so that a
+    /// packet inspector opened later still shows how the connection began.
+    pub opening_packets: u32,
 }
+
+/// The opening packets the window keeps of each connection: CONNECT,
+/// CONNACK, the first SUBSCRIBEs and SUBACKs and the first PUBLISHes.
+pub const OPENING_PACKETS: u32 = 24;
 
 impl Default for SessionOptions {
     fn default() -> Self {
@@ -59,6 +67,7 @@ impl Default for SessionOptions {
             connect_timeout: Duration::from_secs(10),
             ping_timeout: None,
             resubscribe: true,
+            opening_packets: 0,
         }
     }
 }
@@ -112,6 +121,8 @@ pub struct Session {
     out: BytesMut,
     events: VecDeque<SessionEvent>,
     packet_log: bool,
+    /// Opening packets still to report with the packet log off.
+    opening_left: u32,
     // Per connection.
     broker: Option<ConnectionInfo>,
     keep_alive: Option<Duration>,
@@ -146,6 +157,7 @@ impl Session {
             out: BytesMut::new(),
             events: VecDeque::new(),
             packet_log: false,
+            opening_left: 0,
             broker: None,
             keep_alive: None,
             last_sent: None,
@@ -193,6 +205,17 @@ impl Session {
     /// Change what the next CONNECT sends (e.g. Clean Start after a first connection).
     pub fn connect_packet_mut(&mut self) -> &mut Connect {
         &mut self.connect
+    }
+
+    /// Whether the packet being sent or received is reported: with the
+    /// packet log on, or while the connection's opening packets last.
+    fn logs_packet(&mut self) -> bool {
+        if self.packet_log {
+            return true;
+        }
+        let opening = self.opening_left > 0;
+        self.opening_left = self.opening_left.saturating_sub(1);
+        opening
     }
 
     /// Switch the packet log on or off: while on, every packet sent or
@@ -282,7 +305,7 @@ impl Session {
         while matches!(self.state, State::AwaitingConnAck | State::Connected) {
             match self.decoder.next_packet_with_bytes() {
                 Ok(Some((packet, raw))) => {
-                    if self.packet_log {
+                    if self.logs_packet() {
                         self.events.push_back(SessionEvent::Packet {
                             direction: Direction::Received,
                             bytes: raw,

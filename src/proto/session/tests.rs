@@ -921,6 +921,35 @@ fn the_packet_log_reports_every_packet_both_ways_only_when_on() {
     assert!(h.events().is_empty());
 }
 
+#[test]
+fn the_opening_packets_are_reported_with_the_packet_log_off() {
+    let mut h = Harness::v5();
+    h.session = Session::new(
+        h.session.connect_packet().clone(),
+        SessionOptions {
+            opening_packets: 3,
+            ..SessionOptions::default()
+        },
+    );
+    // CONNECT and CONNACK are two of the three.
+    h.connected_with_log();
+    for _ in 0..4 {
+        h.session
+            .publish(h.now, publish("t", QoS::AtMostOnce, b""))
+            .unwrap();
+    }
+    let packets = h
+        .events()
+        .iter()
+        .filter(|e| matches!(e, SessionEvent::Packet { .. }))
+        .count();
+    assert_eq!(packets, 1, "only the third opening packet");
+    // Every new connection keeps its own opening packets.
+    h.session.connection_lost("gone");
+    h.events();
+    h.connected_with_log();
+}
+
 impl Harness {
     fn connected_with_log(&mut self) {
         self.session.connect(self.now).unwrap();
