@@ -208,7 +208,7 @@ impl MessagesView {
         }
         ui.label(
             RichText::new(t!(
-                "%{shown} of %{kept} kept messages (%{evicted} older ones dropped by the history limit)",
+                "Messages shown: %{shown} of the %{kept} kept (older ones dropped by the history limit: %{evicted})",
                 shown = self.rows.len(),
                 kept = model.history.len(),
                 evicted = model.history.evicted()

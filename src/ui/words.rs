@@ -488,7 +488,7 @@ pub fn decode_error(error: &crate::payload::DecodeError) -> String {
         // What the decoder said, as it said it.
         DecodeError::Invalid(detail) => detail.clone(),
         DecodeError::TrailingBytes(count) => {
-            t!("%{count} bytes follow the value", count = count).into_owned()
+            t!("bytes left over after the value: %{count}", count = count).into_owned()
         }
         DecodeError::TooDeep => {
             t!("it nests deeper than %{depth} levels", depth = MAX_DEPTH).into_owned()
