@@ -309,6 +309,20 @@ impl ConnectionModel {
         self.rate.add(now, 1);
     }
 
+    /// The publish from this window that `message` (on `topic`) is the
+    /// broker's delivery of: same topic and payload, sent in the minute
+    /// before it arrived. The newest such publish, if any.
+    pub fn own_publish(&self, topic: &str, message: &StoredMessage) -> Option<&PublishRecord> {
+        const WITHIN_MICROS: u64 = 60_000_000;
+        self.published.iter().rev().find(|record| {
+            let sent = message::micros_since_epoch(record.sent_at);
+            sent <= message.received_at_micros
+                && message.received_at_micros - sent <= WITHIN_MICROS
+                && &*record.publish.topic == topic
+                && record.publish.payload[..] == message.payload[..]
+        })
+    }
+
     /// Record a publish sent from the window.
     pub fn record_publish(&mut self, tag: u64, publish: Publish) {
         self.published_bytes += published_bytes(&publish);
@@ -683,6 +697,41 @@ mod tests {
             model.notices.len(),
             1,
             "a new connection's failure is shown"
+        );
+    }
+
+    #[test]
+    fn a_message_this_window_published_is_known_for_its_qos() {
+        let mut model = ConnectionModel::new(HistoryLimits::default());
+        let mut sent = Publish::new("lab/led", b"on".to_vec());
+        sent.qos = crate::proto::QoS::AtLeastOnce;
+        model.record_publish(1, sent);
+        let now = Instant::now();
+        model.ingest(
+            &Publish::new("lab/led", b"on".to_vec()),
+            now,
+            SystemTime::now(),
+        );
+        model.ingest(
+            &Publish::new("lab/led", b"off".to_vec()),
+            now,
+            SystemTime::now(),
+        );
+        let mut newest_first = model.history.newest_first();
+        let other = newest_first.next().expect("off");
+        let echoed = newest_first.next().expect("on");
+        let own = model
+            .own_publish("lab/led", echoed)
+            .expect("its own publish");
+        assert_eq!(own.publish.qos, crate::proto::QoS::AtLeastOnce);
+        assert_eq!(echoed.qos, crate::proto::QoS::AtMostOnce);
+        assert!(
+            model.own_publish("lab/led", other).is_none(),
+            "another payload"
+        );
+        assert!(
+            model.own_publish("lab/other", echoed).is_none(),
+            "another topic"
         );
     }
 }

@@ -113,7 +113,7 @@ impl DetailsView {
             );
             return None;
         };
-        self.message_header(ui, node, message, &path);
+        self.message_header(ui, model, node, message, &path);
         properties(ui, message);
         ui.separator();
         self.viewer = self.viewer_for_message(node_id, message);
@@ -144,12 +144,34 @@ impl DetailsView {
     fn message_header(
         &mut self,
         ui: &mut egui::Ui,
+        model: &ConnectionModel,
         node: &Node,
         message: &StoredMessage,
         path: &str,
     ) {
         ui.horizontal_wrapped(|ui| {
-            ui.label(format!("QoS {}", message.qos.to_u8()));
+            let qos = ui.label(format!("QoS {}", message.qos.to_u8()));
+            if let Some(own) = model.own_publish(path, message) {
+                let sent = own.publish.qos.to_u8();
+                let got = message.qos.to_u8();
+                let text = if sent == got {
+                    t!("published from here").into_owned()
+                } else {
+                    t!(
+                        "published from here at QoS %{sent}, delivered at QoS %{got}",
+                        sent = sent,
+                        got = got
+                    )
+                    .into_owned()
+                };
+                ui.label(RichText::new(text).weak()).on_hover_text(t!(
+                    "The broker delivers a message at the lower of the QoS it was published with and the QoS the subscription was granted."
+                ));
+            } else {
+                qos.on_hover_text(t!(
+                    "The QoS the broker delivered this message with: the lower of the publisher's and the subscription's."
+                ));
+            }
             if message.retain {
                 ui.label(
                     RichText::new(t!("retained"))
