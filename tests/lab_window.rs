@@ -12,8 +12,19 @@ use mqscope::app::{MqscopeApp, Settings};
 use mqscope::profiles::{MemorySecretStore, ProfileStore};
 use support::window::{has_label_containing as has, wait_until};
 
+/// Each test's window runs its own built-in broker and counts its clients:
+/// one at a time, so that no window's clients land on another's broker.
+static ONE_LAB_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+fn one_lab_at_a_time() -> std::sync::MutexGuard<'static, ()> {
+    ONE_LAB_AT_A_TIME
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
 #[test]
 fn a_first_run_shows_the_demo_lab_without_a_click() {
+    let _lab = one_lab_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().to_owned();
     let mut harness = Harness::builder()
@@ -69,6 +80,7 @@ fn a_first_run_shows_the_demo_lab_without_a_click() {
 /// still shows how the connection began.
 #[test]
 fn the_inspector_opened_later_shows_the_opening_packets() {
+    let _lab = one_lab_at_a_time();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().to_owned();
     let mut harness = Harness::builder()

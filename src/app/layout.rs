@@ -37,9 +37,14 @@ impl MqscopeApp {
         let lab = self.lab_summary();
         let tab = &mut self.tabs[self.active];
         if tab.show_editor {
+            // On a small screen the editor takes at most a third to start
+            // with (and never more than 45 %), so the tree and the details
+            // keep room beside it.
+            let width = ui.available_width();
             egui::Panel::left("editor")
                 .resizable(true)
-                .default_size(380.0)
+                .default_size(380f32.min(width * 0.34))
+                .max_size(width * 0.45)
                 .show(ui, |ui| {
                     egui::ScrollArea::vertical()
                         .id_salt("editor-scroll")
@@ -114,10 +119,16 @@ impl MqscopeApp {
             },
         };
         ui.horizontal(|ui| {
-            ui.label(RichText::new(text).color(ui.visuals().warn_fg_color));
+            // Dismiss first, so that a long notice never pushes it away;
+            // the notice keeps to one line (all of it on hover), so that
+            // the strip's height never changes.
             if ui.small_button(t!("Dismiss")).clicked() {
                 actions.push(Action::DismissNotices);
             }
+            ui.add(
+                egui::Label::new(RichText::new(&text).color(ui.visuals().warn_fg_color)).truncate(),
+            )
+            .on_hover_text(&text);
         });
     }
 
@@ -397,9 +408,12 @@ fn tree_panel(ui: &mut egui::Ui, tab: &mut Tab, actions: &mut Vec<Action>) {
         .iter()
         .map(|s| (s.filter.clone(), s.color))
         .collect();
+    // The details beside the tree keep at least about half of what is left.
+    let width = ui.available_width();
     egui::Panel::left("tree")
         .resizable(true)
-        .default_size(420.0)
+        .default_size(420f32.min(width * 0.45))
+        .max_size(width * 0.7)
         .show(ui, |ui| {
             ui.label(RichText::new(t!("Topics")).strong());
             if tab.tree.show(ui, &tab.model, &colors).is_some() {

@@ -89,7 +89,7 @@ impl DetailsView {
         let tree = &model.tree;
         let node = tree.node(node_id);
         let path = tree.path(node_id);
-        ui.horizontal(|ui| {
+        ui.horizontal_wrapped(|ui| {
             ui.heading(RichText::new(&path).monospace());
             if ui.small_button(t!("Copy topic")).clicked() {
                 ui.ctx().copy_text(path.clone());
@@ -201,7 +201,9 @@ impl DetailsView {
     /// the person picked one.
     fn viewer_tabs(&mut self, ui: &mut egui::Ui, message: &StoredMessage) -> bool {
         let mut picked = false;
-        ui.horizontal(|ui| {
+        // Wrapped: on a narrow pane the tabs take two lines rather than
+        // pushing the pane past the window's edge.
+        ui.horizontal_wrapped(|ui| {
             for (viewer, label) in [
                 (Viewer::Text, t!("Text")),
                 (Viewer::Json, t!("JSON")),
