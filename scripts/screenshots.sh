@@ -81,7 +81,7 @@ for lang in en ro it pt-BR; do
     click 110 339                              # select lab/room-101/humidity
     sleep 2
     import -window root "$out/$lang/02-topic.png"
-    click "${broker_tab[$lang]}" 478           # the "Built-in broker" tab
+    click "${broker_tab[$lang]}" 558           # the "Built-in broker" tab
     sleep 2
     import -window root "$out/$lang/03-built-in-broker.png"
     kill $app_pid; wait $app_pid 2>/dev/null || true
@@ -91,6 +91,25 @@ for lang in en ro it pt-BR; do
     import -window root "$out/$lang/04-certificate-refused.png"
     echo "wrote $out/$lang/"
     kill $app_pid; wait $app_pid 2>/dev/null || true
+done
+
+# Small screens: the demo with the connection settings open, at 1280x800 and
+# 1024x700 (the window fills the screen); nothing may be cut off.
+for size in 1280x800 1024x700; do
+    small=:$((80 + RANDOM % 9))
+    Xvfb "$small" -screen 0 "${size}x24" >/dev/null 2>&1 & xvfb_pid=$!; pids+=($xvfb_pid)
+    sleep 1
+    home=$work/home-$size
+    mkdir -p "$home"
+    DISPLAY=$small HOME=$home XDG_RUNTIME_DIR=$home MQSCOPE_CONFIG_DIR=$home/config "$app" >/dev/null 2>&1 & app_pid=$!; pids+=($app_pid)
+    sleep 6
+    DISPLAY=$small xdotool mousemove 31 224 click 1; sleep 0.5     # open "esp32-01"
+    DISPLAY=$small xdotool mousemove 110 247 click 1; sleep 0.5    # select its first topic
+    DISPLAY=$small xdotool mousemove 161 35 click 1; sleep 1       # Connection settings
+    DISPLAY=$small import -window root "$out/06-settings-open-$size.png"
+    echo "wrote $out/06-settings-open-$size.png"
+    kill $app_pid; wait $app_pid 2>/dev/null || true
+    kill $xvfb_pid; wait $xvfb_pid 2>/dev/null || true
 done
 
 # 1. The first screen: a first run, on the built-in broker's demo.
@@ -107,15 +126,15 @@ click 50 190                                   # expand "sensors"
 click 32 236                                   # expand "lab2"
 click 100 259                                  # select sensors/lab2/climate
 shot 02-tree-and-details 2
-click 138 478                                  # bottom tab: Publish
+click 138 558                                  # bottom tab: Publish
 shot 03-publish
-click 211 478                                  # bottom tab: Messages
+click 211 558                                  # bottom tab: Messages
 shot 04-messages
-click 286 478                                  # bottom tab: Packets
-click 423 510                                  # Show: …
-click 418 560                                  #   CONNECT
-click 100 531                                  # the CONNECT packet
-xdotool mousemove 740 691                      # hover a field: it lights up in the hex view too
+click 286 558                                  # bottom tab: Packets
+click 423 590                                  # Show: …
+click 418 640                                  #   CONNECT
+click 100 611                                  # the CONNECT packet
+xdotool mousemove 740 771                      # hover a field: it lights up in the hex view too
 shot 05-packet-inspector
 kill $app_pid; wait $app_pid 2>/dev/null || true
 echo "Now look at every picture in $out."

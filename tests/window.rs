@@ -227,6 +227,13 @@ fn a_student_connects_watches_publishes_and_inspects() {
     // The packet inspector: find the CONNECT and its Keep Alive field and bytes.
     harness.get_by_label("Packets").click_accesskit();
     harness.run_steps(2);
+    // The list follows the newest packets; show only CONNECT to find it.
+    harness
+        .get_by_role_and_label(Role::ComboBox, "Show")
+        .click_accesskit();
+    harness.run_steps(2);
+    harness.get_by_label("CONNECT").click_accesskit();
+    harness.run_steps(2);
     harness.get_by_label_contains("CONNECT ").click_accesskit();
     harness.run_steps(3);
     assert!(

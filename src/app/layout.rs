@@ -56,7 +56,7 @@ impl MqscopeApp {
         }
         egui::Panel::bottom("bottom-tabs")
             .resizable(true)
-            .default_size(330.0)
+            .default_size(250.0)
             .show(ui, |ui| {
                 bottom_panel(ui, tab, &self.settings, &lab, &mut actions)
             });
@@ -413,7 +413,7 @@ fn tree_panel(ui: &mut egui::Ui, tab: &mut Tab, actions: &mut Vec<Action>) {
     egui::Panel::left("tree")
         .resizable(true)
         .default_size(420f32.min(width * 0.45))
-        .max_size(width * 0.7)
+        .max_size(width * 0.55)
         .show(ui, |ui| {
             ui.label(RichText::new(t!("Topics")).strong());
             if tab.tree.show(ui, &tab.model, &colors).is_some() {
