@@ -123,3 +123,51 @@ fn the_inspector_opened_later_shows_the_opening_packets() {
         "the first packets of each connection are always kept"
     ));
 }
+
+/// A new filter inside the default `#` is pointed out, and one click
+/// replaces `#` with it.
+#[test]
+fn a_filter_inside_the_default_one_replaces_it_in_one_click() {
+    let _lab = one_lab_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            let mut app = MqscopeApp::with_store(
+                Ok((ProfileStore::new(&path, Vec::new()), None)),
+                Box::new(MemorySecretStore::new()),
+                Settings::default(),
+            );
+            app.open_on_first_run();
+            app
+        });
+    wait_until(&mut harness, "the default subscription granted", |h| {
+        has(h, "granted QoS 0")
+    });
+    let field = harness.get_by_role_and_label(Role::TextInput, "Topic filter");
+    field.focus();
+    harness.step();
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::A);
+    harness.step();
+    harness
+        .get_by_role_and_label(Role::TextInput, "Topic filter")
+        .type_text("lab/room-101/#");
+    harness.run_steps(2);
+    assert!(
+        has(&harness, "is already covered by \"#\""),
+        "the overlap is pointed out"
+    );
+    harness
+        .get_by_label("Replace \"#\" with \"lab/room-101/#\"")
+        .click_accesskit();
+    wait_until(&mut harness, "the new filter granted", |h| {
+        let filters: Vec<&str> = h.state().tabs[0]
+            .model
+            .subscriptions
+            .iter()
+            .map(|s| s.filter.as_str())
+            .collect();
+        filters == ["lab/room-101/#"] && has(h, "granted QoS 0")
+    });
+}

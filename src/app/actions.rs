@@ -38,6 +38,14 @@ impl MqscopeApp {
             Action::TrustCertificate(fingerprint) => self.trust_certificate(fingerprint),
             Action::Subscribe(filters, properties) => self.subscribe(filters, properties),
             Action::Unsubscribe(filter) => self.unsubscribe(filter),
+            Action::ReplaceSubscription {
+                old,
+                filter,
+                properties,
+            } => {
+                self.unsubscribe(old);
+                self.subscribe(vec![filter], properties);
+            }
             Action::Publish(publish) => self.publish(publish),
             Action::DeleteRetained(topic) => self.delete_retained(topic),
             Action::SetPacketLog(on) => {

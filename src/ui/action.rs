@@ -21,6 +21,15 @@ pub enum Action {
     Subscribe(Vec<SubscribeFilter>, Properties),
     /// Unsubscribe from a filter.
     Unsubscribe(String),
+    /// Unsubscribe from `old` and subscribe to `filter` instead.
+    ReplaceSubscription {
+        /// The filter given up.
+        old: String,
+        /// The one subscribed to.
+        filter: SubscribeFilter,
+        /// Its SUBSCRIBE properties.
+        properties: Properties,
+    },
     /// Publish a message.
     Publish(Publish),
     /// Delete the retained message of a topic (publish an empty retained message).

@@ -98,19 +98,36 @@ impl SubscribeForm {
     /// Draw the form and the list.
     pub fn show(&mut self, ui: &mut egui::Ui, model: &ConnectionModel) -> Option<Action> {
         let built = self.build();
-        let subscribe = self.filter_row(ui, model, &built);
+        let mut subscribe = self.filter_row(ui, model, &built);
         self.options(ui);
-        if let Err(problem) = &built {
-            field_message(ui, problem);
-        } else if let Some(wider) = covering_filter(model, self.filter.trim()) {
-            ui.label(
-                RichText::new(t!(
-                    "\"%{filter}\" is already covered by \"%{wider}\": the broker may deliver each message twice. Unsubscribe from \"%{wider}\" first if you want only these topics.",
-                    filter = self.filter.trim(),
-                    wider = wider
-                ))
-                .color(ui.visuals().warn_fg_color),
-            );
+        match &built {
+            Err(problem) => field_message(ui, problem),
+            Ok((filter, properties)) => {
+                if let Some(wider) = covering_filter(model, self.filter.trim()) {
+                    ui.label(
+                        RichText::new(t!(
+                            "\"%{filter}\" is already covered by \"%{wider}\": the broker may deliver each message twice. Unsubscribe from \"%{wider}\" first if you want only these topics.",
+                            filter = self.filter.trim(),
+                            wider = wider
+                        ))
+                        .color(ui.visuals().warn_fg_color),
+                    );
+                    if ui
+                        .button(t!(
+                            "Replace \"%{wider}\" with \"%{filter}\"",
+                            wider = wider,
+                            filter = self.filter.trim()
+                        ))
+                        .clicked()
+                    {
+                        subscribe = Some(Action::ReplaceSubscription {
+                            old: wider.to_owned(),
+                            filter: filter.clone(),
+                            properties: properties.clone(),
+                        });
+                    }
+                }
+            }
         }
         if !model.is_connected() {
             ui.label(
