@@ -171,3 +171,42 @@ fn a_filter_inside_the_default_one_replaces_it_in_one_click() {
         filters == ["lab/room-101/#"] && has(h, "granted QoS 0")
     });
 }
+
+/// The tree answers the arrow keys: down to the first level, right into it,
+/// right to open a level, right to its first topic, whose details show.
+#[test]
+fn the_tree_is_walked_with_the_arrow_keys() {
+    let _lab = one_lab_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            let mut app = MqscopeApp::with_store(
+                Ok((ProfileStore::new(&path, Vec::new()), None)),
+                Box::new(MemorySecretStore::new()),
+                Settings::default(),
+            );
+            app.open_on_first_run();
+            app
+        });
+    wait_until(&mut harness, "the ESP32's topics", |h| has(h, "esp32-01"));
+    for key in [
+        egui::Key::ArrowDown,  // "lab", opened by itself
+        egui::Key::ArrowRight, // its first child, "esp32-01"
+        egui::Key::ArrowRight, // opened
+        egui::Key::ArrowRight, // its first topic
+    ] {
+        harness.key_press(key);
+        harness.run_steps(2);
+    }
+    wait_until(&mut harness, "the first topic's details", |h| {
+        has(h, "lab/esp32-01/cbor")
+    });
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run_steps(2);
+    assert!(
+        has(&harness, "lab/esp32-01/name"),
+        "Down selects the next topic"
+    );
+}

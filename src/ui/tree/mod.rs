@@ -12,6 +12,7 @@ use row::RowLook;
 use crate::model::message::micros_since_epoch;
 use crate::model::{ConnectionModel, NodeId, TopicTree};
 
+mod keys;
 mod row;
 mod rows;
 mod search;
@@ -81,6 +82,9 @@ pub struct TreeView {
     built_at: Option<Instant>,
     expansion_generation: u64,
     opened_lone_root: bool,
+    /// The rows on screen last frame (to bring a row chosen by keyboard
+    /// into view).
+    visible_rows: std::ops::Range<usize>,
 }
 
 impl Default for TreeView {
@@ -97,6 +101,7 @@ impl Default for TreeView {
             built_at: None,
             expansion_generation: 0,
             opened_lone_root: false,
+            visible_rows: 0..0,
         }
     }
 }
@@ -335,38 +340,44 @@ impl TreeView {
             ui.label(RichText::new(text).weak());
             return None;
         }
-        let mut clicked = None;
+        let mut clicked = self.keyboard(ui, &model.tree);
         let mut toggled = None;
         let mut fading = false;
         let filtering = !self.filter.is_empty();
         let now_micros = micros_since_epoch(std::time::SystemTime::now());
-        egui::ScrollArea::vertical()
+        let mut scroll = egui::ScrollArea::vertical()
             .id_salt("topic-tree")
-            .auto_shrink([false, false])
-            .show_rows(ui, ROW_HEIGHT, self.rows.len(), |ui, range| {
-                for row in &self.rows[range] {
-                    if row.more > 0 {
-                        row::more(ui, row.more, row.depth);
-                        continue;
-                    }
-                    let look = RowLook {
-                        model,
-                        colors,
-                        now_micros,
-                        selected: self.selected == Some(row.node),
-                        open: filtering || self.expanded.contains(&row.node),
-                        filtering,
-                    };
-                    let drawn = row::draw(ui, &look, row.node, row.depth);
-                    fading |= drawn.fading;
-                    if drawn.clicked {
-                        clicked = Some(row.node);
-                    }
-                    if drawn.toggled {
-                        toggled = Some(row.node);
-                    }
+            .auto_shrink([false, false]);
+        if let Some(offset) = clicked.and_then(|node| self.offset_to_show(ui, node)) {
+            scroll = scroll.vertical_scroll_offset(offset);
+        }
+        let mut visible = 0..0;
+        scroll.show_rows(ui, ROW_HEIGHT, self.rows.len(), |ui, range| {
+            visible = range.clone();
+            for row in &self.rows[range] {
+                if row.more > 0 {
+                    row::more(ui, row.more, row.depth);
+                    continue;
                 }
-            });
+                let look = RowLook {
+                    model,
+                    colors,
+                    now_micros,
+                    selected: self.selected == Some(row.node),
+                    open: filtering || self.expanded.contains(&row.node),
+                    filtering,
+                };
+                let drawn = row::draw(ui, &look, row.node, row.depth);
+                fading |= drawn.fading;
+                if drawn.clicked {
+                    clicked = Some(row.node);
+                }
+                if drawn.toggled {
+                    toggled = Some(row.node);
+                }
+            }
+        });
+        self.visible_rows = visible;
         if let Some(node) = toggled {
             self.toggle(node);
         }
@@ -377,6 +388,53 @@ impl TreeView {
             ui.ctx().request_repaint_after(Duration::from_millis(50));
         }
         clicked
+    }
+
+    /// The arrow keys, when no text field takes them: returns the node
+    /// they selected.
+    fn keyboard(&mut self, ui: &egui::Ui, tree: &TopicTree) -> Option<NodeId> {
+        if ui.ctx().egui_wants_keyboard_input() {
+            return None;
+        }
+        let arrow = ui.input_mut(|input| {
+            [
+                (egui::Key::ArrowUp, keys::Arrow::Up),
+                (egui::Key::ArrowDown, keys::Arrow::Down),
+                (egui::Key::ArrowLeft, keys::Arrow::Left),
+                (egui::Key::ArrowRight, keys::Arrow::Right),
+            ]
+            .into_iter()
+            .find(|(key, _)| input.consume_key(egui::Modifiers::NONE, *key))
+            .map(|(_, arrow)| arrow)
+        })?;
+        let filtering = !self.filter.is_empty();
+        let open = |node| filtering || self.expanded.contains(&node);
+        match keys::step(&self.rows, tree, self.selected, open, arrow)? {
+            keys::Move::Select(node) => {
+                self.selected = Some(node);
+                Some(node)
+            }
+            keys::Move::Toggle(node) => {
+                self.toggle(node);
+                None
+            }
+        }
+    }
+
+    /// The scroll offset that brings `node`'s row into view, if it is not.
+    fn offset_to_show(&self, ui: &egui::Ui, node: NodeId) -> Option<f32> {
+        let index = self.rows.iter().position(|row| row.node == node)?;
+        let row_height = ROW_HEIGHT + ui.spacing().item_spacing.y;
+        let shown = self.visible_rows.clone();
+        if shown.contains(&index) && index + 1 < shown.end {
+            return None;
+        }
+        let first = if index < shown.start {
+            index
+        } else {
+            (index + 2).saturating_sub(shown.len().max(1))
+        };
+        Some(first as f32 * row_height)
     }
 
     /// The filter field and the sort order.
@@ -485,6 +543,65 @@ mod tests {
         assert_eq!(view.row_count(), 1 + WIDE_LEVEL + 1);
         let last = view.rows.last().unwrap();
         assert_eq!(last.more, 50, "the row that says how many are left out");
+    }
+
+    #[test]
+    fn the_arrow_keys_walk_the_tree() {
+        use keys::{Arrow, Move, step};
+        let model = model(&["lab/a", "lab/b", "other/x"]);
+        let tree = &model.tree;
+        // A level with no messages of its own is found through its child.
+        let id = |path: &str| {
+            tree.find(path).unwrap_or_else(|| {
+                let child = tree
+                    .find(&format!("{path}/a"))
+                    .or(tree.find(&format!("{path}/x")));
+                tree.node(child.expect(path)).parent.expect("a parent")
+            })
+        };
+        let mut view = TreeView::default();
+        view.rebuild_within(tree, Instant::now(), Duration::MAX);
+        let go = |view: &TreeView, selected: Option<NodeId>, arrow| {
+            step(
+                &view.rows,
+                tree,
+                selected,
+                |n| view.expanded.contains(&n),
+                arrow,
+            )
+        };
+        assert_eq!(go(&view, None, Arrow::Down), Some(Move::Select(id("lab"))));
+        assert_eq!(go(&view, Some(id("lab")), Arrow::Up), None, "the first row");
+        assert_eq!(
+            go(&view, Some(id("lab")), Arrow::Down),
+            Some(Move::Select(id("other")))
+        );
+        assert_eq!(
+            go(&view, Some(id("lab")), Arrow::Right),
+            Some(Move::Toggle(id("lab"))),
+            "Right opens a closed level"
+        );
+        view.toggle(id("lab"));
+        view.rebuild_within(tree, Instant::now(), Duration::MAX);
+        assert_eq!(
+            go(&view, Some(id("lab")), Arrow::Right),
+            Some(Move::Select(id("lab/a"))),
+            "Right on an open level goes to its first child"
+        );
+        assert_eq!(
+            go(&view, Some(id("lab/a")), Arrow::Down),
+            Some(Move::Select(id("lab/b")))
+        );
+        assert_eq!(
+            go(&view, Some(id("lab/b")), Arrow::Left),
+            Some(Move::Select(id("lab"))),
+            "Left on a leaf goes to its parent"
+        );
+        assert_eq!(
+            go(&view, Some(id("lab")), Arrow::Left),
+            Some(Move::Toggle(id("lab"))),
+            "Left closes an open level"
+        );
     }
 
     #[test]
