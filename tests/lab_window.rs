@@ -210,3 +210,35 @@ fn the_tree_is_walked_with_the_arrow_keys() {
         "Down selects the next topic"
     );
 }
+
+/// The bottom panel folds down to its tabs and comes back with a tab.
+#[test]
+fn the_bottom_panel_folds_down_to_its_tabs() {
+    let _lab = one_lab_at_a_time();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            let mut app = MqscopeApp::with_store(
+                Ok((ProfileStore::new(&path, Vec::new()), None)),
+                Box::new(MemorySecretStore::new()),
+                Settings::default(),
+            );
+            app.open_on_first_run();
+            app
+        });
+    wait_until(&mut harness, "the demo", |h| has(h, "room-101"));
+    assert!(
+        has(&harness, "granted QoS 0"),
+        "the Subscriptions panel is open"
+    );
+    harness.get_by_label("Hide panel").click_accesskit();
+    harness.run_steps(3);
+    assert!(!has(&harness, "granted QoS 0"), "folded down to its tabs");
+    assert!(has(&harness, "Show panel"));
+    harness.get_by_label("Publish").click_accesskit();
+    harness.run_steps(3);
+    assert!(has(&harness, "Sent"), "a tab unfolds it, on that tab");
+    assert!(has(&harness, "Hide panel"));
+}

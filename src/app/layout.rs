@@ -54,12 +54,19 @@ impl MqscopeApp {
                         });
                 });
         }
-        egui::Panel::bottom("bottom-tabs")
-            .resizable(true)
-            .default_size(250.0)
-            .show(ui, |ui| {
-                bottom_panel(ui, tab, &self.settings, &lab, &mut actions)
-            });
+        if tab.bottom_folded {
+            // Only the row of tabs: the tree and the details get the rest.
+            egui::Panel::bottom("bottom-tabs-folded")
+                .resizable(false)
+                .show(ui, |ui| bottom_tab_row(ui, tab, &lab));
+        } else {
+            egui::Panel::bottom("bottom-tabs")
+                .resizable(true)
+                .default_size(250.0)
+                .show(ui, |ui| {
+                    bottom_panel(ui, tab, &self.settings, &lab, &mut actions)
+                });
+        }
         tree_panel(ui, tab, &mut actions);
         egui::CentralPanel::default().show(ui, |ui| {
             actions.extend(tab.details.show(ui, &tab.model, tab.tree.selected));
@@ -279,6 +286,45 @@ fn toolbar(ui: &mut egui::Ui, tab: &Tab, actions: &mut Vec<Action>) {
     });
 }
 
+/// The bottom panel's tabs, and the switch that folds it down to them; a
+/// tab chosen while folded unfolds it.
+fn bottom_tab_row(ui: &mut egui::Ui, tab: &mut Tab, lab: &LabSummary) {
+    ui.horizontal(|ui| {
+        let mut tabs = vec![
+            (BottomTab::Subscriptions, t!("Subscriptions")),
+            (BottomTab::Publish, t!("Publish")),
+            (BottomTab::Messages, t!("Messages")),
+            (BottomTab::Packets, t!("Packets")),
+        ];
+        if lab.available {
+            tabs.push((BottomTab::BuiltinBroker, t!("Built-in broker")));
+        }
+        for (which, label) in tabs {
+            let shown = tab.bottom == which && !tab.bottom_folded;
+            if ui.selectable_label(shown, label).clicked() {
+                tab.bottom = which;
+                tab.bottom_folded = false;
+            }
+        }
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let label = if tab.bottom_folded {
+                t!("Show panel")
+            } else {
+                t!("Hide panel")
+            };
+            if ui
+                .small_button(label)
+                .on_hover_text(t!(
+                    "Fold this panel down to its tabs, to give the topics and their details the room"
+                ))
+                .clicked()
+            {
+                tab.bottom_folded ^= true;
+            }
+        });
+    });
+}
+
 /// The panel under the tree: Subscriptions, Publish, Messages, Packets.
 fn bottom_panel(
     ui: &mut egui::Ui,
@@ -290,23 +336,7 @@ fn bottom_panel(
     // Fill the panel (the person drags its divider from here down to
     // BOTTOM_PANEL_MIN), so that the lists show as many rows as fit.
     ui.set_min_height(ui.available_height().max(BOTTOM_PANEL_MIN));
-    ui.horizontal(|ui| {
-        for (which, label) in [
-            (BottomTab::Subscriptions, t!("Subscriptions")),
-            (BottomTab::Publish, t!("Publish")),
-            (BottomTab::Messages, t!("Messages")),
-            (BottomTab::Packets, t!("Packets")),
-        ] {
-            ui.selectable_value(&mut tab.bottom, which, label);
-        }
-        if lab.available {
-            ui.selectable_value(
-                &mut tab.bottom,
-                BottomTab::BuiltinBroker,
-                t!("Built-in broker"),
-            );
-        }
-    });
+    bottom_tab_row(ui, tab, lab);
     ui.separator();
     let action = match tab.bottom {
         BottomTab::Subscriptions => {

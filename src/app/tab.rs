@@ -72,6 +72,8 @@ pub struct Tab {
     pub packets: PacketsView,
     /// The bottom panel shown.
     pub bottom: BottomTab,
+    /// The bottom panel folded down to its row of tabs.
+    pub bottom_folded: bool,
     /// Whether the editor is shown.
     pub show_editor: bool,
 }
@@ -100,6 +102,7 @@ impl Tab {
             subscribe: SubscribeForm::default(),
             packets: PacketsView::default(),
             bottom: BottomTab::Subscriptions,
+            bottom_folded: false,
             show_editor: true,
         }
     }
