@@ -110,6 +110,10 @@ fn the_inspector_opened_later_shows_the_opening_packets() {
     harness.get_by_label("CONNECT").click_accesskit();
     harness.run_steps(3);
     assert!(has(&harness, "CONNECT "), "the CONNECT is in the list");
+    assert!(
+        has(&harness, "client mqscope-"),
+        "with what it is about: the client it connects"
+    );
     let kinds: Vec<u8> = harness.state().tabs[0]
         .model
         .packets

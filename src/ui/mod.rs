@@ -10,6 +10,7 @@ pub mod hex;
 pub mod json;
 pub mod lab;
 pub mod messages;
+pub mod packet_summary;
 pub mod packets;
 pub mod publish;
 pub mod status;

@@ -7,6 +7,7 @@ use rust_i18n::t;
 
 use crate::language::plural;
 
+use super::packet_summary::packet_summary;
 use super::{Action, format_bytes, time_of_day, tr};
 use crate::model::ConnectionModel;
 use crate::model::message::micros_since_epoch;
@@ -49,7 +50,7 @@ impl PacketsView {
                 .filter(|&i| kind_of(&model.packets[i].bytes) == Some(kind))
                 .collect(),
         };
-        self.packet_list(ui, model, &rows);
+        self.packet_list(ui, model, &rows, version);
         egui::CentralPanel::default().show(ui, |ui| self.selected_packet(ui, model, version));
         action
     }
@@ -104,11 +105,18 @@ impl PacketsView {
         action
     }
 
-    /// The list of packets, one row each, newest at the bottom.
-    fn packet_list(&mut self, ui: &mut egui::Ui, model: &ConnectionModel, rows: &[usize]) {
+    /// The list of packets, one row each, newest at the bottom, each with
+    /// what it is about.
+    fn packet_list(
+        &mut self,
+        ui: &mut egui::Ui,
+        model: &ConnectionModel,
+        rows: &[usize],
+        version: ProtocolVersion,
+    ) {
         egui::Panel::left("packet-list-panel")
             .resizable(true)
-            .default_size(330.0)
+            .default_size(420.0)
             .show(ui, |ui| {
                 egui::ScrollArea::vertical()
                     .id_salt("packet-list")
@@ -124,9 +132,10 @@ impl PacketsView {
                             };
                             let kind = kind_of(&packet.bytes).map_or("?", |t| t.name());
                             let text = format!(
-                                "{arrow} {}  {kind:<11} {}",
+                                "{arrow} {}  {kind:<11} {:>8}  {}",
                                 time_of_day(micros_since_epoch(packet.at)),
-                                format_bytes(packet.bytes.len())
+                                format_bytes(packet.bytes.len()),
+                                packet_summary(&packet.bytes, version)
                             );
                             if ui
                                 .selectable_label(
