@@ -137,13 +137,13 @@ impl PacketsView {
                                 format_bytes(packet.bytes.len()),
                                 packet_summary(&packet.bytes, version)
                             );
-                            if ui
-                                .selectable_label(
-                                    self.selected == Some(index),
-                                    RichText::new(text).monospace(),
-                                )
-                                .clicked()
-                            {
+                            // One line each, cut to the panel (rows have one height).
+                            let button = egui::Button::selectable(
+                                self.selected == Some(index),
+                                RichText::new(text).monospace(),
+                            )
+                            .truncate();
+                            if ui.add(button).clicked() {
                                 self.selected = Some(index);
                             }
                         }
