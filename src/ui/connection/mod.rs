@@ -9,6 +9,7 @@ use egui::RichText;
 use rust_i18n::t;
 
 mod advanced;
+mod choices;
 mod fields;
 
 use super::{Action, error_color, tr, warning_color};
@@ -30,6 +31,8 @@ pub struct Editor {
     pub key_passphrase: String,
     /// Whether the keyring was already asked for the passphrase.
     pub key_passphrase_looked_up: bool,
+    /// What the "Start from" list is searched for.
+    start_from_search: String,
     /// For a preset: the name last given automatically and the preset's
     /// address, so that the name follows an edited address until the person
     /// names the profile.
@@ -58,6 +61,7 @@ impl Editor {
             password: profile.password.clone().unwrap_or_default(),
             key_passphrase: String::new(),
             key_passphrase_looked_up: false,
+            start_from_search: String::new(),
             preset_origin: profile
                 .is_preset()
                 .then(|| (profile.name.clone(), profile.host.clone(), profile.port)),
@@ -168,7 +172,11 @@ impl Editor {
     }
 
     /// The preset or saved profile to start from.
-    fn start_from(&self, ui: &mut egui::Ui, choices: &[(String, String, bool)]) -> Option<Action> {
+    fn start_from(
+        &mut self,
+        ui: &mut egui::Ui,
+        choices: &[(String, String, bool)],
+    ) -> Option<Action> {
         let mut action = None;
         ui.horizontal(|ui| {
             let label = ui.label(t!("Start from"));
@@ -176,14 +184,20 @@ impl Editor {
                 .width(ui.available_width() - 8.0)
                 .selected_text(&self.profile.name)
                 .show_ui(ui, |ui| {
-                    for (id, name, saved) in choices {
-                        let label = if *saved {
-                            format!("{name} {}", t!("(saved)"))
-                        } else {
-                            name.clone()
-                        };
-                        if ui.selectable_label(*id == self.profile.id, label).clicked() {
-                            action = Some(Action::LoadProfile(id.clone()));
+                    ui.add(
+                        egui::TextEdit::singleline(&mut self.start_from_search)
+                            .hint_text(t!("Search connections…")),
+                    );
+                    let groups = choices::grouped(choices, &self.start_from_search);
+                    if groups.is_empty() {
+                        ui.label(RichText::new(t!("No connection has that name.")).weak());
+                    }
+                    for (group, entries) in groups {
+                        ui.label(RichText::new(group.heading()).strong());
+                        for (id, name, _) in entries {
+                            if ui.selectable_label(*id == self.profile.id, name).clicked() {
+                                action = Some(Action::LoadProfile(id.clone()));
+                            }
                         }
                     }
                 })
