@@ -22,12 +22,13 @@ fn one_lab_at_a_time() -> std::sync::MutexGuard<'static, ()> {
         .unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
-#[test]
-fn a_first_run_shows_the_demo_lab_without_a_click() {
-    let _lab = one_lab_at_a_time();
+/// The window as it opens with nothing saved: on the built-in broker and its
+/// demo (what `mqscope` does then), with an empty profile folder that lives
+/// as long as the directory returned.
+fn first_run_window() -> (tempfile::TempDir, Harness<'static, MqscopeApp>) {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().to_owned();
-    let mut harness = Harness::builder()
+    let harness = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .build_eframe(move |_cc| {
             let mut app = MqscopeApp::with_store(
@@ -35,10 +36,16 @@ fn a_first_run_shows_the_demo_lab_without_a_click() {
                 Box::new(MemorySecretStore::new()),
                 Settings::default(),
             );
-            // What `mqscope` does as it opens with nothing saved.
             app.open_on_first_run();
             app
         });
+    (dir, harness)
+}
+
+#[test]
+fn a_first_run_shows_the_demo_lab_without_a_click() {
+    let _lab = one_lab_at_a_time();
+    let (_dir, mut harness) = first_run_window();
     // The tree fills with the demo's topics, its only top level opened.
     wait_until(&mut harness, "demo topics in the tree", |h| {
         has(h, "room-101") && has(h, "greenhouse")
@@ -81,19 +88,7 @@ fn a_first_run_shows_the_demo_lab_without_a_click() {
 #[test]
 fn the_inspector_opened_later_shows_the_opening_packets() {
     let _lab = one_lab_at_a_time();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().to_owned();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |_cc| {
-            let mut app = MqscopeApp::with_store(
-                Ok((ProfileStore::new(&path, Vec::new()), None)),
-                Box::new(MemorySecretStore::new()),
-                Settings::default(),
-            );
-            app.open_on_first_run();
-            app
-        });
+    let (_dir, mut harness) = first_run_window();
     wait_until(&mut harness, "demo topics in the tree", |h| {
         has(h, "room-101")
     });
@@ -133,19 +128,7 @@ fn the_inspector_opened_later_shows_the_opening_packets() {
 #[test]
 fn a_filter_inside_the_default_one_replaces_it_in_one_click() {
     let _lab = one_lab_at_a_time();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().to_owned();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |_cc| {
-            let mut app = MqscopeApp::with_store(
-                Ok((ProfileStore::new(&path, Vec::new()), None)),
-                Box::new(MemorySecretStore::new()),
-                Settings::default(),
-            );
-            app.open_on_first_run();
-            app
-        });
+    let (_dir, mut harness) = first_run_window();
     wait_until(&mut harness, "the default subscription granted", |h| {
         has(h, "granted QoS 0")
     });
@@ -181,19 +164,7 @@ fn a_filter_inside_the_default_one_replaces_it_in_one_click() {
 #[test]
 fn the_tree_is_walked_with_the_arrow_keys() {
     let _lab = one_lab_at_a_time();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().to_owned();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |_cc| {
-            let mut app = MqscopeApp::with_store(
-                Ok((ProfileStore::new(&path, Vec::new()), None)),
-                Box::new(MemorySecretStore::new()),
-                Settings::default(),
-            );
-            app.open_on_first_run();
-            app
-        });
+    let (_dir, mut harness) = first_run_window();
     wait_until(&mut harness, "the ESP32's topics", |h| has(h, "esp32-01"));
     for key in [
         egui::Key::ArrowDown,  // "lab", opened by itself
@@ -222,19 +193,7 @@ fn the_tree_is_walked_with_the_arrow_keys() {
 #[test]
 fn the_bottom_panel_folds_down_to_its_tabs() {
     let _lab = one_lab_at_a_time();
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().to_owned();
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |_cc| {
-            let mut app = MqscopeApp::with_store(
-                Ok((ProfileStore::new(&path, Vec::new()), None)),
-                Box::new(MemorySecretStore::new()),
-                Settings::default(),
-            );
-            app.open_on_first_run();
-            app
-        });
+    let (_dir, mut harness) = first_run_window();
     wait_until(&mut harness, "the demo", |h| has(h, "room-101"));
     assert!(
         has(&harness, "granted QoS 0"),

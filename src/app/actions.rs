@@ -287,20 +287,36 @@ impl MqscopeApp {
         profile_id: &str,
         result: Result<Option<String>, crate::profiles::SecretError>,
     ) {
-        let Some(index) = self.tabs.iter().position(|t| t.id == tab_id) else {
+        let Some(index) = self.tab_awaiting_secret(tab_id, profile_id) else {
             return;
         };
-        let tab = &mut self.tabs[index];
-        if !std::mem::take(&mut tab.awaiting_password) || tab.editor.profile.id != profile_id {
-            return;
-        }
-        tab.editor.key_passphrase_looked_up = true;
-        match result {
-            Ok(Some(passphrase)) => tab.editor.key_passphrase = passphrase,
-            Ok(None) => {}
-            Err(error) => self.notices.push(AppNotice::PasswordNotRead(error)),
+        let passphrase = self.secret_or_notice(result);
+        let editor = &mut self.tabs[index].editor;
+        editor.key_passphrase_looked_up = true;
+        if let Some(passphrase) = passphrase {
+            editor.key_passphrase = passphrase;
         }
         self.connect_tab(index);
+    }
+
+    /// The tab `tab_id` if it still waits for the keyring's answer for
+    /// profile `profile_id` (it waits no longer).
+    fn tab_awaiting_secret(&mut self, tab_id: TabId, profile_id: &str) -> Option<usize> {
+        let index = self.tabs.iter().position(|t| t.id == tab_id)?;
+        let tab = &mut self.tabs[index];
+        (std::mem::take(&mut tab.awaiting_password) && tab.editor.profile.id == profile_id)
+            .then_some(index)
+    }
+
+    /// What the keyring read, or nothing and a notice saying why.
+    fn secret_or_notice(
+        &mut self,
+        result: Result<Option<String>, crate::profiles::SecretError>,
+    ) -> Option<String> {
+        result.unwrap_or_else(|error| {
+            self.notices.push(AppNotice::PasswordNotRead(error));
+            None
+        })
     }
 
     /// The keyring answered: connect the tab that asked, if it still wants to.
@@ -310,21 +326,11 @@ impl MqscopeApp {
         profile_id: &str,
         result: Result<Option<String>, crate::profiles::SecretError>,
     ) {
-        let Some(index) = self.tabs.iter().position(|t| t.id == tab_id) else {
+        let Some(index) = self.tab_awaiting_secret(tab_id, profile_id) else {
             return;
         };
-        let tab = &mut self.tabs[index];
-        if !std::mem::take(&mut tab.awaiting_password) || tab.editor.profile.id != profile_id {
-            return;
-        }
-        let profile = tab.editor.profile.clone();
-        let password = match result {
-            Ok(password) => password,
-            Err(error) => {
-                self.notices.push(AppNotice::PasswordNotRead(error));
-                None
-            }
-        };
+        let password = self.secret_or_notice(result);
+        let profile = self.tabs[index].editor.profile.clone();
         self.start_connection(index, profile, password);
     }
 
