@@ -356,3 +356,158 @@ fn the_stats_line_shows_the_bytes_held_against_the_budget() {
     assert!(harness.query_by_label("Memory: each connection").is_some());
     assert!(harness.query_by_label("all tabs").is_some());
 }
+
+/// Answers one client on `listener` as a broker would: CONNACK, SUBACKs,
+/// `burst` messages on `lab/t` after the first SUBSCRIBE, and PINGRESPs.
+/// Returns when the client goes, or after `hold` has passed (dropping the
+/// connection, as a broker that went away would).
+fn serve_one(listener: &std::net::TcpListener, burst: u32, hold: Duration) {
+    use mqscope::proto::{
+        ConnAck, Decoder, Packet, Properties, ProtocolVersion, Publish, ReasonCode, SubAck,
+    };
+    use std::io::{Read, Write};
+    let Ok((mut stream, _)) = listener.accept() else {
+        return;
+    };
+    let until = std::time::Instant::now() + hold;
+    stream
+        .set_read_timeout(Some(Duration::from_millis(50)))
+        .expect("timeout");
+    let mut decoder = Decoder::new(ProtocolVersion::V5, None);
+    let mut buf = [0u8; 4096];
+    while std::time::Instant::now() < until {
+        match stream.read(&mut buf) {
+            Ok(0) => return,
+            Ok(n) => decoder.feed(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => continue,
+            Err(e) if e.kind() == std::io::ErrorKind::TimedOut => continue,
+            Err(_) => return,
+        }
+        while let Ok(Some(packet)) = decoder.next_packet() {
+            let mut answers = Vec::new();
+            match packet {
+                Packet::Connect(_) => {
+                    answers.push(Packet::ConnAck(ConnAck::new(false, ReasonCode::Success)))
+                }
+                Packet::Subscribe(s) => {
+                    answers.push(Packet::SubAck(SubAck {
+                        packet_id: s.packet_id,
+                        properties: Properties::new(),
+                        reason_codes: s.filters.iter().map(|_| ReasonCode::Success).collect(),
+                    }));
+                    for i in 0..burst {
+                        answers.push(Packet::Publish(Publish::new(
+                            "lab/t",
+                            format!("{i}").into_bytes(),
+                        )));
+                    }
+                }
+                Packet::PingReq => answers.push(Packet::PingResp),
+                _ => {}
+            }
+            for answer in answers {
+                let bytes = answer.to_bytes(ProtocolVersion::V5).expect("encode");
+                if stream.write_all(&bytes).is_err() {
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// The message rate the stats line shows (it starts the line).
+fn rate_shown(harness: &Harness<'_, MqscopeApp>) -> u64 {
+    let node = harness.get_by_label_contains(" msg/s");
+    let node = node.accesskit_node();
+    let line = node.label().or(node.value()).unwrap_or_default();
+    let figure = line.split(" msg/s").next().unwrap_or_default();
+    figure
+        .parse()
+        .unwrap_or_else(|_| panic!("no rate in {line:?}"))
+}
+
+/// A first attempt finds no broker: the window says so. When a retry gets
+/// through, that notice goes. The figures stay true with no input
+/// arriving: the window asks to be drawn again within a second, and a
+/// second after the last message the rate reads 0. When the broker goes
+/// away, the window says the connection was lost; when it is back, that
+/// goes too.
+#[test]
+fn notices_of_a_past_state_clear_themselves_and_the_rate_falls_to_zero_without_input() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    let port = support::free_port();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            let mut app = app(&path);
+            let tab = &mut app.tabs[0];
+            tab.editor.profile.host = "127.0.0.1".to_owned();
+            tab.editor.profile.port = port;
+            tab.editor.port_text = port.to_string();
+            tab.editor.profile.reconnect.initial_delay_ms = 200;
+            tab.editor.profile.reconnect.max_delay_ms = 400;
+            app
+        });
+    harness.run_steps(3);
+    harness
+        .get_all_by_label("Connect")
+        .next()
+        .expect("Connect")
+        .click_accesskit();
+    wait_until(&mut harness, "the refusal said", |h| {
+        has_label_containing(h, "no broker is listening there")
+    });
+    // The broker starts; the first connection gets 40 messages, then the
+    // broker goes away.
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind");
+    let first = std::thread::spawn(move || serve_one(&listener, 40, Duration::from_secs(3)));
+    wait_until(&mut harness, "the burst counted", |h| rate_shown(h) > 0);
+    assert!(has_label_containing(&harness, "Connected ·"));
+    assert!(
+        !has_label_containing(&harness, "no broker is listening there"),
+        "the refusal is over, and so is its notice"
+    );
+    // No input from here on: the window is drawn only when it asks to be,
+    // as eframe would, and it must ask within a second each time.
+    let deadline = std::time::Instant::now() + Duration::from_secs(4);
+    loop {
+        let delay = harness.output().viewport_output[&egui::ViewportId::ROOT].repaint_delay;
+        assert!(
+            delay <= Duration::from_secs(1),
+            "with no input the window would next be drawn in {delay:?}"
+        );
+        std::thread::sleep(delay.max(Duration::from_millis(10)));
+        harness.step();
+        if rate_shown(&harness) == 0 {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the rate never fell to 0 without input"
+        );
+    }
+    // The broker drops the connection and is gone: the retries are refused.
+    first.join().expect("broker thread");
+    wait_until(&mut harness, "the loss said", |h| {
+        has_label_containing(h, "The connection was lost; trying again")
+    });
+    // It comes back on the same port, and a retry gets through.
+    let listener = std::net::TcpListener::bind(("127.0.0.1", port)).expect("bind again");
+    let second = std::thread::spawn(move || serve_one(&listener, 0, Duration::from_secs(20)));
+    wait_until(&mut harness, "connected again", |h| {
+        has_label_containing(h, "Connected ·")
+    });
+    assert!(
+        !has_label_containing(&harness, "The connection was lost")
+            && !has_label_containing(&harness, "no broker is listening there"),
+        "no notice of the loss or the refusals remains"
+    );
+    harness
+        .get_all_by_label("Disconnect")
+        .next()
+        .expect("Disconnect")
+        .click_accesskit();
+    harness.run_steps(5);
+    second.join().expect("broker thread");
+}

@@ -16,6 +16,8 @@ use crate::model::{NodeId, StoredMessage};
 const CHANGES_SHOWN: usize = 4;
 /// At most this many series are plotted.
 const SERIES_SHOWN: usize = 8;
+/// Below this width the plot goes under the history list, not beside it.
+const SIDE_BY_SIDE_WIDTH: f32 = 560.0;
 
 /// What is kept of one message for the list and the plot.
 struct Entry {
@@ -64,29 +66,42 @@ impl HistoryView {
     ) {
         self.update(node, history);
         let series = self.series(history);
-        ui.columns(if series.is_empty() { 1 } else { 2 }, |columns| {
-            let ui = &mut columns[0];
-            ui.label(
-                RichText::new(t!(
-                    "History (%{count}, newest first)",
-                    count = history.len()
-                ))
-                .strong(),
-            );
-            let row_height =
-                ui.spacing().interact_size.y + ui.text_style_height(&egui::TextStyle::Small);
-            egui::ScrollArea::vertical()
-                .id_salt("history")
-                .auto_shrink([false, false])
-                .show_rows(ui, row_height, history.len(), |ui, range| {
-                    for message in &history[range] {
-                        self.row(ui, message, selected, row_height);
-                    }
-                });
-            if !series.is_empty() {
+        if series.is_empty() {
+            self.list(ui, history, selected);
+        } else if ui.available_width() >= SIDE_BY_SIDE_WIDTH {
+            ui.columns(2, |columns| {
+                self.list(&mut columns[0], history, selected);
                 plot(&mut columns[1], series);
-            }
-        });
+            });
+        } else {
+            // A narrow pane: the plot under the list, each with half the height.
+            let half = (ui.available_height() / 2.0).max(40.0);
+            ui.allocate_ui(egui::vec2(ui.available_width(), half), |ui| {
+                self.list(ui, history, selected)
+            });
+            plot(ui, series);
+        }
+    }
+
+    /// The heading and the rows on screen.
+    fn list(&self, ui: &mut egui::Ui, history: &[&StoredMessage], selected: &mut Option<u64>) {
+        ui.label(
+            RichText::new(t!(
+                "History (%{count}, newest first)",
+                count = history.len()
+            ))
+            .strong(),
+        );
+        let row_height =
+            ui.spacing().interact_size.y + ui.text_style_height(&egui::TextStyle::Body);
+        egui::ScrollArea::vertical()
+            .id_salt("history")
+            .auto_shrink([false, false])
+            .show_rows(ui, row_height, history.len(), |ui, range| {
+                for message in &history[range] {
+                    self.row(ui, message, selected, row_height);
+                }
+            });
     }
 
     /// One row: time and preview, and under it the changes from the one before.

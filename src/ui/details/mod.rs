@@ -20,6 +20,11 @@ use crate::proto::Property;
 use history::HistoryView;
 use viewers::{PayloadView, content_format, viewer_for};
 
+/// The least height the history under the payload can be dragged to.
+const HISTORY_MIN: f32 = 80.0;
+/// The least height left to the payload above the history.
+const PAYLOAD_MIN: f32 = 60.0;
+
 /// The state of the details panel.
 pub struct DetailsView {
     /// The payload viewer shown (chosen per message, see [`natural`]).
@@ -120,23 +125,32 @@ impl DetailsView {
         if self.viewer_tabs(ui, message) {
             self.chosen = Some((node_id, self.viewer));
         }
-        let payload_height = (ui.available_height() * 0.4).max(80.0);
-        let save = if self.viewer == Viewer::Hex {
-            // The hex view scrolls itself, drawing only the rows on screen.
-            let size = egui::vec2(ui.available_width(), payload_height);
-            ui.allocate_ui(size, |ui| self.payload.show(ui, self.viewer, message))
-                .inner
-        } else {
-            egui::ScrollArea::both()
-                .id_salt("payload")
-                .max_height(payload_height)
-                .auto_shrink([false, true])
-                .show(ui, |ui| self.payload.show(ui, self.viewer, message))
-                .inner
-        };
-        ui.separator();
-        self.history
-            .show(ui, node_id, &history, &mut self.history_selected);
+        // The history below the payload, with a divider the person can drag
+        // (egui remembers where it was left); the payload takes the rest.
+        let history_height = (ui.available_height() * 0.5).max(HISTORY_MIN);
+        egui::Panel::bottom("details-history")
+            .resizable(true)
+            .default_size(history_height)
+            .min_size(HISTORY_MIN)
+            .max_size((ui.available_height() - PAYLOAD_MIN).max(HISTORY_MIN))
+            .show(ui, |ui| {
+                self.history
+                    .show(ui, node_id, &history, &mut self.history_selected)
+            });
+        let save = egui::CentralPanel::default()
+            .show(ui, |ui| {
+                if self.viewer == Viewer::Hex {
+                    // The hex view scrolls itself, drawing only the rows on screen.
+                    self.payload.show(ui, self.viewer, message)
+                } else {
+                    egui::ScrollArea::both()
+                        .id_salt("payload")
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| self.payload.show(ui, self.viewer, message))
+                        .inner
+                }
+            })
+            .inner;
         self.confirm_delete_modal(ui).or(save)
     }
 
