@@ -17,4 +17,5 @@ pub mod net;
 pub mod payload;
 pub mod profiles;
 pub mod proto;
+pub mod record;
 pub mod ui;

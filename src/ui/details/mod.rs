@@ -22,8 +22,8 @@ use viewers::{PayloadView, content_format, viewer_for};
 
 /// The least height the history under the payload can be dragged to.
 const HISTORY_MIN: f32 = 80.0;
-/// The least height left to the payload above the history.
-const PAYLOAD_MIN: f32 = 60.0;
+/// The least height left to the message above the history.
+const MESSAGE_MIN: f32 = 140.0;
 
 /// The state of the details panel.
 pub struct DetailsView {
@@ -118,27 +118,35 @@ impl DetailsView {
             );
             return None;
         };
-        self.message_header(ui, model, node, message, &path);
-        properties(ui, message);
-        ui.separator();
-        self.viewer = self.viewer_for_message(node_id, message);
-        if self.viewer_tabs(ui, message) {
-            self.chosen = Some((node_id, self.viewer));
-        }
-        // The history below the payload, with a divider the person can drag
-        // (egui remembers where it was left); the payload takes the rest.
-        let history_height = (ui.available_height() * 0.5).max(HISTORY_MIN);
+        // The history below, with a divider the person can drag (egui
+        // remembers where it was left); the message above takes the rest.
+        let full = ui.available_height();
         egui::Panel::bottom("details-history")
             .resizable(true)
-            .default_size(history_height)
+            .default_size((full * 0.4).max(HISTORY_MIN))
             .min_size(HISTORY_MIN)
-            .max_size((ui.available_height() - PAYLOAD_MIN).max(HISTORY_MIN))
+            .max_size((full - MESSAGE_MIN).max(HISTORY_MIN))
             .show(ui, |ui| {
                 self.history
                     .show(ui, node_id, &history, &mut self.history_selected)
             });
         let save = egui::CentralPanel::default()
             .show(ui, |ui| {
+                // The header and the properties scroll on their own when they
+                // are long, so the payload always keeps room under them.
+                egui::ScrollArea::vertical()
+                    .id_salt("message-head")
+                    .max_height(ui.available_height() * 0.5)
+                    .auto_shrink([false, true])
+                    .show(ui, |ui| {
+                        self.message_header(ui, model, node, message, &path);
+                        properties(ui, message);
+                    });
+                ui.separator();
+                self.viewer = self.viewer_for_message(node_id, message);
+                if self.viewer_tabs(ui, message) {
+                    self.chosen = Some((node_id, self.viewer));
+                }
                 if self.viewer == Viewer::Hex {
                     // The hex view scrolls itself, drawing only the rows on screen.
                     self.payload.show(ui, self.viewer, message)
@@ -293,7 +301,10 @@ fn properties(ui: &mut egui::Ui, message: &StoredMessage) {
                             },
                             other => other.value_text(),
                         };
-                        ui.label(RichText::new(value).monospace());
+                        // Cut to the pane (the whole value on hover): a long
+                        // one never pushes the pane past the window's edge.
+                        ui.add(egui::Label::new(RichText::new(&value).monospace()).truncate())
+                            .on_hover_text(value);
                         ui.end_row();
                     }
                 });
@@ -308,8 +319,9 @@ fn properties(ui: &mut egui::Ui, message: &StoredMessage) {
                         ui.label(RichText::new(t!("Value")).weak());
                         ui.end_row();
                         for (name, value) in users {
-                            ui.label(RichText::new(name).monospace());
-                            ui.label(RichText::new(value).monospace());
+                            ui.add(egui::Label::new(RichText::new(name).monospace()).truncate());
+                            ui.add(egui::Label::new(RichText::new(value).monospace()).truncate())
+                                .on_hover_text(value);
                             ui.end_row();
                         }
                     });

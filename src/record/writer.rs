@@ -1,0 +1,319 @@
+//! Writing a recording on a thread of its own. The network thread hands
+//! each packet over through a bounded queue and never waits: when the queue
+//! is full the packet is counted, and a gap frame in the file says how many
+//! are missing there. A write that fails (a full disk, a removed drive)
+//! stops the recording; what was written stays readable.
+
+use std::fs::File;
+use std::io::{BufWriter, ErrorKind, Write};
+use std::path::Path;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use bytes::Bytes;
+use bytestring::ByteString;
+use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
+
+use super::format::{FrameFlags, FrameKind, Header, Scope, encode_frame, encode_header};
+use super::redact;
+use crate::proto::ProtocolVersion;
+use crate::proto::session::Direction;
+
+/// At most this many packets wait for the writer.
+const QUEUE_PACKETS: usize = 64 * 1024;
+/// At most this many bytes of packets wait for the writer.
+const QUEUE_BYTES: usize = 64 * 1024 * 1024;
+/// Written out at least this often while packets arrive.
+const FLUSH_EVERY: Duration = Duration::from_millis(200);
+
+/// Why a recording stopped before it was asked to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RecordError {
+    /// The file could not be created.
+    Create(ErrorKind),
+    /// Writing failed (e.g. [`ErrorKind::StorageFull`]).
+    Write(ErrorKind),
+}
+
+/// Whether the writer is still at work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WriterState {
+    /// Writing what arrives.
+    Running,
+    /// Stopped as asked; everything was written.
+    Finished,
+    /// Stopped by an error; what was written before stays readable.
+    Failed(RecordError),
+}
+
+/// What a running recording has done so far; shared with its writer.
+#[derive(Debug)]
+pub struct RecordingStatus {
+    bytes_written: AtomicU64,
+    frames: AtomicU64,
+    lost: AtomicU64,
+    first_micros: AtomicU64,
+    last_micros: AtomicU64,
+    queued_bytes: AtomicUsize,
+    state: Mutex<WriterState>,
+}
+
+impl RecordingStatus {
+    fn new(header_len: u64) -> RecordingStatus {
+        RecordingStatus {
+            bytes_written: AtomicU64::new(header_len),
+            frames: AtomicU64::new(0),
+            lost: AtomicU64::new(0),
+            first_micros: AtomicU64::new(0),
+            last_micros: AtomicU64::new(0),
+            queued_bytes: AtomicUsize::new(0),
+            state: Mutex::new(WriterState::Running),
+        }
+    }
+
+    /// The size of the file so far, in bytes.
+    pub fn bytes_written(&self) -> u64 {
+        self.bytes_written.load(Ordering::Relaxed)
+    }
+
+    /// How many frames were written.
+    pub fn frames(&self) -> u64 {
+        self.frames.load(Ordering::Relaxed)
+    }
+
+    /// How many packets were not written because the writer fell behind.
+    pub fn lost(&self) -> u64 {
+        self.lost.load(Ordering::Relaxed)
+    }
+
+    /// The time from the first frame written to the last.
+    pub fn duration(&self) -> Duration {
+        let first = self.first_micros.load(Ordering::Relaxed);
+        let last = self.last_micros.load(Ordering::Relaxed);
+        Duration::from_micros(last.saturating_sub(first))
+    }
+
+    /// Running, finished or failed.
+    pub fn state(&self) -> WriterState {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    fn set_state(&self, state: WriterState) {
+        *self.state.lock().unwrap_or_else(|e| e.into_inner()) = state;
+    }
+}
+
+/// A packet on its way to the file.
+struct Entry {
+    at_micros: u64,
+    direction: Direction,
+    bytes: Bytes,
+    alias_topic: Option<ByteString>,
+    /// Packets dropped just before this one.
+    lost_before: u64,
+}
+
+/// The network thread's end of a recording: [`Recorder::offer`] each
+/// packet. Dropping every clone ends the recording.
+#[derive(Clone)]
+pub struct Recorder {
+    queue: Sender<Entry>,
+    status: Arc<RecordingStatus>,
+    scope: Scope,
+    lost: u64,
+}
+
+impl std::fmt::Debug for Recorder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Recorder")
+            .field("scope", &self.scope)
+            .field("status", &self.status)
+            .finish()
+    }
+}
+
+impl Recorder {
+    /// Create the file at `path`, write `header`, and start the writer.
+    pub fn create(path: &Path, header: Header) -> Result<Recorder, RecordError> {
+        let file = File::create(path).map_err(|e| RecordError::Create(e.kind()))?;
+        Recorder::start(file, header)
+    }
+
+    /// Write `header` to `file` and start the writer.
+    pub fn start(file: File, header: Header) -> Result<Recorder, RecordError> {
+        let mut out = BufWriter::with_capacity(1 << 20, file);
+        let head = encode_header(&header);
+        out.write_all(&head)
+            .and_then(|()| out.flush())
+            .map_err(|e| RecordError::Write(e.kind()))?;
+        let version = if header.protocol_version == 4 {
+            ProtocolVersion::V311
+        } else {
+            ProtocolVersion::V5
+        };
+        let status = Arc::new(RecordingStatus::new(head.len() as u64));
+        let (queue, entries) = crossbeam_channel::bounded(QUEUE_PACKETS);
+        let writer = Writer {
+            out,
+            version,
+            status: status.clone(),
+            scratch: Vec::new(),
+        };
+        std::thread::Builder::new()
+            .name("mqscope-recorder".into())
+            .spawn(move || writer.run(entries))
+            .map_err(|e| RecordError::Create(e.kind()))?;
+        Ok(Recorder {
+            queue,
+            status,
+            scope: header.scope,
+            lost: 0,
+        })
+    }
+
+    /// What the recording has done so far.
+    pub fn status(&self) -> Arc<RecordingStatus> {
+        self.status.clone()
+    }
+
+    /// Whether the writer still takes packets.
+    pub fn is_running(&self) -> bool {
+        self.status.state() == WriterState::Running
+    }
+
+    /// Hand a packet to the writer without waiting. `alias_topic` is the
+    /// topic of a PUBLISH received with only a Topic Alias.
+    pub fn offer(
+        &mut self,
+        at: SystemTime,
+        direction: Direction,
+        bytes: &Bytes,
+        alias_topic: Option<&ByteString>,
+    ) {
+        let is_message =
+            direction == Direction::Received && bytes.first().is_some_and(|b| b >> 4 == 3);
+        if self.scope == Scope::Messages && !is_message {
+            return;
+        }
+        let queued = self.status.queued_bytes.load(Ordering::Relaxed);
+        if queued + bytes.len() > QUEUE_BYTES && queued > 0 {
+            self.drop_one();
+            return;
+        }
+        let entry = Entry {
+            at_micros: micros_since_epoch(at),
+            direction,
+            bytes: bytes.clone(),
+            alias_topic: alias_topic.cloned(),
+            lost_before: self.lost,
+        };
+        match self.queue.try_send(entry) {
+            Ok(()) => {
+                self.status
+                    .queued_bytes
+                    .fetch_add(bytes.len(), Ordering::Relaxed);
+                self.lost = 0;
+            }
+            Err(TrySendError::Full(_)) => self.drop_one(),
+            // The writer stopped (its error is in the status).
+            Err(TrySendError::Disconnected(_)) => {}
+        }
+    }
+
+    fn drop_one(&mut self) {
+        self.lost += 1;
+        self.status.lost.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// µs since the Unix epoch (0 before it).
+pub fn micros_since_epoch(at: SystemTime) -> u64 {
+    at.duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_micros() as u64)
+}
+
+/// The writer thread's state.
+struct Writer {
+    out: BufWriter<File>,
+    version: ProtocolVersion,
+    status: Arc<RecordingStatus>,
+    scratch: Vec<u8>,
+}
+
+impl Writer {
+    fn run(mut self, entries: Receiver<Entry>) {
+        let mut flushed = Instant::now();
+        let outcome = loop {
+            match entries.recv_timeout(FLUSH_EVERY) {
+                Ok(entry) => {
+                    if let Err(kind) = self.write(entry) {
+                        break WriterState::Failed(RecordError::Write(kind));
+                    }
+                    if flushed.elapsed() >= FLUSH_EVERY {
+                        if let Err(e) = self.out.flush() {
+                            break WriterState::Failed(RecordError::Write(e.kind()));
+                        }
+                        flushed = Instant::now();
+                    }
+                }
+                Err(RecvTimeoutError::Timeout) => {
+                    if let Err(e) = self.out.flush() {
+                        break WriterState::Failed(RecordError::Write(e.kind()));
+                    }
+                    flushed = Instant::now();
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    break match self
+                        .out
+                        .flush()
+                        .and_then(|()| self.out.get_ref().sync_all())
+                    {
+                        Ok(()) => WriterState::Finished,
+                        Err(e) => WriterState::Failed(RecordError::Write(e.kind())),
+                    };
+                }
+            }
+        };
+        self.status.set_state(outcome);
+    }
+
+    fn write(&mut self, entry: Entry) -> Result<(), ErrorKind> {
+        self.status
+            .queued_bytes
+            .fetch_sub(entry.bytes.len(), Ordering::Relaxed);
+        self.scratch.clear();
+        if entry.lost_before > 0 {
+            encode_frame(
+                &mut self.scratch,
+                entry.at_micros,
+                FrameKind::Gap,
+                FrameFlags::default(),
+                &entry.lost_before.to_le_bytes(),
+            );
+        }
+        let (flags, bytes) = redact::prepare(
+            entry.direction,
+            entry.bytes,
+            entry.alias_topic,
+            self.version,
+        );
+        let kind = match entry.direction {
+            Direction::Received => FrameKind::Received,
+            Direction::Sent => FrameKind::Sent,
+        };
+        encode_frame(&mut self.scratch, entry.at_micros, kind, flags, &bytes);
+        self.out.write_all(&self.scratch).map_err(|e| e.kind())?;
+        let status = &self.status;
+        status
+            .bytes_written
+            .fetch_add(self.scratch.len() as u64, Ordering::Relaxed);
+        if status.frames.fetch_add(1, Ordering::Relaxed) == 0 {
+            status
+                .first_micros
+                .store(entry.at_micros, Ordering::Relaxed);
+        }
+        status.last_micros.store(entry.at_micros, Ordering::Relaxed);
+        Ok(())
+    }
+}
