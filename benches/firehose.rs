@@ -347,6 +347,7 @@ fn ingest(options: &Options) -> Outcome {
         session: SessionOptions::default(),
         reconnect: ReconnectPolicy::disabled(),
         packet_log: false,
+        recorder: None,
     };
     let rss_before = status_bytes("VmRSS");
     let handle = ConnectionHandle::spawn(config, None)

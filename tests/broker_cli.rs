@@ -6,62 +6,18 @@
 
 mod support;
 
-use std::io::{BufRead, BufReader};
 use std::net::TcpListener;
-use std::process::{Child, Command as Process, Stdio};
+use std::process::Command as Process;
 use std::time::Duration;
 
 use bytes::Bytes;
 use mqscope::net::{Command, Event, TransportKind};
 use mqscope::proto::{Properties, Property, Publish, QoS, ReasonCode, SubscribeFilter, Will};
+use support::broker::BrokerProcess;
 use support::client::{Client, config};
 use support::{free_port, mqscope_bin, skip};
 
 const LONG: Duration = Duration::from_secs(10);
-
-/// A running `mqscope broker` and the lines it printed on start.
-struct BrokerProcess {
-    child: Child,
-    lines: Vec<String>,
-}
-
-impl BrokerProcess {
-    /// Start it with `args`; returns once it printed `wanted` lines.
-    fn start(args: &[&str], wanted: usize) -> BrokerProcess {
-        let mut child = Process::new(mqscope_bin())
-            .arg("broker")
-            .args(args)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("run mqscope broker");
-        let mut out = BufReader::new(child.stdout.take().unwrap());
-        let mut lines = Vec::new();
-        while lines.len() < wanted {
-            let mut line = String::new();
-            if out.read_line(&mut line).unwrap() == 0 {
-                break;
-            }
-            lines.push(line.trim_end().to_owned());
-        }
-        BrokerProcess { child, lines }
-    }
-
-    /// Ctrl-C, then its exit status.
-    fn interrupt(mut self) -> std::process::ExitStatus {
-        let pid = self.child.id().to_string();
-        let sent = Process::new("kill").args(["-INT", &pid]).status();
-        assert!(sent.is_ok_and(|s| s.success()), "kill -INT");
-        self.child.wait().expect("wait for mqscope broker")
-    }
-}
-
-impl Drop for BrokerProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 #[test]
 fn it_prints_its_listeners_serves_mqtt_5_and_stops_cleanly_on_ctrl_c() {

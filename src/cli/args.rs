@@ -40,6 +40,12 @@ pub enum CliCommand {
     /// Publish messages (like mosquitto_pub).
     #[command(disable_help_flag = true)]
     Pub(PubArgs),
+    /// Write the messages of a recording as JSON lines or CSV.
+    #[command(disable_help_flag = true)]
+    Export(ExportArgs),
+    /// Publish the messages of a recording to a broker, with their timing.
+    #[command(disable_help_flag = true)]
+    Replay(ReplayArgs),
     /// Run the built-in MQTT broker with no window (for a lab server).
     #[cfg(feature = "builtin-broker")]
     #[command(disable_help_flag = true)]
@@ -214,6 +220,66 @@ pub struct SubArgs {
     /// Subscription option Retain Handling 0, 1 or 2 (MQTT 5).
     #[arg(long = "retain-handling", default_value_t = 0)]
     pub retain_handling: u8,
+    /// Record every packet of the connection to FILE (an mqscope recording,
+    /// `.mqrec`), while printing as usual.
+    #[arg(long = "record", value_name = "FILE")]
+    pub record: Option<PathBuf>,
+}
+
+/// What `mqscope export` writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ExportFormat {
+    /// One JSON object per line, as `mqscope sub` prints them.
+    Jsonl,
+    /// One message per row, with a header row.
+    Csv,
+}
+
+/// `mqscope export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// Print help.
+    #[arg(long, action = ArgAction::Help)]
+    pub help: Option<bool>,
+    /// The recording (`.mqrec`).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Output format.
+    #[arg(long = "format", value_enum, default_value_t = ExportFormat::Jsonl)]
+    pub format: ExportFormat,
+    /// Write to OUT instead of standard output.
+    #[arg(short = 'o', long = "output", value_name = "OUT")]
+    pub output: Option<PathBuf>,
+    /// Only messages on topics matching this filter (repeatable).
+    #[arg(short = 't', long = "topic", value_name = "FILTER")]
+    pub topics: Vec<String>,
+    /// Only messages from TIME on: RFC 3339 (2026-12-03T10:00:00Z) or an
+    /// offset from the recording's start (90s, 5m, 1h30m).
+    #[arg(long = "from", value_name = "TIME")]
+    pub from: Option<String>,
+    /// Only messages up to TIME (as --from).
+    #[arg(long = "to", value_name = "TIME")]
+    pub to: Option<String>,
+}
+
+/// `mqscope replay`.
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// The recording (`.mqrec`).
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// How fast: a factor of the recorded timing (1, 10, 0.5), or max for
+    /// no waiting at all.
+    #[arg(long = "speed", value_name = "N|max", default_value = "1")]
+    pub speed: String,
+    /// Only messages on topics matching this filter (repeatable).
+    #[arg(short = 't', long = "topic", value_name = "FILTER")]
+    pub topics: Vec<String>,
+    /// Put PREFIX before each topic, as written (`replay/` gives `replay/lab/t`).
+    #[arg(long = "topic-prefix", value_name = "PREFIX")]
+    pub topic_prefix: Option<String>,
 }
 
 /// `mqscope pub`.

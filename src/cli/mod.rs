@@ -4,9 +4,11 @@
 pub mod args;
 #[cfg(feature = "builtin-broker")]
 mod broker;
+pub mod export;
 pub mod output;
 pub mod props;
 mod publish;
+pub mod replay;
 mod subscribe;
 
 use bytes::Bytes;
@@ -23,7 +25,9 @@ use crate::proto::{
 pub use args::{Cli, CliCommand};
 #[cfg(feature = "builtin-broker")]
 pub use broker::run as run_broker;
+pub use export::run as run_export;
 pub use publish::run as run_pub;
+pub use replay::run as run_replay;
 pub use subscribe::run as run_sub;
 
 /// Exit status when a connection or request fails.
@@ -96,6 +100,7 @@ pub fn prepare(args: &args::ConnectArgs) -> Result<Prepared, String> {
             session: SessionOptions::default(),
             reconnect: ReconnectPolicy::default(),
             packet_log: args.debug,
+            recorder: None,
         },
         properties,
         url_topic: extras.topic,

@@ -13,12 +13,62 @@ use super::{
 use crate::net::{Command, CommandSender, ConnectionHandle, Event};
 use crate::proto::session::{CloseReason, SubscriptionResult};
 use crate::proto::{Publish, RetainHandling, SubscribeFilter, SubscriptionOptions, topic};
+use crate::record::writer::micros_since_epoch;
+use crate::record::{Header, Recorder, RecordingStatus, Scope, WriterState};
 use crate::ui::words;
 
 /// When `-W secs` runs out, counted from `now`; `None` (no timeout) when the
 /// system clock cannot represent an instant that far ahead.
 fn deadline(now: Instant, secs: u64) -> Option<Instant> {
     now.checked_add(Duration::from_secs(secs))
+}
+
+/// Create the recording at `path` for the connection `config` makes.
+fn start_recording(
+    path: &std::path::Path,
+    config: &crate::net::ConnectionConfig,
+) -> Result<Recorder, crate::record::RecordError> {
+    let header = Header {
+        mqscope_version: env!("CARGO_PKG_VERSION").to_owned(),
+        broker: config.address.to_string(),
+        protocol_version: config.connect.protocol_version.level(),
+        started_at_micros: micros_since_epoch(SystemTime::now()),
+        scope: Scope::Packets,
+    };
+    Recorder::create(path, header)
+}
+
+/// Wait for the recording's writer to finish, then say what it wrote, or
+/// why it stopped (exit status 1).
+fn finish_recording(path: &std::path::Path, status: &RecordingStatus, exit: &mut i32) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while status.state() == WriterState::Running && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    match status.state() {
+        WriterState::Failed(error) => {
+            eprintln!(
+                "mqscope: {}: {}",
+                path.display(),
+                words::record_error(&error)
+            );
+            *exit = EXIT_FAILURE;
+        }
+        _ => {
+            eprintln!(
+                "mqscope: recorded {} packets ({} bytes) to {}",
+                status.frames(),
+                status.bytes_written(),
+                path.display()
+            );
+            if status.lost() > 0 {
+                eprintln!(
+                    "mqscope: the recording could not keep up; packets left out: {}",
+                    status.lost()
+                );
+            }
+        }
+    }
 }
 
 /// Run `mqscope sub`; returns the exit status.
@@ -74,7 +124,26 @@ impl Subscriber {
     }
 
     fn run(self) -> i32 {
-        let handle = match ConnectionHandle::spawn(self.prepared.config.clone(), None) {
+        let mut config = self.prepared.config.clone();
+        let recording = match &self.args.record {
+            Some(path) => match start_recording(path, &config) {
+                Ok(recorder) => {
+                    let status = recorder.status();
+                    config.recorder = Some(recorder);
+                    Some((path.clone(), status))
+                }
+                Err(error) => {
+                    eprintln!(
+                        "mqscope: {}: {}",
+                        path.display(),
+                        words::record_error(&error)
+                    );
+                    return EXIT_FAILURE;
+                }
+            },
+            None => None,
+        };
+        let handle = match ConnectionHandle::spawn(config, None) {
             Ok(handle) => handle,
             Err(error) => {
                 eprintln!("mqscope: cannot start the network thread: {error}");
@@ -132,6 +201,9 @@ impl Subscriber {
         }
         let _ = out.flush();
         handle.join();
+        if let Some((path, status)) = recording {
+            finish_recording(&path, &status, &mut run.exit);
+        }
         run.exit
     }
 

@@ -8,7 +8,10 @@ mod session_events;
 use std::collections::HashMap;
 use std::net::{SocketAddr, ToSocketAddrs};
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Instant, SystemTime};
+
+use bytes::Bytes;
+use bytestring::ByteString;
 
 use crossbeam_channel::{Receiver, Sender, TryRecvError};
 use mio::{Events, Poll, Token};
@@ -21,7 +24,8 @@ use crate::proto::{Properties, ReasonCode};
 use closing::Closing;
 use pacing::ReadPacing;
 
-use crate::proto::session::{CloseReason, Session, SessionOptions};
+use crate::proto::session::{CloseReason, Direction, Session, SessionEvent, SessionOptions};
+use crate::record::Recorder;
 
 /// The waker's token.
 pub const WAKER: Token = Token(0);
@@ -59,6 +63,8 @@ struct Loop {
     closing: Option<Closing>,
     /// The interest the socket is registered with, to re-register only on change.
     interest: Option<mio::Interest>,
+    /// Where every packet goes while a recording runs.
+    recorder: Option<Recorder>,
 }
 
 /// Run the network thread until a disconnect is requested, the handle is
@@ -75,6 +81,8 @@ pub fn run(
     config.session = bounded(config.session);
     let mut session = Session::new(config.connect.clone(), config.session.clone());
     session.set_packet_log(config.packet_log);
+    let recorder = config.recorder.take();
+    session.set_recording(recorder.is_some());
     let mut this = Loop {
         config,
         poll,
@@ -92,6 +100,7 @@ pub fn run(
         pacing: ReadPacing::default(),
         closing: None,
         interest: None,
+        recorder,
     };
     this.main(&commands);
     this.emit(Event::Stopped);
@@ -436,6 +445,14 @@ impl Loop {
                 Err(error) => self.emit(Event::RequestFailed { tag, error }),
             },
             Command::SetPacketLog(on) => self.session.set_packet_log(on),
+            Command::StartRecording(recorder) => {
+                self.session.set_recording(true);
+                self.recorder = Some(recorder);
+            }
+            Command::StopRecording => {
+                self.session.set_recording(false);
+                self.recorder = None;
+            }
             Command::Disconnect {
                 reason_code,
                 properties,
@@ -480,6 +497,17 @@ impl Loop {
         }
     }
 
+    /// Hand a packet to the recording, if one runs; a writer that stopped
+    /// (its error is in its status) is let go.
+    fn record(&mut self, direction: Direction, bytes: &Bytes, alias_topic: Option<&ByteString>) {
+        if let Some(recorder) = &mut self.recorder
+            && !recorder.offer(SystemTime::now(), direction, bytes, alias_topic)
+        {
+            self.recorder = None;
+            self.session.set_recording(false);
+        }
+    }
+
     /// Move session output to the transport and session events to the owner;
     /// end the link when the session closed.
     fn pump(&mut self, now: Instant) {
@@ -504,6 +532,18 @@ impl Loop {
         }
         let mut closed = false;
         while let Some(event) = self.session.poll_event() {
+            if let SessionEvent::Packet {
+                direction,
+                bytes,
+                shown,
+                alias_topic,
+            } = &event
+            {
+                self.record(*direction, bytes, alias_topic.as_ref());
+                if !shown {
+                    continue;
+                }
+            }
             let event = session_events::to_event(event, &mut self.tags);
             match &event {
                 Event::Connected(_) => self.attempt = 0,

@@ -53,6 +53,8 @@ pub struct ConnectionConfig {
     pub reconnect: ReconnectPolicy,
     /// Start with the packet log on.
     pub packet_log: bool,
+    /// Record every packet from the first CONNECT on.
+    pub recorder: Option<crate::record::Recorder>,
 }
 
 /// A request to the network thread.
@@ -85,6 +87,10 @@ pub enum Command {
     },
     /// Switch the packet log on or off.
     SetPacketLog(bool),
+    /// Hand every packet from now on to this recording.
+    StartRecording(crate::record::Recorder),
+    /// Stop the recording (the file is finished when the writer lets go).
+    StopRecording,
     /// Send DISCONNECT and stop (no reconnect).
     Disconnect {
         /// The reason code (0x00 normal, 0x04 with will message).

@@ -69,6 +69,7 @@ impl Profile {
             },
             reconnect: self.reconnect.to_policy(),
             packet_log: false,
+            recorder: None,
         })
     }
 }

@@ -53,11 +53,8 @@ pub enum Problem {
 pub fn received_messages<R: Read>(
     reader: RecordingReader<R>,
 ) -> impl Iterator<Item = Result<RecordedMessage, Problem>> {
-    let version = if reader.header().protocol_version == 4 {
-        ProtocolVersion::V311
-    } else {
-        ProtocolVersion::V5
-    };
+    let version = ProtocolVersion::from_level(reader.header().protocol_version)
+        .unwrap_or(ProtocolVersion::V5);
     reader.filter_map(move |item| match item {
         Item::Frame(frame) => match frame.kind {
             FrameKind::Received if frame.data.first().is_some_and(|b| b >> 4 == 3) => {

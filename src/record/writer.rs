@@ -147,11 +147,8 @@ impl Recorder {
         out.write_all(&head)
             .and_then(|()| out.flush())
             .map_err(|e| RecordError::Write(e.kind()))?;
-        let version = if header.protocol_version == 4 {
-            ProtocolVersion::V311
-        } else {
-            ProtocolVersion::V5
-        };
+        let version =
+            ProtocolVersion::from_level(header.protocol_version).unwrap_or(ProtocolVersion::V5);
         let status = Arc::new(RecordingStatus::new(head.len() as u64));
         let (queue, entries) = crossbeam_channel::bounded(QUEUE_PACKETS);
         let writer = Writer {
@@ -183,23 +180,24 @@ impl Recorder {
     }
 
     /// Hand a packet to the writer without waiting. `alias_topic` is the
-    /// topic of a PUBLISH received with only a Topic Alias.
+    /// topic of a PUBLISH received with only a Topic Alias. False once the
+    /// writer has stopped (its status says why).
     pub fn offer(
         &mut self,
         at: SystemTime,
         direction: Direction,
         bytes: &Bytes,
         alias_topic: Option<&ByteString>,
-    ) {
+    ) -> bool {
         let is_message =
             direction == Direction::Received && bytes.first().is_some_and(|b| b >> 4 == 3);
         if self.scope == Scope::Messages && !is_message {
-            return;
+            return true;
         }
         let queued = self.status.queued_bytes.load(Ordering::Relaxed);
         if queued + bytes.len() > QUEUE_BYTES && queued > 0 {
             self.drop_one();
-            return;
+            return true;
         }
         let entry = Entry {
             at_micros: micros_since_epoch(at),
@@ -217,8 +215,9 @@ impl Recorder {
             }
             Err(TrySendError::Full(_)) => self.drop_one(),
             // The writer stopped (its error is in the status).
-            Err(TrySendError::Disconnected(_)) => {}
+            Err(TrySendError::Disconnected(_)) => return false,
         }
+        true
     }
 
     fn drop_one(&mut self) {

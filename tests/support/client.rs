@@ -20,6 +20,7 @@ pub fn config(transport: TransportKind, port: u16, client_id: &str) -> Connectio
         session: SessionOptions::default(),
         reconnect: ReconnectPolicy::disabled(),
         packet_log: false,
+        recorder: None,
     }
 }
 

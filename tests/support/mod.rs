@@ -2,6 +2,8 @@
 //! generated certificates, and a client on mqscope's network thread.
 #![allow(dead_code)]
 
+#[cfg(feature = "builtin-broker")]
+pub mod broker;
 pub mod certs;
 pub mod client;
 pub mod mosquitto;

@@ -50,6 +50,7 @@ impl DemoSensors {
             session: SessionOptions::default(),
             reconnect: ReconnectPolicy::default(),
             packet_log: false,
+            recorder: None,
         };
         let handle = ConnectionHandle::spawn(config, None)?;
         let (stop_tx, stop_rx) = crossbeam_channel::bounded(1);

@@ -36,7 +36,9 @@ pub fn to_event(event: SessionEvent, tags: &mut HashMap<u64, u64>) -> Event {
             tag: tag_of(id),
             results,
         },
-        SessionEvent::Packet { direction, bytes } => Event::Packet {
+        SessionEvent::Packet {
+            direction, bytes, ..
+        } => Event::Packet {
             direction,
             at: SystemTime::now(),
             bytes,

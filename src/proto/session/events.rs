@@ -2,6 +2,7 @@
 //! the outcome of each request.
 
 use bytes::Bytes;
+use bytestring::ByteString;
 
 use crate::proto::codec::CodecError;
 use crate::proto::{ConnAck, PacketType, Properties, Publish, QoS, ReasonCode};
@@ -257,12 +258,18 @@ pub enum SessionEvent {
         /// One result per filter (MQTT 5; Success for 3.1.1).
         results: Vec<SubscriptionResult>,
     },
-    /// A whole packet went out or came in (only while the packet log is on).
+    /// A whole packet went out or came in (while the packet log is on, the
+    /// connection's opening packets last, or a recording runs).
     Packet {
         /// Which way it went.
         direction: Direction,
         /// The raw bytes of the packet.
         bytes: Bytes,
+        /// For the packet log (false: only for the recording).
+        shown: bool,
+        /// The topic of a PUBLISH received with only a Topic Alias, while
+        /// recording.
+        alias_topic: Option<ByteString>,
     },
 }
 

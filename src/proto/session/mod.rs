@@ -38,7 +38,9 @@ pub use events::{
 };
 pub use packet_ids::PacketIds;
 
-use crate::proto::{Connect, Decoder, Properties, ProtocolVersion, Publish, SubscribeFilter};
+use crate::proto::{
+    Connect, Decoder, Packet, Properties, ProtocolVersion, Publish, SubscribeFilter,
+};
 
 /// Tuning of the session that is not part of CONNECT.
 #[derive(Clone, Debug)]
@@ -121,6 +123,8 @@ pub struct Session {
     out: BytesMut,
     events: VecDeque<SessionEvent>,
     packet_log: bool,
+    /// Every packet is reported for a recording.
+    recording: bool,
     /// Opening packets still to report with the packet log off.
     opening_left: u32,
     // Per connection.
@@ -157,6 +161,7 @@ impl Session {
             out: BytesMut::new(),
             events: VecDeque::new(),
             packet_log: false,
+            recording: false,
             opening_left: 0,
             broker: None,
             keep_alive: None,
@@ -207,15 +212,21 @@ impl Session {
         &mut self.connect
     }
 
-    /// Whether the packet being sent or received is reported: with the
-    /// packet log on, or while the connection's opening packets last.
-    fn logs_packet(&mut self) -> bool {
-        if self.packet_log {
-            return true;
+    /// Whether the packet being sent or received is reported, and whether
+    /// for the packet log: with the packet log on or while the connection's
+    /// opening packets last (shown), or for a recording only.
+    fn logs_packet(&mut self) -> Option<bool> {
+        let shown = self.packet_log || self.opening_left > 0;
+        if !self.packet_log {
+            self.opening_left = self.opening_left.saturating_sub(1);
         }
-        let opening = self.opening_left > 0;
-        self.opening_left = self.opening_left.saturating_sub(1);
-        opening
+        (shown || self.recording).then_some(shown)
+    }
+
+    /// Report every packet while a recording runs (see
+    /// [`SessionEvent::Packet`]'s `shown`).
+    pub fn set_recording(&mut self, on: bool) {
+        self.recording = on;
     }
 
     /// Switch the packet log on or off: while on, every packet sent or
@@ -305,10 +316,13 @@ impl Session {
         while matches!(self.state, State::AwaitingConnAck | State::Connected) {
             match self.decoder.next_packet_with_bytes() {
                 Ok(Some((packet, raw))) => {
-                    if self.logs_packet() {
+                    if let Some(shown) = self.logs_packet() {
+                        let alias_topic = self.recording.then(|| self.alias_topic(&packet));
                         self.events.push_back(SessionEvent::Packet {
                             direction: Direction::Received,
                             bytes: raw,
+                            shown,
+                            alias_topic: alias_topic.flatten(),
                         });
                     }
                     self.handle_packet(now, packet);
@@ -319,6 +333,17 @@ impl Session {
                     self.violation(now, Violation::Malformed(error), reason_code);
                 }
             }
+        }
+    }
+
+    /// The topic a received PUBLISH stands for by its Topic Alias alone.
+    fn alias_topic(&self, packet: &Packet) -> Option<ByteString> {
+        match packet {
+            Packet::Publish(publish) if publish.topic.is_empty() => {
+                let alias = publish.properties.topic_alias()?;
+                self.incoming_aliases.get(&alias).cloned()
+            }
+            _ => None,
         }
     }
 

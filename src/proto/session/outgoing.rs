@@ -247,11 +247,13 @@ impl Session {
         match packet.encode(self.version(), limit, &mut self.out) {
             Ok(_) => {
                 self.last_sent = Some(now);
-                if self.logs_packet() {
+                if let Some(shown) = self.logs_packet() {
                     let bytes = Bytes::copy_from_slice(&self.out[start..]);
                     self.events.push_back(SessionEvent::Packet {
                         direction: Direction::Sent,
                         bytes,
+                        shown,
+                        alias_topic: None,
                     });
                 }
             }

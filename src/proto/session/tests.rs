@@ -959,6 +959,7 @@ impl Harness {
                 SessionEvent::Packet {
                     direction: Direction::Sent,
                     bytes,
+                    ..
                 },
             ] = &events[..]
             else {
@@ -972,7 +973,7 @@ impl Harness {
         let events = self.events();
         assert!(matches!(
             &events[..],
-            [SessionEvent::Packet { direction: Direction::Received, bytes }, SessionEvent::Connected(_)]
+            [SessionEvent::Packet { direction: Direction::Received, bytes, .. }, SessionEvent::Connected(_)]
                 if bytes[..] == [0x20, 0x03, 0x00, 0x00, 0x00]
         ));
     }

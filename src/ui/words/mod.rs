@@ -1,6 +1,10 @@
 //! The one place where typed values from the rest of mqscope become words a
 //! person reads: notices, errors and reasons, each through the catalogue.
 
+mod recording;
+
+pub use recording::{file_error, record_error, recording_open_error, recording_problem};
+
 use rust_i18n::t;
 
 use super::tr;
