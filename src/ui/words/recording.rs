@@ -60,7 +60,7 @@ pub fn recording_open_error(error: &OpenError) -> String {
 pub fn recording_problem(problem: &Problem) -> String {
     match problem {
         Problem::Damaged { offset, skipped } => t!(
-            "%{bytes} damaged bytes at byte %{offset} were passed over; what comes before and after them is kept.",
+            "Damaged bytes at byte %{offset} were passed over (%{bytes} in all); what comes before and after them is kept.",
             bytes = skipped,
             offset = offset
         )
