@@ -5,6 +5,8 @@
 
 mod support;
 
+use std::time::Duration;
+
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -34,7 +36,10 @@ fn first_run_window() -> (tempfile::TempDir, Harness<'static, MqscopeApp>) {
             let mut app = MqscopeApp::with_store(
                 Ok((ProfileStore::new(&path, Vec::new()), None)),
                 Box::new(MemorySecretStore::new()),
-                Settings::default(),
+                Settings {
+                    recordings_dir: Some(path.join("recordings")),
+                    ..Settings::default()
+                },
             );
             app.open_on_first_run();
             app
@@ -207,4 +212,49 @@ fn the_bottom_panel_folds_down_to_its_tabs() {
     harness.run_steps(3);
     assert!(has(&harness, "Sent"), "a tab unfolds it, on that tab");
     assert!(has(&harness, "Hide panel"));
+}
+
+#[test]
+fn the_window_records_the_lab_into_a_file_that_reads_back() {
+    let _lab = one_lab_at_a_time();
+    let (dir, mut harness) = first_run_window();
+    wait_until(&mut harness, "connected", |h| {
+        has(h, "Connected · 127.0.0.1:")
+    });
+    harness.get_by_label("Record").click();
+    harness.run_steps(2);
+    harness.get_by_label("Every packet").click();
+    wait_until(&mut harness, "the recording running", |h| {
+        has(h, "Recording ")
+    });
+    // The demo's sensors send every second or so.
+    for _ in 0..50 {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    harness.get_by_label("Stop recording").click();
+    wait_until(&mut harness, "the recording finished", |h| {
+        has(h, "Recorded: ")
+    });
+    let files: Vec<_> = std::fs::read_dir(dir.path().join("recordings"))
+        .expect("the recordings folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    assert_eq!(files.len(), 1, "{files:?}");
+    let name = files[0].file_name().unwrap().to_string_lossy().into_owned();
+    assert!(
+        name.starts_with("Built-in-broker") && name.ends_with(".mqrec"),
+        "{name}"
+    );
+    let reader = mqscope::record::RecordingReader::open(std::io::BufReader::new(
+        std::fs::File::open(&files[0]).unwrap(),
+    ))
+    .expect("a recording");
+    assert_eq!(reader.header().protocol_version, 5);
+    let messages: Vec<_> = mqscope::record::received_messages(reader).collect();
+    assert!(!messages.is_empty());
+    for message in &messages {
+        let message = message.as_ref().expect("every frame reads");
+        assert!(message.publish.topic.starts_with("lab/"), "{message:?}");
+    }
 }

@@ -53,6 +53,8 @@ impl MqscopeApp {
                 tab.packet_log = on;
                 tab.send(Command::SetPacketLog(on));
             }
+            Action::StartRecording(scope) => self.start_recording(scope),
+            Action::StopRecording => self.tabs[self.active].send(Command::StopRecording),
             Action::SaveProfile => self.save_editor_profile(),
             Action::DeleteProfile => self.delete_editor_profile(),
             Action::LoadProfile(id) => self.load_profile(&id),
@@ -127,6 +129,9 @@ impl MqscopeApp {
     /// Apply one answer of the worker.
     pub(super) fn apply_worker_event(&mut self, event: WorkerEvent) {
         match event {
+            WorkerEvent::RecordingCreated { tab, path, result } => {
+                self.recording_created(tab, path, result)
+            }
             WorkerEvent::ProfilesSaved(Ok(profiles)) => {
                 // What the file holds now, another mqscope's changes included.
                 if let Some(store) = &mut self.store {

@@ -276,6 +276,12 @@ fn toolbar(ui: &mut egui::Ui, tab: &Tab, actions: &mut Vec<Action>) {
         if ui.button(label).clicked() {
             actions.push(Action::ToggleEditor);
         }
+        let recording = tab.recording.as_ref().map(|r| r.view());
+        if let Some(action) =
+            crate::ui::recording::controls(ui, recording.as_ref(), tab.is_running())
+        {
+            actions.push(action);
+        }
         ui.vertical(|ui| {
             if let Some(action) =
                 show_status(ui, &tab.model, &tab.address_text(), tab.version.name())

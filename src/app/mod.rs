@@ -12,6 +12,7 @@ pub mod instance;
 pub mod lab;
 mod layout;
 mod notice;
+mod recording;
 mod settings;
 mod tab;
 mod worker;
@@ -294,6 +295,7 @@ impl eframe::App for MqscopeApp {
     fn logic(&mut self, ctx: &egui::Context, _frame: &mut eframe::Frame) {
         self.apply_theme(ctx);
         self.apply_worker_events();
+        self.watch_recordings();
         self.take_second_starts(ctx);
         let now = Instant::now();
         #[cfg(feature = "builtin-broker")]

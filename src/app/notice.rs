@@ -8,6 +8,13 @@ use crate::profiles::{ProfileError, SecretError, StoreError};
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum AppNotice {
+    /// A recording could not start, or stopped by itself.
+    Recording {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        error: crate::record::RecordError,
+    },
     /// The profile folder cannot be used at all on this computer.
     StoreUnavailable(StoreError),
     /// Reading the saved profiles found a problem (what the store said).

@@ -51,6 +51,8 @@ pub struct Settings {
     pub language: Option<Language>,
     /// Show message times in UTC instead of local time.
     pub utc_times: bool,
+    /// Where recordings go (`None`: the Documents folder's `mqscope`).
+    pub recordings_dir: Option<std::path::PathBuf>,
 }
 
 impl Settings {
@@ -90,6 +92,7 @@ impl Default for Settings {
             app_budget_mib: DEFAULT_APP_BUDGET >> 20,
             language: None,
             utc_times: false,
+            recordings_dir: None,
         }
     }
 }

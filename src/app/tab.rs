@@ -76,6 +76,8 @@ pub struct Tab {
     pub bottom_folded: bool,
     /// Whether the editor is shown.
     pub show_editor: bool,
+    /// The recording running, or the last one of this tab.
+    pub recording: Option<super::recording::TabRecording>,
 }
 
 impl Tab {
@@ -104,6 +106,7 @@ impl Tab {
             bottom: BottomTab::Subscriptions,
             bottom_folded: false,
             show_editor: true,
+            recording: None,
         }
     }
 

@@ -87,6 +87,15 @@ pub enum Job {
         /// The tab that asked.
         tab: TabId,
     },
+    /// Create a recording file (and its folder) and start its writer.
+    StartRecording {
+        /// The tab that asked.
+        tab: TabId,
+        /// The file to create.
+        path: PathBuf,
+        /// What the recording is about.
+        header: crate::record::Header,
+    },
 }
 
 /// Why a payload file cannot be sent.
@@ -170,6 +179,15 @@ pub enum WorkerEvent {
     PayloadFileCancelled {
         /// The tab that asked.
         tab: TabId,
+    },
+    /// A recording's file was created and its writer started, or why not.
+    RecordingCreated {
+        /// The tab that asked.
+        tab: TabId,
+        /// The file.
+        path: PathBuf,
+        /// The recorder to hand to the network thread.
+        result: Result<crate::record::Recorder, crate::record::RecordError>,
     },
 }
 
@@ -316,6 +334,14 @@ fn run(job: Job, secrets: &dyn SecretStore, outlet: &Outlet) {
         }
         Job::PickPayloadFile { tab } => pick_payload_file(tab, outlet.clone()),
         Job::SavePayload { bytes } => save_payload_file(bytes, outlet.clone()),
+        Job::StartRecording { tab, path, header } => {
+            let result = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .map_err(|e| crate::record::RecordError::Create(e.kind()))
+                .and_then(|()| crate::record::Recorder::create(&path, header));
+            outlet.send(WorkerEvent::RecordingCreated { tab, path, result });
+        }
     }
 }
 

@@ -557,6 +557,12 @@ impl Loop {
             }
             self.emit(event);
         }
+        if let Some(recorder) = &mut self.recorder
+            && !recorder.flush()
+        {
+            self.recorder = None;
+            self.session.set_recording(false);
+        }
         if closed {
             self.teardown();
             self.schedule_retry(now);

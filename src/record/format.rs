@@ -114,6 +114,23 @@ pub fn encode_header(header: &Header) -> Vec<u8> {
     out
 }
 
+/// A frame's marker, length and body prefix, for `data_len` bytes of data
+/// (the data and the CRC-32 follow).
+pub fn frame_head(
+    at_micros: u64,
+    kind: FrameKind,
+    flags: FrameFlags,
+    data_len: usize,
+) -> [u8; FRAME_MARKER.len() + 4 + BODY_PREFIX] {
+    let mut head = [0u8; FRAME_MARKER.len() + 4 + BODY_PREFIX];
+    head[..4].copy_from_slice(&FRAME_MARKER);
+    head[4..8].copy_from_slice(&((BODY_PREFIX + data_len) as u32).to_le_bytes());
+    head[8..16].copy_from_slice(&at_micros.to_le_bytes());
+    head[16] = kind.to_byte();
+    head[17] = flags.0;
+    head
+}
+
 /// Append one frame to `out`.
 pub fn encode_frame(
     out: &mut Vec<u8>,
@@ -122,13 +139,9 @@ pub fn encode_frame(
     flags: FrameFlags,
     data: &[u8],
 ) {
-    let length = (BODY_PREFIX + data.len()) as u32;
-    out.extend_from_slice(&FRAME_MARKER);
-    let checked_from = out.len();
-    out.extend_from_slice(&length.to_le_bytes());
-    out.extend_from_slice(&at_micros.to_le_bytes());
-    out.push(kind.to_byte());
-    out.push(flags.0);
+    let head = frame_head(at_micros, kind, flags, data.len());
+    let checked_from = out.len() + FRAME_MARKER.len();
+    out.extend_from_slice(&head);
     out.extend_from_slice(data);
     let crc = crc32fast::hash(&out[checked_from..]);
     out.extend_from_slice(&crc.to_le_bytes());

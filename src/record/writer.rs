@@ -15,13 +15,18 @@ use bytes::Bytes;
 use bytestring::ByteString;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 
-use super::format::{FrameFlags, FrameKind, Header, Scope, encode_frame, encode_header};
+use super::format::{
+    FRAME_MARKER, FrameFlags, FrameKind, Header, Scope, encode_frame, encode_header, frame_head,
+};
 use super::redact;
 use crate::proto::ProtocolVersion;
 use crate::proto::session::Direction;
 
-/// At most this many packets wait for the writer.
-const QUEUE_PACKETS: usize = 64 * 1024;
+/// Packets go to the writer in batches of at most this many (one wake-up
+/// of the writer per batch, not per packet).
+const BATCH_PACKETS: usize = 1024;
+/// At most this many batches wait for the writer (64 Ki packets).
+const QUEUE_BATCHES: usize = 64;
 /// At most this many bytes of packets wait for the writer.
 const QUEUE_BYTES: usize = 64 * 1024 * 1024;
 /// Written out at least this often while packets arrive.
@@ -116,12 +121,37 @@ struct Entry {
 
 /// The network thread's end of a recording: [`Recorder::offer`] each
 /// packet. Dropping every clone ends the recording.
-#[derive(Clone)]
+/// [`Recorder::flush`] hands over what was offered since the last one; the
+/// network thread calls it once per turn of its loop.
 pub struct Recorder {
-    queue: Sender<Entry>,
+    queue: Sender<Vec<Entry>>,
     status: Arc<RecordingStatus>,
     scope: Scope,
     lost: u64,
+    /// Offered and not yet handed over.
+    batch: Vec<Entry>,
+    /// The bytes of `batch`'s packets.
+    batch_bytes: usize,
+}
+
+impl Clone for Recorder {
+    /// Another end of the same recording (with nothing offered yet).
+    fn clone(&self) -> Recorder {
+        Recorder {
+            queue: self.queue.clone(),
+            status: self.status.clone(),
+            scope: self.scope,
+            lost: 0,
+            batch: Vec::new(),
+            batch_bytes: 0,
+        }
+    }
+}
+
+impl Drop for Recorder {
+    fn drop(&mut self) {
+        self.flush();
+    }
 }
 
 impl std::fmt::Debug for Recorder {
@@ -150,7 +180,7 @@ impl Recorder {
         let version =
             ProtocolVersion::from_level(header.protocol_version).unwrap_or(ProtocolVersion::V5);
         let status = Arc::new(RecordingStatus::new(head.len() as u64));
-        let (queue, entries) = crossbeam_channel::bounded(QUEUE_PACKETS);
+        let (queue, entries) = crossbeam_channel::bounded(QUEUE_BATCHES);
         let writer = Writer {
             out,
             version,
@@ -166,7 +196,14 @@ impl Recorder {
             status,
             scope: header.scope,
             lost: 0,
+            batch: Vec::new(),
+            batch_bytes: 0,
         })
+    }
+
+    /// Whether only the messages received are recorded.
+    pub fn records_messages_only(&self) -> bool {
+        self.scope == Scope::Messages
     }
 
     /// What the recording has done so far.
@@ -194,35 +231,50 @@ impl Recorder {
         if self.scope == Scope::Messages && !is_message {
             return true;
         }
-        let queued = self.status.queued_bytes.load(Ordering::Relaxed);
+        let queued = self.status.queued_bytes.load(Ordering::Relaxed) + self.batch_bytes;
         if queued + bytes.len() > QUEUE_BYTES && queued > 0 {
-            self.drop_one();
+            self.lost += 1;
+            self.status.lost.fetch_add(1, Ordering::Relaxed);
             return true;
         }
-        let entry = Entry {
+        self.batch.push(Entry {
             at_micros: micros_since_epoch(at),
             direction,
             bytes: bytes.clone(),
             alias_topic: alias_topic.cloned(),
-            lost_before: self.lost,
-        };
-        match self.queue.try_send(entry) {
-            Ok(()) => {
-                self.status
-                    .queued_bytes
-                    .fetch_add(bytes.len(), Ordering::Relaxed);
-                self.lost = 0;
-            }
-            Err(TrySendError::Full(_)) => self.drop_one(),
-            // The writer stopped (its error is in the status).
-            Err(TrySendError::Disconnected(_)) => return false,
+            lost_before: std::mem::take(&mut self.lost),
+        });
+        self.batch_bytes += bytes.len();
+        if self.batch.len() >= BATCH_PACKETS {
+            return self.flush();
         }
         true
     }
 
-    fn drop_one(&mut self) {
-        self.lost += 1;
-        self.status.lost.fetch_add(1, Ordering::Relaxed);
+    /// Hand what was offered to the writer, without waiting. False once the
+    /// writer has stopped.
+    pub fn flush(&mut self) -> bool {
+        if self.batch.is_empty() {
+            return true;
+        }
+        let batch = std::mem::take(&mut self.batch);
+        let (count, bytes) = (batch.len() as u64, std::mem::take(&mut self.batch_bytes));
+        self.status.queued_bytes.fetch_add(bytes, Ordering::Relaxed);
+        match self.queue.try_send(batch) {
+            Ok(()) => true,
+            Err(TrySendError::Full(_)) => {
+                // The whole batch is left out; the next packet's gap says so.
+                self.status.queued_bytes.fetch_sub(bytes, Ordering::Relaxed);
+                self.lost += count;
+                self.status.lost.fetch_add(count, Ordering::Relaxed);
+                true
+            }
+            // The writer stopped (its error is in the status).
+            Err(TrySendError::Disconnected(_)) => {
+                self.status.queued_bytes.fetch_sub(bytes, Ordering::Relaxed);
+                false
+            }
+        }
     }
 }
 
@@ -241,12 +293,12 @@ struct Writer {
 }
 
 impl Writer {
-    fn run(mut self, entries: Receiver<Entry>) {
+    fn run(mut self, batches: Receiver<Vec<Entry>>) {
         let mut flushed = Instant::now();
         let outcome = loop {
-            match entries.recv_timeout(FLUSH_EVERY) {
-                Ok(entry) => {
-                    if let Err(kind) = self.write(entry) {
+            match batches.recv_timeout(FLUSH_EVERY) {
+                Ok(batch) => {
+                    if let Err(kind) = batch.into_iter().try_for_each(|entry| self.write(entry)) {
                         break WriterState::Failed(RecordError::Write(kind));
                     }
                     if flushed.elapsed() >= FLUSH_EVERY {
@@ -301,12 +353,21 @@ impl Writer {
             Direction::Received => FrameKind::Received,
             Direction::Sent => FrameKind::Sent,
         };
-        encode_frame(&mut self.scratch, entry.at_micros, kind, flags, &bytes);
+        let head = frame_head(entry.at_micros, kind, flags, bytes.len());
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&head[FRAME_MARKER.len()..]);
+        crc.update(&bytes);
         self.out.write_all(&self.scratch).map_err(|e| e.kind())?;
+        self.out.write_all(&head).map_err(|e| e.kind())?;
+        self.out.write_all(&bytes).map_err(|e| e.kind())?;
+        self.out
+            .write_all(&crc.finalize().to_le_bytes())
+            .map_err(|e| e.kind())?;
+        let written = self.scratch.len() + head.len() + bytes.len() + 4;
         let status = &self.status;
         status
             .bytes_written
-            .fetch_add(self.scratch.len() as u64, Ordering::Relaxed);
+            .fetch_add(written as u64, Ordering::Relaxed);
         if status.frames.fetch_add(1, Ordering::Relaxed) == 0 {
             status
                 .first_micros

@@ -36,6 +36,10 @@ pub enum Action {
     DeleteRetained(String),
     /// Switch the packet log on or off.
     SetPacketLog(bool),
+    /// Record the tab's connection to a new file in the recordings folder.
+    StartRecording(crate::record::Scope),
+    /// Stop the tab's recording.
+    StopRecording,
     /// Save the profile in the editor.
     SaveProfile,
     /// Delete the saved profile in the editor (and its keyring entry).

@@ -13,6 +13,7 @@ pub mod messages;
 pub mod packet_summary;
 pub mod packets;
 pub mod publish;
+pub mod recording;
 pub mod status;
 pub mod subscriptions;
 pub mod tree;

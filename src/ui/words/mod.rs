@@ -84,6 +84,9 @@ pub fn app_notice(notice: &AppNotice) -> String {
             reason = reason
         )
         .into_owned(),
+        AppNotice::Recording { path, error } => {
+            format!("{} {}", path.display(), record_error(error))
+        }
         AppNotice::WorkerUnavailable => t!(
             "mqscope's background worker is not running, so nothing can be saved. Restart mqscope."
         )

@@ -1,0 +1,178 @@
+//! Recording a tab's connection from the window: the file is named and
+//! created on the worker, the recorder handed to the network thread, and
+//! its progress read from the shared status each frame.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use super::MqscopeApp;
+use super::notice::AppNotice;
+use super::worker::{Job, TabId};
+use crate::net::Command;
+use crate::record::writer::micros_since_epoch;
+use crate::record::{
+    Header, RECORDING_EXTENSION, RecordError, Recorder, RecordingStatus, Scope, WriterState,
+};
+
+/// A tab's recording: running, or the last one, finished or failed.
+pub struct TabRecording {
+    /// The file.
+    pub path: PathBuf,
+    /// Every packet, or messages only.
+    pub scope: Scope,
+    /// What the writer has done.
+    pub status: Arc<RecordingStatus>,
+    /// Whether its failure was told.
+    told: bool,
+}
+
+/// The folder recordings go to when the settings name none: `mqscope` in
+/// the Documents folder, else in the home folder, else the temporary one.
+pub fn default_recordings_dir() -> PathBuf {
+    let dirs = directories::UserDirs::new();
+    dirs.as_ref()
+        .and_then(|d| d.document_dir().map(Path::to_path_buf))
+        .or_else(|| dirs.as_ref().map(|d| d.home_dir().to_path_buf()))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("mqscope")
+}
+
+/// `<name>-<UTC date and time>.mqrec` in `dir`, the name kept to letters,
+/// digits, `-` and `_`.
+pub fn recording_path(dir: &Path, name: &str, at: SystemTime) -> PathBuf {
+    let mut clean: String = name
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    while clean.contains("--") {
+        clean = clean.replace("--", "-");
+    }
+    let clean = clean.trim_matches('-');
+    let clean = if clean.is_empty() { "recording" } else { clean };
+    let stamp = humantime::format_rfc3339_seconds(at)
+        .to_string()
+        .replace([':', '-'], "")
+        .replace('T', "-")
+        .trim_end_matches('Z')
+        .to_owned();
+    dir.join(format!("{clean}-{stamp}.{RECORDING_EXTENSION}"))
+}
+
+impl TabRecording {
+    /// What the toolbar shows of it.
+    pub fn view(&self) -> crate::ui::recording::RecordingView {
+        crate::ui::recording::RecordingView {
+            file_name: self
+                .path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            path: self.path.display().to_string(),
+            bytes: self.status.bytes_written(),
+            duration: self.status.duration(),
+            running: self.status.state() == WriterState::Running,
+            lost: self.status.lost(),
+        }
+    }
+}
+
+impl MqscopeApp {
+    /// Ask the worker for the active tab's recording file.
+    pub(super) fn start_recording(&mut self, scope: Scope) {
+        let dir = self
+            .settings
+            .recordings_dir
+            .clone()
+            .unwrap_or_else(default_recordings_dir);
+        let tab = &self.tabs[self.active];
+        if !tab.is_running() {
+            return;
+        }
+        let now = SystemTime::now();
+        let header = Header {
+            mqscope_version: env!("CARGO_PKG_VERSION").to_owned(),
+            broker: tab.address_text(),
+            protocol_version: tab.version.level(),
+            started_at_micros: micros_since_epoch(now),
+            scope,
+        };
+        let path = recording_path(&dir, &tab.editor.profile.name, now);
+        let id = tab.id;
+        self.queue(Job::StartRecording {
+            tab: id,
+            path,
+            header,
+        });
+    }
+
+    /// The worker made the file: hand the recorder to the tab's network
+    /// thread (if the tab still runs; otherwise the file stays as it is).
+    pub(super) fn recording_created(
+        &mut self,
+        tab: TabId,
+        path: PathBuf,
+        result: Result<Recorder, RecordError>,
+    ) {
+        match result {
+            Ok(recorder) => {
+                let Some(tab) = self.tabs.iter_mut().find(|t| t.id == tab) else {
+                    return;
+                };
+                let status = recorder.status();
+                let scope = if recorder.records_messages_only() {
+                    Scope::Messages
+                } else {
+                    Scope::Packets
+                };
+                tab.send(Command::StartRecording(recorder));
+                tab.recording = Some(TabRecording {
+                    path,
+                    scope,
+                    status,
+                    told: false,
+                });
+            }
+            Err(error) => self.notices.push(AppNotice::Recording { path, error }),
+        }
+    }
+
+    /// A recording that stopped by itself is told once.
+    pub(super) fn watch_recordings(&mut self) {
+        for tab in &mut self.tabs {
+            if let Some(recording) = &mut tab.recording
+                && !recording.told
+                && let WriterState::Failed(error) = recording.status.state()
+            {
+                recording.told = true;
+                self.notices.push(AppNotice::Recording {
+                    path: recording.path.clone(),
+                    error,
+                });
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_recording_is_named_after_the_connection_and_the_time() {
+        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_764_756_000);
+        let path = recording_path(Path::new("/rec"), "Built-in broker (this app)", at);
+        assert_eq!(
+            path,
+            Path::new("/rec/Built-in-broker-this-app-20251203-100000.mqrec")
+        );
+        let path = recording_path(Path::new("/rec"), "../..", at);
+        assert_eq!(path, Path::new("/rec/recording-20251203-100000.mqrec"));
+    }
+}
