@@ -93,6 +93,31 @@ fn main() {
     assert!(matches!(first, Some(Ok(_))), "{first:?}");
     println!("first_message_ms={:.2}", first_secs * 1000.0);
 
+    // From opening the file to the first message in a window tab's event
+    // channel: the player as the window runs it.
+    let started = Instant::now();
+    let reader = RecordingReader::open(BufReader::with_capacity(
+        1 << 20,
+        File::open(&path).unwrap(),
+    ))
+    .unwrap();
+    let handle = mqscope::net::ConnectionHandle::spawn_feed("player".into(), None, move |c, f| {
+        mqscope::record::player::play(reader, c, f)
+    })
+    .expect("the player");
+    loop {
+        match handle.next_timeout(Duration::from_secs(10)) {
+            Ok(mqscope::net::Event::MessageAt { .. }) => break,
+            Ok(_) => continue,
+            Err(e) => panic!("no message from the player: {e:?}"),
+        }
+    }
+    println!(
+        "player_first_message_ms={:.2}",
+        started.elapsed().as_secs_f64() * 1000.0
+    );
+    drop(handle);
+
     // Reading every frame, as export and the window's player do.
     let started = Instant::now();
     let reader = RecordingReader::open(BufReader::with_capacity(

@@ -26,7 +26,14 @@ fn main() {
         #[cfg(feature = "builtin-broker")]
         Some(CliCommand::Broker(args)) => mqscope::cli::run_broker(args),
         None => run_window(Launch {
-            connect: cli.url.or(cli.connect),
+            // A recording given by a relative path is named in full, so that
+            // a window already running finds it too.
+            connect: cli.url.or(cli.connect).map(|url| {
+                match std::path::Path::new(&url).canonicalize() {
+                    Ok(path) if path.is_file() => path.display().to_string(),
+                    _ => url,
+                }
+            }),
             subscribe: cli.subscribe,
             record_packets: cli.record_packets,
         }),

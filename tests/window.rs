@@ -511,3 +511,81 @@ fn notices_of_a_past_state_clear_themselves_and_the_rate_falls_to_zero_without_i
     harness.run_steps(5);
     second.join().expect("broker thread");
 }
+
+/// A recording opened in the window (as `mqscope lab.mqrec` opens it): its
+/// topics fill the tree of a tab of its own, with the recorded times, and
+/// the toolbar names the file and the broker it came from.
+#[test]
+fn a_recording_opens_in_a_tab_of_its_own_with_its_recorded_times() {
+    use mqscope::proto::session::Direction;
+    use mqscope::proto::{Packet, ProtocolVersion, Publish};
+    use mqscope::record::{Header, Recorder, Scope};
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("yesterday.mqrec");
+    let started = std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_756_000);
+    let mut recorder = Recorder::create(
+        &file,
+        Header {
+            mqscope_version: "test".into(),
+            broker: "lab-pi:1883".into(),
+            protocol_version: 5,
+            started_at_micros: 1_764_756_000_000_000,
+            scope: Scope::Messages,
+        },
+    )
+    .unwrap();
+    let status = recorder.status();
+    for i in 0..30u64 {
+        let publish = Publish::new(format!("lab/room-{}/temperature", i % 3), format!("{i}"));
+        let bytes = Packet::Publish(publish)
+            .to_bytes(ProtocolVersion::V5)
+            .unwrap();
+        let at = started + Duration::from_secs(i);
+        recorder.offer(at, Direction::Received, &bytes, None);
+    }
+    drop(recorder);
+    while status.state() == mqscope::record::WriterState::Running {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    let path = dir.path().to_owned();
+    let launch = file.display().to_string();
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            let mut app = app(&path);
+            app.launch(mqscope::app::Launch {
+                connect: Some(launch),
+                subscribe: Vec::new(),
+                record_packets: false,
+            });
+            app
+        });
+    wait_until(&mut harness, "the recording's topics", |h| {
+        has_label_containing(h, "room-2") && has_label_containing(h, "all read")
+    });
+    assert!(has_label_containing(
+        &harness,
+        "yesterday.mqrec, recorded from lab-pi:1883"
+    ));
+    let app = harness.state();
+    let tab = &app.tabs[app.active];
+    assert!(tab.playback.is_some());
+    assert_eq!(tab.model.received(), 30);
+    let times: Vec<u64> = tab
+        .model
+        .topic_history(
+            tab.model
+                .tree
+                .find("lab/room-2/temperature")
+                .expect("the topic"),
+        )
+        .map(|m| m.received_at_micros)
+        .collect();
+    assert_eq!(times.len(), 10);
+    assert!(
+        times
+            .iter()
+            .all(|t| (1_764_756_000_000_000..1_764_756_030_000_000).contains(t)),
+        "recorded times, not the time of opening: {times:?}"
+    );
+}

@@ -55,6 +55,7 @@ impl MqscopeApp {
             }
             Action::StartRecording(scope) => self.start_recording(scope),
             Action::StopRecording => self.tabs[self.active].send(Command::StopRecording),
+            Action::OpenRecording => self.queue(Job::OpenRecording { path: None }),
             Action::SaveProfile => self.save_editor_profile(),
             Action::DeleteProfile => self.delete_editor_profile(),
             Action::LoadProfile(id) => self.load_profile(&id),
@@ -132,6 +133,7 @@ impl MqscopeApp {
             WorkerEvent::RecordingCreated { tab, path, result } => {
                 self.recording_created(tab, path, result)
             }
+            WorkerEvent::RecordingOpened { path, result } => self.recording_opened(path, result),
             WorkerEvent::ProfilesSaved(Ok(profiles)) => {
                 // What the file holds now, another mqscope's changes included.
                 if let Some(store) = &mut self.store {

@@ -253,6 +253,11 @@ fn language_choice(ui: &mut egui::Ui, current: Option<Language>) -> Option<Actio
 /// Connect or Disconnect, the editor switch, and the connection's status.
 fn toolbar(ui: &mut egui::Ui, tab: &Tab, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
+        if let Some(playback) = &tab.playback {
+            crate::ui::recording::playback(ui, &playback.view(tab.is_running()));
+            actions.extend(crate::ui::recording::open_button(ui));
+            return;
+        }
         if tab.is_running() {
             if ui
                 .button(t!("Disconnect"))
@@ -282,6 +287,7 @@ fn toolbar(ui: &mut egui::Ui, tab: &Tab, actions: &mut Vec<Action>) {
         {
             actions.push(action);
         }
+        actions.extend(crate::ui::recording::open_button(ui));
         ui.vertical(|ui| {
             if let Some(action) =
                 show_status(ui, &tab.model, &tab.address_text(), tab.version.name())

@@ -105,6 +105,11 @@ impl MqscopeApp {
         };
         for request in requests {
             match request {
+                instance::InstanceRequest::Open { url, .. } if recording_file(&url).is_some() => {
+                    self.queue(Job::OpenRecording {
+                        path: recording_file(&url),
+                    });
+                }
                 instance::InstanceRequest::Open { url, subscribe } => {
                     self.open_in_new_tab(url, &subscribe);
                 }
@@ -190,6 +195,12 @@ impl MqscopeApp {
             self.open_on_first_run();
             return;
         };
+        if let Some(path) = recording_file(&url) {
+            // `mqscope lab.mqrec`: the recording in a tab beside the usual start.
+            self.open_on_first_run();
+            self.queue(Job::OpenRecording { path: Some(path) });
+            return;
+        }
         if let Some(tab) = self.tab_for_url(url, &launch.subscribe) {
             let mut tab = tab;
             tab.packet_log = launch.record_packets;
@@ -277,6 +288,12 @@ impl MqscopeApp {
             self.apply_worker_event(event);
         }
     }
+}
+
+/// The file `text` names, when it names one rather than a broker URL.
+fn recording_file(text: &str) -> Option<std::path::PathBuf> {
+    let path = std::path::Path::new(text);
+    (!text.contains("://") && path.is_file()).then(|| path.to_path_buf())
 }
 
 /// The first preset: where a new tab starts.

@@ -8,6 +8,13 @@ use crate::profiles::{ProfileError, SecretError, StoreError};
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum AppNotice {
+    /// A recording could not be opened.
+    RecordingNotOpened {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        error: crate::record::OpenError,
+    },
     /// A recording could not start, or stopped by itself.
     Recording {
         /// The file.

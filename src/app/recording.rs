@@ -9,11 +9,16 @@ use std::time::SystemTime;
 use super::MqscopeApp;
 use super::notice::AppNotice;
 use super::worker::{Job, TabId};
-use crate::net::Command;
+use std::fs::File;
+use std::io::BufReader;
+
+use crate::net::{Command, ConnectionHandle};
+use crate::proto::ProtocolVersion;
 use crate::record::writer::micros_since_epoch;
 use crate::record::{
     Header, RECORDING_EXTENSION, RecordError, Recorder, RecordingStatus, Scope, WriterState,
 };
+use crate::record::{OpenError, RecordingReader};
 
 /// A tab's recording: running, or the last one, finished or failed.
 pub struct TabRecording {
@@ -65,15 +70,39 @@ pub fn recording_path(dir: &Path, name: &str, at: SystemTime) -> PathBuf {
     dir.join(format!("{clean}-{stamp}.{RECORDING_EXTENSION}"))
 }
 
+/// A recording a tab plays.
+pub struct Playback {
+    /// The file.
+    pub path: PathBuf,
+    /// What it says about itself.
+    pub header: Header,
+}
+
+impl Playback {
+    /// What the toolbar shows of it.
+    pub fn view(&self, playing: bool) -> crate::ui::recording::PlaybackView {
+        crate::ui::recording::PlaybackView {
+            file_name: file_name(&self.path),
+            path: self.path.display().to_string(),
+            broker: self.header.broker.clone(),
+            started: SystemTime::UNIX_EPOCH
+                + std::time::Duration::from_micros(self.header.started_at_micros),
+            playing,
+        }
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
 impl TabRecording {
     /// What the toolbar shows of it.
     pub fn view(&self) -> crate::ui::recording::RecordingView {
         crate::ui::recording::RecordingView {
-            file_name: self
-                .path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default(),
+            file_name: file_name(&self.path),
             path: self.path.display().to_string(),
             bytes: self.status.bytes_written(),
             duration: self.status.duration(),
@@ -141,6 +170,46 @@ impl MqscopeApp {
             }
             Err(error) => self.notices.push(AppNotice::Recording { path, error }),
         }
+    }
+
+    /// A recording was opened: play it into a tab of its own.
+    pub(super) fn recording_opened(
+        &mut self,
+        path: PathBuf,
+        result: Result<RecordingReader<BufReader<File>>, OpenError>,
+    ) {
+        let reader = match result {
+            Ok(reader) => reader,
+            Err(error) => {
+                self.notices
+                    .push(AppNotice::RecordingNotOpened { path, error });
+                return;
+            }
+        };
+        let header = reader.header().clone();
+        let mut profile = crate::profiles::Profile::new(file_name(&path));
+        profile.advanced.mqtt_version =
+            ProtocolVersion::from_level(header.protocol_version).unwrap_or(ProtocolVersion::V5);
+        // A recording's messages only: nothing to subscribe to.
+        profile.subscriptions.clear();
+        let mut tab = self.new_tab(profile);
+        tab.model.subscriptions.clear();
+        tab.show_editor = false;
+        let feed = ConnectionHandle::spawn_feed(
+            "mqscope-player".to_owned(),
+            self.repaint.clone(),
+            move |commands, feed| crate::record::player::play(reader, commands, feed),
+        );
+        match feed {
+            Ok(handle) => tab.play(handle),
+            Err(error) => {
+                self.notices.push(AppNotice::NetworkThread(error));
+                return;
+            }
+        }
+        tab.playback = Some(Playback { path, header });
+        self.tabs.push(tab);
+        self.active = self.tabs.len() - 1;
     }
 
     /// A recording that stopped by itself is told once.

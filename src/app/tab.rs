@@ -78,6 +78,8 @@ pub struct Tab {
     pub show_editor: bool,
     /// The recording running, or the last one of this tab.
     pub recording: Option<super::recording::TabRecording>,
+    /// The recording this tab plays (it has no connection of its own).
+    pub playback: Option<super::recording::Playback>,
 }
 
 impl Tab {
@@ -107,6 +109,7 @@ impl Tab {
             bottom_folded: false,
             show_editor: true,
             recording: None,
+            playback: None,
         }
     }
 
@@ -139,6 +142,12 @@ impl Tab {
                 properties: Default::default(),
             });
         }
+    }
+
+    /// Feed the tab from `handle` (a recording played), not a connection.
+    pub fn play(&mut self, handle: ConnectionHandle) {
+        self.stop();
+        self.handle = Some(handle);
     }
 
     /// Whether Connect may start a connection now.
@@ -197,7 +206,7 @@ impl Tab {
         let more = !stopped && self.handle.as_ref().is_some_and(|h| h.has_events());
         if stopped {
             self.handle = None;
-            self.show_editor = true;
+            self.show_editor = self.playback.is_none();
         }
         (count, more)
     }
@@ -207,6 +216,13 @@ impl Tab {
         match &event {
             Event::Message(publish) => {
                 self.model.ingest(publish, now, received_at);
+                return false;
+            }
+            Event::MessageAt {
+                publish,
+                received_at,
+            } => {
+                self.model.ingest(publish, now, *received_at);
                 return false;
             }
             Event::Connected(_) if !self.subscribed_on_connect => {

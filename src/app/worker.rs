@@ -87,6 +87,11 @@ pub enum Job {
         /// The tab that asked.
         tab: TabId,
     },
+    /// Open a recording: the file at `path`, or one picked in a dialog.
+    OpenRecording {
+        /// The file, or `None` to ask.
+        path: Option<PathBuf>,
+    },
     /// Create a recording file (and its folder) and start its writer.
     StartRecording {
         /// The tab that asked.
@@ -179,6 +184,16 @@ pub enum WorkerEvent {
     PayloadFileCancelled {
         /// The tab that asked.
         tab: TabId,
+    },
+    /// A recording was opened (its header read), or why not.
+    RecordingOpened {
+        /// The file.
+        path: PathBuf,
+        /// The reader, at the first frame.
+        result: Result<
+            crate::record::RecordingReader<std::io::BufReader<std::fs::File>>,
+            crate::record::OpenError,
+        >,
     },
     /// A recording's file was created and its writer started, or why not.
     RecordingCreated {
@@ -334,6 +349,8 @@ fn run(job: Job, secrets: &dyn SecretStore, outlet: &Outlet) {
         }
         Job::PickPayloadFile { tab } => pick_payload_file(tab, outlet.clone()),
         Job::SavePayload { bytes } => save_payload_file(bytes, outlet.clone()),
+        Job::OpenRecording { path: Some(path) } => open_recording(path, outlet),
+        Job::OpenRecording { path: None } => pick_recording(outlet.clone()),
         Job::StartRecording { tab, path, header } => {
             let result = path
                 .parent()
@@ -385,6 +402,30 @@ fn pick_payload_file(tab: TabId, outlet: Outlet) {
         // No thread for the dialog: tell the panel it is not coming.
         fallback.send(WorkerEvent::PayloadFileCancelled { tab });
     }
+}
+
+/// Open the recording at `path` and read its header.
+fn open_recording(path: PathBuf, outlet: &Outlet) {
+    let result = std::fs::File::open(&path)
+        .map_err(|e| crate::record::OpenError::Read(e.kind()))
+        .and_then(|file| {
+            crate::record::RecordingReader::open(std::io::BufReader::with_capacity(1 << 20, file))
+        });
+    outlet.send(WorkerEvent::RecordingOpened { path, result });
+}
+
+/// Ask for a recording in a dialog of its own thread, then open it.
+fn pick_recording(outlet: Outlet) {
+    let _ = thread::Builder::new()
+        .name("mqscope-file-dialog".to_owned())
+        .spawn(move || {
+            if let Some(path) = rfd::FileDialog::new()
+                .add_filter("mqscope", &[crate::record::RECORDING_EXTENSION])
+                .pick_file()
+            {
+                open_recording(path, &outlet);
+            }
+        });
 }
 
 /// Read a payload file, refusing one larger than an MQTT message can be

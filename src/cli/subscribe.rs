@@ -221,7 +221,9 @@ impl Subscriber {
     /// Take in one network event; false when the network thread has stopped.
     fn on_event(&self, run: &mut Run, out: &mut impl Write, event: Event) -> bool {
         match event {
-            Event::Message(publish) => self.on_message(run, out, &publish),
+            Event::Message(publish) | Event::MessageAt { publish, .. } => {
+                self.on_message(run, out, &publish)
+            }
             Event::Connected(_) => {
                 run.ever_connected = true;
                 if !run.subscribed {

@@ -343,6 +343,10 @@ impl ConnectionModel {
     pub fn apply(&mut self, event: Event, now: Instant) {
         match event {
             Event::Message(publish) => self.ingest(&publish, now, SystemTime::now()),
+            Event::MessageAt {
+                publish,
+                received_at,
+            } => self.ingest(&publish, now, received_at),
             Event::Connecting { address, attempt } => {
                 self.state = ConnectionState::Connecting { address, attempt };
             }

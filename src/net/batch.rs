@@ -138,7 +138,7 @@ impl Outbox {
 pub fn held_bytes(event: &Event) -> usize {
     let own = std::mem::size_of::<Event>();
     match event {
-        Event::Message(publish) => {
+        Event::Message(publish) | Event::MessageAt { publish, .. } => {
             own + publish.topic.len()
                 + publish.payload.len()
                 + publish.properties.encoded_len()

@@ -499,9 +499,15 @@ impl Loop {
 
     /// Hand a packet to the recording, if one runs; a writer that stopped
     /// (its error is in its status) is let go.
-    fn record(&mut self, direction: Direction, bytes: &Bytes, alias_topic: Option<&ByteString>) {
+    fn record(
+        &mut self,
+        at: SystemTime,
+        direction: Direction,
+        bytes: &Bytes,
+        alias_topic: Option<&ByteString>,
+    ) {
         if let Some(recorder) = &mut self.recorder
-            && !recorder.offer(SystemTime::now(), direction, bytes, alias_topic)
+            && !recorder.offer(at, direction, bytes, alias_topic)
         {
             self.recorder = None;
             self.session.set_recording(false);
@@ -531,6 +537,8 @@ impl Loop {
             self.session.connection_lost(detail);
         }
         let mut closed = false;
+        // One clock reading for the packets of one turn (they came in one read).
+        let wall = self.recorder.as_ref().map(|_| SystemTime::now());
         while let Some(event) = self.session.poll_event() {
             if let SessionEvent::Packet {
                 direction,
@@ -539,7 +547,9 @@ impl Loop {
                 alias_topic,
             } = &event
             {
-                self.record(*direction, bytes, alias_topic.as_ref());
+                if let Some(wall) = wall {
+                    self.record(wall, *direction, bytes, alias_topic.as_ref());
+                }
                 if !shown {
                     continue;
                 }

@@ -125,6 +125,13 @@ pub enum Event {
     },
     /// A message arrived.
     Message(Publish),
+    /// A message that arrived at `received_at` (played from a recording).
+    MessageAt {
+        /// The message.
+        publish: Publish,
+        /// When it arrived.
+        received_at: SystemTime,
+    },
     /// A QoS 1/2 publish finished with the broker's reason code.
     PublishCompleted {
         /// The caller's tag.
@@ -173,6 +180,46 @@ pub enum Event {
     },
     /// The thread has ended; no more events follow.
     Stopped,
+}
+
+/// The sending end of a [`ConnectionHandle`] fed by something other than a
+/// network thread (a recording played back): events in batches, counted in
+/// the same backlog, the reader woken after each batch.
+pub struct EventFeed {
+    outbox: batch::Outbox,
+    backlog: Arc<Backlog>,
+    events: Sender<EventBatch>,
+    repaint: Option<Repaint>,
+}
+
+impl EventFeed {
+    /// Add an event to the next batch.
+    pub fn push(&mut self, event: Event) {
+        self.outbox.push(event);
+    }
+
+    /// Send the batch; false once the reader has gone.
+    pub fn send(&mut self) -> bool {
+        if let Some(batch) = self.outbox.take() {
+            if self.events.send(batch).is_err() {
+                return false;
+            }
+            if let Some(repaint) = &self.repaint {
+                repaint();
+            }
+        }
+        true
+    }
+
+    /// Whether the reader has too much waiting (wait before sending more).
+    pub fn is_full(&self) -> bool {
+        self.backlog.is_full()
+    }
+
+    /// Whether the reader has taken enough to send again.
+    pub fn has_room(&self) -> bool {
+        self.backlog.has_room()
+    }
 }
 
 /// Called after events are sent, e.g. egui's `request_repaint`.
@@ -227,6 +274,41 @@ impl ConnectionHandle {
         let name = format!("mqscope-net {}", config.address);
         let thread = std::thread::Builder::new().name(name).spawn(move || {
             event_loop::run(config, poll, command_rx, event_tx, thread_backlog, repaint)
+        })?;
+        Ok(ConnectionHandle {
+            sender: CommandSender {
+                commands: command_tx,
+                waker,
+            },
+            events: event_rx,
+            pending: RefCell::new(VecDeque::new()),
+            backlog,
+            thread: Some(thread),
+        })
+    }
+
+    /// Start a thread named `name` that feeds events through `feed` as a
+    /// network thread would, and gets the commands sent to the handle.
+    pub fn spawn_feed(
+        name: String,
+        repaint: Option<Repaint>,
+        feed: impl FnOnce(Receiver<Command>, EventFeed) + Send + 'static,
+    ) -> std::io::Result<ConnectionHandle> {
+        let poll = mio::Poll::new()?;
+        let waker = Arc::new(mio::Waker::new(poll.registry(), event_loop::WAKER)?);
+        let (command_tx, command_rx) = crossbeam_channel::unbounded();
+        let (event_tx, event_rx) = crossbeam_channel::unbounded();
+        let backlog = Arc::new(Backlog::default());
+        let outlet = EventFeed {
+            outbox: batch::Outbox::new(backlog.clone()),
+            backlog: backlog.clone(),
+            events: event_tx,
+            repaint,
+        };
+        let thread = std::thread::Builder::new().name(name).spawn(move || {
+            // The waker's poll lives as long as the thread.
+            let _poll = poll;
+            feed(command_rx, outlet);
         })?;
         Ok(ConnectionHandle {
             sender: CommandSender {

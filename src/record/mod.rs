@@ -9,6 +9,7 @@
 
 pub mod format;
 pub mod messages;
+pub mod player;
 pub mod reader;
 mod redact;
 pub mod writer;

@@ -303,6 +303,15 @@ impl<R: Read> RecordingReader<R> {
     }
 }
 
+impl<R> std::fmt::Debug for RecordingReader<R> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RecordingReader")
+            .field("header", &self.header)
+            .field("offset", &self.offset)
+            .finish()
+    }
+}
+
 impl<R: Read> Iterator for RecordingReader<R> {
     type Item = Item;
 

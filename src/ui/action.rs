@@ -40,6 +40,8 @@ pub enum Action {
     StartRecording(crate::record::Scope),
     /// Stop the tab's recording.
     StopRecording,
+    /// Open a recording in a tab of its own (a file dialog on the worker).
+    OpenRecording,
     /// Save the profile in the editor.
     SaveProfile,
     /// Delete the saved profile in the editor (and its keyring entry).

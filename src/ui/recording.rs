@@ -27,6 +27,48 @@ pub struct RecordingView {
     pub lost: u64,
 }
 
+/// What the toolbar shows of a recording a tab plays.
+pub struct PlaybackView {
+    /// The file's name.
+    pub file_name: String,
+    /// Its whole path (on hover).
+    pub path: String,
+    /// The broker it was recorded from.
+    pub broker: String,
+    /// When recording started.
+    pub started: std::time::SystemTime,
+    /// Whether it is still being read into the tab.
+    pub playing: bool,
+}
+
+/// The toolbar of a tab that plays a recording.
+pub fn playback(ui: &mut egui::Ui, view: &PlaybackView) {
+    ui.label(RichText::new(t!("Recording")).strong());
+    ui.label(t!(
+        "%{file}, recorded from %{broker} at %{time}",
+        file = view.file_name,
+        broker = view.broker,
+        time = humantime::format_rfc3339_seconds(view.started)
+    ))
+    .on_hover_text(&view.path);
+    if view.playing {
+        ui.spinner();
+        ui.label(RichText::new(t!("reading…")).weak());
+    } else {
+        ui.label(RichText::new(t!("all read")).weak());
+    }
+}
+
+/// "Open recording…".
+pub fn open_button(ui: &mut egui::Ui) -> Option<Action> {
+    ui.button(t!("Open recording…"))
+        .on_hover_text(t!(
+            "Open a recording (.mqrec) in a tab of its own: its topics, messages and packets, as they were."
+        ))
+        .clicked()
+        .then_some(Action::OpenRecording)
+}
+
 /// Draw the control; `connected` says whether there is a connection to record.
 pub fn controls(
     ui: &mut egui::Ui,

@@ -84,6 +84,9 @@ pub fn app_notice(notice: &AppNotice) -> String {
             reason = reason
         )
         .into_owned(),
+        AppNotice::RecordingNotOpened { path, error } => {
+            format!("{}: {}", path.display(), recording_open_error(error))
+        }
         AppNotice::Recording { path, error } => {
             format!("{} {}", path.display(), record_error(error))
         }
