@@ -28,4 +28,7 @@ done
 update-desktop-database /usr/share/applications 2>/dev/null || true
 handler=$(xdg-mime query default x-scheme-handler/mqtt)
 [ "$handler" = "$ID.desktop" ] || { say "mqtt:// links open '$handler', not $ID.desktop"; exit 1; }
-say "installed, icons in place, mqtt:// handled by $handler"
+[ -f /usr/share/mime/packages/$ID.xml ] || { say "the recording file type is not installed"; exit 1; }
+recordings=$(xdg-mime query default application/x-mqscope-recording)
+[ "$recordings" = "$ID.desktop" ] || { say "recordings open '$recordings', not $ID.desktop"; exit 1; }
+say "installed, icons in place, mqtt:// and recordings handled by $handler"

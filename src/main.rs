@@ -29,7 +29,8 @@ fn main() {
             // A recording given by a relative path is named in full, so that
             // a window already running finds it too.
             connect: cli.url.or(cli.connect).map(|url| {
-                match std::path::Path::new(&url).canonicalize() {
+                let path = mqscope::net::file_url_path(&url).unwrap_or_else(|| url.clone().into());
+                match path.canonicalize() {
                     Ok(path) if path.is_file() => path.display().to_string(),
                     _ => url,
                 }

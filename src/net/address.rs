@@ -208,6 +208,14 @@ pub fn parse_port(text: &str) -> Result<u16, AddressError> {
 
 /// `text` with each `%XX` replaced by its byte (a malformed one is kept as
 /// written); bytes that are not UTF-8 become U+FFFD.
+/// The local path a `file://` URL names (as a file manager passes it).
+pub fn file_url_path(url: &str) -> Option<std::path::PathBuf> {
+    let rest = url.strip_prefix("file://")?;
+    // `file://host/path`: only this computer's files.
+    let path = rest.strip_prefix("localhost").unwrap_or(rest);
+    path.starts_with('/').then(|| percent_decode(path).into())
+}
+
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -234,6 +242,20 @@ fn percent_decode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_url_names_a_local_path() {
+        assert_eq!(
+            file_url_path("file:///home/ana/lab%20run.mqrec"),
+            Some("/home/ana/lab run.mqrec".into())
+        );
+        assert_eq!(
+            file_url_path("file://localhost/tmp/a.mqrec"),
+            Some("/tmp/a.mqrec".into())
+        );
+        assert_eq!(file_url_path("file://otherhost/tmp/a.mqrec"), None);
+        assert_eq!(file_url_path("mqtt://host/lab"), None);
+    }
 
     #[test]
     fn urls_of_every_transport() {

@@ -21,7 +21,9 @@ use bytes::Bytes;
 use bytestring::ByteString;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender};
 
-pub use address::{AddressError, BrokerAddress, TransportKind, UrlExtras, parse_port};
+pub use address::{
+    AddressError, BrokerAddress, TransportKind, UrlExtras, file_url_path, parse_port,
+};
 pub use backoff::{LONGEST_WAIT, ReconnectPolicy};
 pub use batch::{
     BACKLOG_HIGH, BACKLOG_HIGH_BYTES, BACKLOG_LOW, BACKLOG_LOW_BYTES, Backlog, EventBatch,
