@@ -132,6 +132,8 @@ pub struct Recorder {
     batch: Vec<Entry>,
     /// The bytes of `batch`'s packets.
     batch_bytes: usize,
+    /// The writer's queue in bytes when `batch` began.
+    queued_before: usize,
 }
 
 impl Clone for Recorder {
@@ -144,6 +146,7 @@ impl Clone for Recorder {
             lost: 0,
             batch: Vec::new(),
             batch_bytes: 0,
+            queued_before: 0,
         }
     }
 }
@@ -198,6 +201,7 @@ impl Recorder {
             lost: 0,
             batch: Vec::new(),
             batch_bytes: 0,
+            queued_before: 0,
         })
     }
 
@@ -231,7 +235,10 @@ impl Recorder {
         if self.scope == Scope::Messages && !is_message {
             return true;
         }
-        let queued = self.status.queued_bytes.load(Ordering::Relaxed) + self.batch_bytes;
+        if self.batch.is_empty() {
+            self.queued_before = self.status.queued_bytes.load(Ordering::Relaxed);
+        }
+        let queued = self.queued_before + self.batch_bytes;
         if queued + bytes.len() > QUEUE_BYTES && queued > 0 {
             self.lost += 1;
             self.status.lost.fetch_add(1, Ordering::Relaxed);
@@ -298,7 +305,7 @@ impl Writer {
         let outcome = loop {
             match batches.recv_timeout(FLUSH_EVERY) {
                 Ok(batch) => {
-                    if let Err(kind) = batch.into_iter().try_for_each(|entry| self.write(entry)) {
+                    if let Err(kind) = self.write_batch(batch) {
                         break WriterState::Failed(RecordError::Write(kind));
                     }
                     if flushed.elapsed() >= FLUSH_EVERY {
@@ -329,10 +336,32 @@ impl Writer {
         self.status.set_state(outcome);
     }
 
-    fn write(&mut self, entry: Entry) -> Result<(), ErrorKind> {
-        self.status
-            .queued_bytes
-            .fetch_sub(entry.bytes.len(), Ordering::Relaxed);
+    /// Write a batch, then tell the status once (the network thread reads
+    /// it too: one update per batch keeps the two threads off each other's
+    /// cache line).
+    fn write_batch(&mut self, batch: Vec<Entry>) -> Result<(), ErrorKind> {
+        let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
+            return Ok(());
+        };
+        let (first_micros, last_micros) = (first.at_micros, last.at_micros);
+        let queued: usize = batch.iter().map(|e| e.bytes.len()).sum();
+        let count = batch.len() as u64;
+        let mut written = 0u64;
+        let outcome = batch
+            .into_iter()
+            .try_for_each(|entry| self.write(entry).map(|bytes| written += bytes));
+        let status = &self.status;
+        status.queued_bytes.fetch_sub(queued, Ordering::Relaxed);
+        status.bytes_written.fetch_add(written, Ordering::Relaxed);
+        if status.frames.fetch_add(count, Ordering::Relaxed) == 0 {
+            status.first_micros.store(first_micros, Ordering::Relaxed);
+        }
+        status.last_micros.store(last_micros, Ordering::Relaxed);
+        outcome
+    }
+
+    /// Write one entry (and a gap frame before it); the bytes written.
+    fn write(&mut self, entry: Entry) -> Result<u64, ErrorKind> {
         self.scratch.clear();
         if entry.lost_before > 0 {
             encode_frame(
@@ -363,17 +392,6 @@ impl Writer {
         self.out
             .write_all(&crc.finalize().to_le_bytes())
             .map_err(|e| e.kind())?;
-        let written = self.scratch.len() + head.len() + bytes.len() + 4;
-        let status = &self.status;
-        status
-            .bytes_written
-            .fetch_add(written as u64, Ordering::Relaxed);
-        if status.frames.fetch_add(1, Ordering::Relaxed) == 0 {
-            status
-                .first_micros
-                .store(entry.at_micros, Ordering::Relaxed);
-        }
-        status.last_micros.store(entry.at_micros, Ordering::Relaxed);
-        Ok(())
+        Ok((self.scratch.len() + head.len() + bytes.len() + 4) as u64)
     }
 }
