@@ -79,9 +79,10 @@ pub fn controls(
     match recording {
         Some(view) if view.running => {
             dot(ui, egui::Color32::from_rgb(220, 50, 50));
+            // The file's name on hover: in the toolbar it would push the
+            // status off the line.
             let mut text = t!(
-                "Recording %{file}: %{size}, %{seconds} s",
-                file = view.file_name,
+                "Recording: %{size}, %{seconds} s",
                 size = format_bytes(view.bytes as usize),
                 seconds = view.duration.as_secs()
             )
