@@ -13,7 +13,6 @@ use std::fs::File;
 use std::io::BufReader;
 
 use crate::net::{Command, ConnectionHandle};
-use crate::proto::ProtocolVersion;
 use crate::record::writer::micros_since_epoch;
 use crate::record::{
     Header, RECORDING_EXTENSION, RecordError, Recorder, RecordingStatus, Scope, WriterState,
@@ -188,8 +187,7 @@ impl MqscopeApp {
         };
         let header = reader.header().clone();
         let mut profile = crate::profiles::Profile::new(file_name(&path));
-        profile.advanced.mqtt_version =
-            ProtocolVersion::from_level(header.protocol_version).unwrap_or(ProtocolVersion::V5);
+        profile.advanced.mqtt_version = header.version();
         // A recording's messages only: nothing to subscribe to.
         profile.subscriptions.clear();
         let mut tab = self.new_tab(profile);

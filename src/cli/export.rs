@@ -8,10 +8,10 @@ use std::time::{Duration, SystemTime};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use super::EXIT_FAILURE;
 use super::args::{ExportArgs, ExportFormat};
 use super::output;
-use crate::proto::{Publish, topic};
+use super::{EXIT_FAILURE, validate_filters, wanted_topic};
+use crate::proto::Publish;
 use crate::record::{RecordedMessage, RecordingReader, received_messages};
 use crate::ui::words;
 
@@ -47,10 +47,7 @@ fn export(args: &ExportArgs) -> Result<(), String> {
         File::open(&args.file).map_err(|e| format!("{name}: {}", words::file_error(e.kind())))?;
     let reader = RecordingReader::open(BufReader::with_capacity(1 << 20, file))
         .map_err(|e| format!("{name}: {}", words::recording_open_error(&e)))?;
-    for filter in &args.topics {
-        topic::validate_topic_filter(filter)
-            .map_err(|e| format!("\"{filter}\" is not a valid topic filter: {e}"))?;
-    }
+    validate_filters(&args.topics)?;
     let start = reader.header().started_at_micros;
     let from = args
         .from
@@ -83,12 +80,7 @@ fn export(args: &ExportArgs) -> Result<(), String> {
         };
         let in_time = from.is_none_or(|f| message.at_micros >= f)
             && to.is_none_or(|t| message.at_micros <= t);
-        let in_topics = args.topics.is_empty()
-            || args
-                .topics
-                .iter()
-                .any(|f| topic::topic_matches(f, &message.publish.topic));
-        if in_time && in_topics {
+        if in_time && wanted_topic(&args.topics, &message.publish.topic) {
             sink.message(&message).map_err(write_failed)?;
         }
     }

@@ -55,6 +55,23 @@ pub fn parse_version(text: &str) -> Result<ProtocolVersion, String> {
     }
 }
 
+/// Refuse the first filter of `filters` that is not a valid topic filter.
+fn validate_filters<'a>(filters: impl IntoIterator<Item = &'a String>) -> Result<(), String> {
+    for filter in filters {
+        crate::proto::topic::validate_topic_filter(filter)
+            .map_err(|e| format!("\"{filter}\" is not a valid topic filter: {e}"))?;
+    }
+    Ok(())
+}
+
+/// Whether `topic` is wanted by `filters` (`-t`, repeatable; none: all).
+fn wanted_topic(filters: &[String], topic: &str) -> bool {
+    filters.is_empty()
+        || filters
+            .iter()
+            .any(|f| crate::proto::topic::topic_matches(f, topic))
+}
+
 fn parse_qos(value: u8, option: &str) -> Result<QoS, String> {
     QoS::from_u8(value).ok_or_else(|| format!("{option} {value}: QoS must be 0, 1 or 2"))
 }

@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use crossbeam_channel::{Receiver, select};
 
 use super::args::ReplayArgs;
-use super::{EXIT_FAILURE, ends_the_run, prepare, send_disconnect};
+use super::{EXIT_FAILURE, ends_the_run, prepare, send_disconnect, validate_filters, wanted_topic};
 use crate::net::{Command, CommandSender, ConnectionHandle, Event};
 use crate::proto::session::CloseReason;
-use crate::proto::{Properties, Property, ProtocolVersion, Publish, topic};
+use crate::proto::{Properties, Property, ProtocolVersion, Publish};
 use crate::record::{Problem, RecordedMessage, RecordingReader, received_messages};
 use crate::ui::words;
 
@@ -89,10 +89,7 @@ pub fn run(args: ReplayArgs) -> i32 {
 
 fn run_inner(args: ReplayArgs) -> Result<i32, String> {
     let speed = parse_speed(&args.speed)?;
-    for filter in &args.topics {
-        topic::validate_topic_filter(filter)
-            .map_err(|e| format!("\"{filter}\" is not a valid topic filter: {e}"))?;
-    }
+    validate_filters(&args.topics)?;
     let prefix = args.topic_prefix.clone().unwrap_or_default();
     if prefix.contains(['+', '#', '\0']) {
         return Err(format!(
@@ -179,12 +176,7 @@ fn read_ahead(
         .spawn(move || {
             for found in received_messages(reader) {
                 let wanted = match &found {
-                    Ok(m) => {
-                        filters.is_empty()
-                            || filters
-                                .iter()
-                                .any(|f| topic::topic_matches(f, &m.publish.topic))
-                    }
+                    Ok(m) => wanted_topic(&filters, &m.publish.topic),
                     Err(_) => true,
                 };
                 if wanted && tx.send(found).is_err() {

@@ -98,10 +98,7 @@ impl Subscriber {
             2 => RetainHandling::DoNotSend,
             other => return Err(format!("--retain-handling {other}: use 0, 1 or 2")),
         };
-        for filter in args.topics.iter().chain(&args.filter_out) {
-            topic::validate_topic_filter(filter)
-                .map_err(|e| format!("\"{filter}\" is not a valid topic filter: {e}"))?;
-        }
+        super::validate_filters(args.topics.iter().chain(&args.filter_out))?;
         let options = SubscriptionOptions {
             maximum_qos,
             no_local: args.no_local,

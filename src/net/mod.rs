@@ -277,16 +277,25 @@ impl ConnectionHandle {
         let thread = std::thread::Builder::new().name(name).spawn(move || {
             event_loop::run(config, poll, command_rx, event_tx, thread_backlog, repaint)
         })?;
-        Ok(ConnectionHandle {
-            sender: CommandSender {
-                commands: command_tx,
-                waker,
-            },
-            events: event_rx,
+        Ok(ConnectionHandle::from_parts(
+            command_tx, waker, event_rx, backlog, thread,
+        ))
+    }
+
+    fn from_parts(
+        commands: Sender<Command>,
+        waker: Arc<mio::Waker>,
+        events: Receiver<EventBatch>,
+        backlog: Arc<Backlog>,
+        thread: JoinHandle<()>,
+    ) -> ConnectionHandle {
+        ConnectionHandle {
+            sender: CommandSender { commands, waker },
+            events,
             pending: RefCell::new(VecDeque::new()),
             backlog,
             thread: Some(thread),
-        })
+        }
     }
 
     /// Start a thread named `name` that feeds events through `feed` as a
@@ -312,16 +321,9 @@ impl ConnectionHandle {
             let _poll = poll;
             feed(command_rx, outlet);
         })?;
-        Ok(ConnectionHandle {
-            sender: CommandSender {
-                commands: command_tx,
-                waker,
-            },
-            events: event_rx,
-            pending: RefCell::new(VecDeque::new()),
-            backlog,
-            thread: Some(thread),
-        })
+        Ok(ConnectionHandle::from_parts(
+            command_tx, waker, event_rx, backlog, thread,
+        ))
     }
 
     /// Send a command; it is handled at once.

@@ -38,6 +38,15 @@ pub struct Header {
     pub scope: Scope,
 }
 
+impl Header {
+    /// The protocol version to decode the packets with (MQTT 5 when the
+    /// level is unknown; the reader refuses such a header).
+    pub fn version(&self) -> crate::proto::ProtocolVersion {
+        crate::proto::ProtocolVersion::from_level(self.protocol_version)
+            .unwrap_or(crate::proto::ProtocolVersion::V5)
+    }
+}
+
 /// Which packets a recording keeps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

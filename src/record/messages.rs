@@ -4,7 +4,7 @@ use std::io::{ErrorKind, Read};
 
 use super::format::FrameKind;
 use super::reader::{Item, RecordingReader};
-use crate::proto::{CodecError, Packet, ProtocolVersion, Publish};
+use crate::proto::{CodecError, Packet, Publish};
 
 /// A PUBLISH the recorded connection received.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -53,8 +53,7 @@ pub enum Problem {
 pub fn received_messages<R: Read>(
     reader: RecordingReader<R>,
 ) -> impl Iterator<Item = Result<RecordedMessage, Problem>> {
-    let version = ProtocolVersion::from_level(reader.header().protocol_version)
-        .unwrap_or(ProtocolVersion::V5);
+    let version = reader.header().version();
     reader.filter_map(move |item| match item {
         Item::Frame(frame) => match frame.kind {
             FrameKind::Received if frame.data.first().is_some_and(|b| b >> 4 == 3) => {

@@ -11,8 +11,8 @@ use crossbeam_channel::{Receiver, TryRecvError};
 use super::format::FrameKind;
 use super::reader::{Item, RecordingReader};
 use crate::net::{Command, Event, EventFeed};
+use crate::proto::Packet;
 use crate::proto::session::Direction;
-use crate::proto::{Packet, ProtocolVersion};
 
 /// Events sent together, at most.
 const BATCH: usize = 512;
@@ -20,8 +20,7 @@ const BATCH: usize = 512;
 /// Play `reader` into `feed` until its end, a Disconnect command, or the
 /// window going away.
 pub fn play<R: Read>(reader: RecordingReader<R>, commands: Receiver<Command>, mut feed: EventFeed) {
-    let version = ProtocolVersion::from_level(reader.header().protocol_version)
-        .unwrap_or(ProtocolVersion::V5);
+    let version = reader.header().version();
     let mut in_batch = 0;
     for item in reader {
         if stop_asked(&commands) {

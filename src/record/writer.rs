@@ -180,8 +180,7 @@ impl Recorder {
         out.write_all(&head)
             .and_then(|()| out.flush())
             .map_err(|e| RecordError::Write(e.kind()))?;
-        let version =
-            ProtocolVersion::from_level(header.protocol_version).unwrap_or(ProtocolVersion::V5);
+        let version = header.version();
         let status = Arc::new(RecordingStatus::new(head.len() as u64));
         let (queue, entries) = crossbeam_channel::bounded(QUEUE_BATCHES);
         let writer = Writer {
