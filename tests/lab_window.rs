@@ -225,7 +225,7 @@ fn the_window_records_the_lab_into_a_file_that_reads_back() {
     harness.run_steps(2);
     harness.get_by_label("Every packet").click();
     wait_until(&mut harness, "the recording running", |h| {
-        has(h, "Recording ")
+        has(h, "Recording: ")
     });
     // The demo's sensors send every second or so.
     for _ in 0..50 {
