@@ -81,7 +81,7 @@ for lang in en ro it pt-BR; do
     click 110 339                              # select lab/room-101/humidity
     sleep 2
     import -window root "$out/$lang/02-topic.png"
-    click "${broker_tab[$lang]}" 558           # the "Built-in broker" tab
+    click "${broker_tab[$lang]}" 593           # the "Built-in broker" tab
     sleep 2
     import -window root "$out/$lang/03-built-in-broker.png"
     kill $app_pid; wait $app_pid 2>/dev/null || true
@@ -95,6 +95,9 @@ done
 
 # Small screens: the demo with the connection settings open, at 1280x800 and
 # 1024x700 (the window fills the screen); nothing may be cut off.
+# y of the "esp32-01" row and of its "status" topic, per size (the banner
+# above the tree takes one more line at 1024).
+declare -A esp32_row=([1280x800]=224 [1024x700]=239)
 for size in 1280x800 1024x700; do
     small=:$((80 + RANDOM % 9))
     Xvfb "$small" -screen 0 "${size}x24" >/dev/null 2>&1 & xvfb_pid=$!; pids+=($xvfb_pid)
@@ -103,8 +106,9 @@ for size in 1280x800 1024x700; do
     mkdir -p "$home"
     DISPLAY=$small HOME=$home XDG_RUNTIME_DIR=$home MQSCOPE_CONFIG_DIR=$home/config "$app" >/dev/null 2>&1 & app_pid=$!; pids+=($app_pid)
     sleep 6
-    DISPLAY=$small xdotool mousemove 31 224 click 1; sleep 0.5     # open "esp32-01"
-    DISPLAY=$small xdotool mousemove 110 247 click 1; sleep 0.5    # select its first topic
+    row=${esp32_row[$size]}
+    DISPLAY=$small xdotool mousemove 31 "$row" click 1; sleep 0.5             # open "esp32-01"
+    DISPLAY=$small xdotool mousemove 75 $((row + 92)) click 1; sleep 0.5      # select its "status" (long properties)
     DISPLAY=$small xdotool mousemove 161 35 click 1; sleep 1       # Connection settings
     DISPLAY=$small import -window root "$out/06-settings-open-$size.png"
     echo "wrote $out/06-settings-open-$size.png"
@@ -126,14 +130,12 @@ click 50 190                                   # expand "sensors"
 click 32 236                                   # expand "lab2"
 click 100 259                                  # select sensors/lab2/climate
 shot 02-tree-and-details 2
-click 138 558                                  # bottom tab: Publish
+click 138 593                                  # bottom tab: Publish
 shot 03-publish
-click 211 558                                  # bottom tab: Messages
+click 211 593                                  # bottom tab: Messages
 shot 04-messages
-click 286 558                                  # bottom tab: Packets
-click 423 590                                  # Show: …
-click 418 640                                  #   CONNECT
-click 100 611                                  # the CONNECT packet
+click 286 593                                  # bottom tab: Packets
+click 100 660                                  # a PUBLISH packet
 xdotool mousemove 740 771                      # hover a field: it lights up in the hex view too
 shot 05-packet-inspector
 kill $app_pid; wait $app_pid 2>/dev/null || true

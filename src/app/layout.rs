@@ -60,9 +60,12 @@ impl MqscopeApp {
                 .resizable(false)
                 .show(ui, |ui| bottom_tab_row(ui, tab, &lab));
         } else {
+            // A third of what is left to start with, so a short screen keeps
+            // room for the tree and the details; the divider can be dragged.
+            let first = (ui.available_height() * 0.32).clamp(150.0, 250.0);
             egui::Panel::bottom("bottom-tabs")
                 .resizable(true)
-                .default_size(250.0)
+                .default_size(first)
                 .show(ui, |ui| {
                     bottom_panel(ui, tab, &self.settings, &lab, &mut actions)
                 });

@@ -123,7 +123,7 @@ impl DetailsView {
         let full = ui.available_height();
         egui::Panel::bottom("details-history")
             .resizable(true)
-            .default_size((full * 0.4).max(HISTORY_MIN))
+            .default_size((full * 0.35).max(HISTORY_MIN))
             .min_size(HISTORY_MIN)
             .max_size((full - MESSAGE_MIN).max(HISTORY_MIN))
             .show(ui, |ui| {
