@@ -182,12 +182,14 @@ impl Loop {
     }
 
     fn next_deadline(&self) -> Option<Instant> {
-        let deadline = self.link_deadline();
-        match (&self.closing, deadline) {
-            (Some(closing), Some(at)) => Some(at.min(closing.until())),
-            (Some(closing), None) => Some(closing.until()),
-            (None, at) => at,
-        }
+        [
+            self.link_deadline(),
+            self.closing.as_ref().map(|closing| closing.until()),
+            self.recorder.as_ref().and_then(Recorder::due_at),
+        ]
+        .into_iter()
+        .flatten()
+        .min()
     }
 
     fn link_deadline(&self) -> Option<Instant> {
@@ -568,7 +570,7 @@ impl Loop {
             self.emit(event);
         }
         if let Some(recorder) = &mut self.recorder
-            && !recorder.flush()
+            && !recorder.flush_if_due(now)
         {
             self.recorder = None;
             self.session.set_recording(false);

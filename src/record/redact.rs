@@ -2,6 +2,8 @@
 //! blanked, and a PUBLISH's topic name filled in from its Topic Alias so
 //! that the frame can be read on its own.
 
+use std::borrow::Cow;
+
 use bytes::Bytes;
 use bytestring::ByteString;
 
@@ -17,28 +19,28 @@ const AUTH: u8 = 15;
 /// topic of an aliased PUBLISH received is `alias_topic`.
 pub(super) fn prepare(
     direction: Direction,
-    bytes: Bytes,
+    bytes: &[u8],
     alias_topic: Option<ByteString>,
     version: ProtocolVersion,
-) -> (FrameFlags, Bytes) {
+) -> (FrameFlags, Cow<'_, [u8]>) {
     let packet_type = bytes.first().map_or(0, |b| b >> 4);
     match (packet_type, direction) {
         (CONNECT, _) | (AUTH, _) => blank_secrets(bytes, version),
         (PUBLISH, Direction::Received) => match alias_topic {
             Some(topic) => fill_topic(bytes, topic, version),
-            None => (FrameFlags::default(), bytes),
+            None => (FrameFlags::default(), Cow::Borrowed(bytes)),
         },
-        _ => (FrameFlags::default(), bytes),
+        _ => (FrameFlags::default(), Cow::Borrowed(bytes)),
     }
 }
 
 /// A CONNECT without its password, a CONNECT or AUTH without its
 /// authentication data. A packet that cannot be read back is not written
 /// at all (it might hold a secret), and the frame says so.
-fn blank_secrets(bytes: Bytes, version: ProtocolVersion) -> (FrameFlags, Bytes) {
+fn blank_secrets(bytes: &[u8], version: ProtocolVersion) -> (FrameFlags, Cow<'_, [u8]>) {
     let blanked = FrameFlags(FrameFlags::BLANKED);
-    let Ok(mut packet) = Packet::decode(&bytes, version) else {
-        return (blanked, Bytes::new());
+    let Ok(mut packet) = Packet::decode(&Bytes::copy_from_slice(bytes), version) else {
+        return (blanked, Cow::Borrowed(&[]));
     };
     let changed = match &mut packet {
         Packet::Connect(connect) => {
@@ -52,11 +54,11 @@ fn blank_secrets(bytes: Bytes, version: ProtocolVersion) -> (FrameFlags, Bytes) 
         _ => false,
     };
     if !changed {
-        return (FrameFlags::default(), bytes);
+        return (FrameFlags::default(), Cow::Borrowed(bytes));
     }
     match packet.to_bytes(version) {
-        Ok(written) => (blanked, written),
-        Err(_) => (blanked, Bytes::new()),
+        Ok(written) => (blanked, Cow::Owned(written.to_vec())),
+        Err(_) => (blanked, Cow::Borrowed(&[])),
     }
 }
 
@@ -73,17 +75,25 @@ fn blank_auth_data(properties: &mut Properties) -> bool {
 }
 
 /// The PUBLISH with `topic` written in, its Topic Alias kept.
-fn fill_topic(bytes: Bytes, topic: ByteString, version: ProtocolVersion) -> (FrameFlags, Bytes) {
-    let Ok(Packet::Publish(mut publish)) = Packet::decode(&bytes, version) else {
-        return (FrameFlags::default(), bytes);
+fn fill_topic(
+    bytes: &[u8],
+    topic: ByteString,
+    version: ProtocolVersion,
+) -> (FrameFlags, Cow<'_, [u8]>) {
+    let Ok(Packet::Publish(mut publish)) = Packet::decode(&Bytes::copy_from_slice(bytes), version)
+    else {
+        return (FrameFlags::default(), Cow::Borrowed(bytes));
     };
     if !publish.topic.is_empty() {
-        return (FrameFlags::default(), bytes);
+        return (FrameFlags::default(), Cow::Borrowed(bytes));
     }
     publish.topic = topic;
     match Packet::Publish(publish).to_bytes(version) {
-        Ok(written) => (FrameFlags(FrameFlags::TOPIC_FROM_ALIAS), written),
-        Err(_) => (FrameFlags::default(), bytes),
+        Ok(written) => (
+            FrameFlags(FrameFlags::TOPIC_FROM_ALIAS),
+            Cow::Owned(written.to_vec()),
+        ),
+        Err(_) => (FrameFlags::default(), Cow::Borrowed(bytes)),
     }
 }
 
@@ -108,10 +118,12 @@ mod tests {
         let bytes = Packet::Connect(connect)
             .to_bytes(ProtocolVersion::V5)
             .unwrap();
-        let (flags, written) = prepare(Direction::Sent, bytes, None, ProtocolVersion::V5);
+        let (flags, written) = prepare(Direction::Sent, &bytes, None, ProtocolVersion::V5);
         assert!(flags.blanked());
         assert!(!written.windows(6).any(|w| w == b"s3cret"), "{written:?}");
-        let Ok(Packet::Connect(back)) = Packet::decode(&written, ProtocolVersion::V5) else {
+        let Ok(Packet::Connect(back)) =
+            Packet::decode(&Bytes::copy_from_slice(&written), ProtocolVersion::V5)
+        else {
             panic!("the blanked CONNECT still reads");
         };
         assert_eq!(back.user_name.as_deref(), Some("ana"));
@@ -124,9 +136,9 @@ mod tests {
         let bytes = Packet::Connect(Connect::new(ProtocolVersion::V5, "lab-1"))
             .to_bytes(ProtocolVersion::V5)
             .unwrap();
-        let (flags, written) = prepare(Direction::Sent, bytes.clone(), None, ProtocolVersion::V5);
+        let (flags, written) = prepare(Direction::Sent, &bytes, None, ProtocolVersion::V5);
         assert!(!flags.blanked());
-        assert_eq!(written, bytes);
+        assert_eq!(&*written, &bytes[..]);
     }
 
     #[test]
@@ -138,12 +150,14 @@ mod tests {
             .unwrap();
         let (flags, written) = prepare(
             Direction::Received,
-            bytes,
+            &bytes,
             Some("lab/t".into()),
             ProtocolVersion::V5,
         );
         assert!(flags.topic_from_alias());
-        let Ok(Packet::Publish(back)) = Packet::decode(&written, ProtocolVersion::V5) else {
+        let Ok(Packet::Publish(back)) =
+            Packet::decode(&Bytes::copy_from_slice(&written), ProtocolVersion::V5)
+        else {
             panic!("the PUBLISH still reads");
         };
         assert_eq!(back.topic, "lab/t");
@@ -154,7 +168,7 @@ mod tests {
     #[test]
     fn a_connect_that_cannot_be_read_is_not_written() {
         let bytes = Bytes::from_static(&[0x10, 0x03, 0, 4, b'M']);
-        let (flags, written) = prepare(Direction::Sent, bytes, None, ProtocolVersion::V5);
+        let (flags, written) = prepare(Direction::Sent, &bytes, None, ProtocolVersion::V5);
         assert!(flags.blanked());
         assert!(written.is_empty());
     }

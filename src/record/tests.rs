@@ -271,3 +271,33 @@ fn a_gap_is_a_problem_the_reader_names() {
         })]
     );
 }
+
+#[test]
+fn packets_reach_the_writer_in_batches_no_later_than_their_age_allows() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut recorder = Recorder::create(&dir.path().join("lab.mqrec"), header()).unwrap();
+    let status = recorder.status();
+    let start = std::time::Instant::now();
+    assert_eq!(recorder.due_at(), None, "nothing offered, nothing due");
+    recorder.offer(
+        SystemTime::now(),
+        Direction::Received,
+        &publish_bytes("lab/t", b"21.5"),
+        None,
+    );
+    // The first turn of the loop starts the batch's clock; a later one
+    // before it is due keeps the packet back.
+    assert!(recorder.flush_if_due(start));
+    let due = recorder.due_at().expect("a batch is waiting");
+    assert!(due > start);
+    assert!(recorder.flush_if_due(due - Duration::from_millis(1)));
+    std::thread::sleep(Duration::from_millis(50));
+    assert_eq!(status.frames(), 0, "not handed over before it was due");
+    assert!(recorder.flush_if_due(due));
+    assert_eq!(recorder.due_at(), None);
+    let written = std::time::Instant::now();
+    while status.frames() == 0 && written.elapsed() < Duration::from_secs(5) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    assert_eq!(status.frames(), 1, "handed over once due");
+}

@@ -11,7 +11,6 @@ use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
-use bytes::Bytes;
 use bytestring::ByteString;
 use crossbeam_channel::{Receiver, RecvTimeoutError, Sender, TrySendError};
 
@@ -25,6 +24,11 @@ use crate::proto::session::Direction;
 /// Packets go to the writer in batches of at most this many (one wake-up
 /// of the writer per batch, not per packet).
 const BATCH_PACKETS: usize = 1024;
+/// A batch is handed over once it holds this many bytes of packets.
+const BATCH_BYTES: usize = 256 * 1024;
+/// A batch is handed over at the latest this long after it began, so that
+/// the file and its status follow a slow connection closely.
+const BATCH_AGE: Duration = Duration::from_millis(20);
 /// At most this many batches wait for the writer (64 Ki packets).
 const QUEUE_BATCHES: usize = 64;
 /// At most this many bytes of packets wait for the writer.
@@ -109,14 +113,32 @@ impl RecordingStatus {
     }
 }
 
-/// A packet on its way to the file.
+/// A packet on its way to the file; its bytes are in its [`Batch`]'s data.
 struct Entry {
     at_micros: u64,
     direction: Direction,
-    bytes: Bytes,
+    /// Where its bytes end in the batch's data (they start where the
+    /// previous entry's end).
+    end: usize,
     alias_topic: Option<ByteString>,
     /// Packets dropped just before this one.
     lost_before: u64,
+}
+
+/// Packets handed to the writer together. Their bytes are copied into one
+/// buffer, so that the network thread's read buffer is neither kept alive
+/// nor shared with the writer's thread (its reference count would bounce
+/// between the two cores for every packet).
+#[derive(Default)]
+struct Batch {
+    entries: Vec<Entry>,
+    data: Vec<u8>,
+}
+
+impl Batch {
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
 }
 
 /// The network thread's end of a recording: [`Recorder::offer`] each
@@ -124,14 +146,14 @@ struct Entry {
 /// [`Recorder::flush`] hands over what was offered since the last one; the
 /// network thread calls it once per turn of its loop.
 pub struct Recorder {
-    queue: Sender<Vec<Entry>>,
+    queue: Sender<Batch>,
     status: Arc<RecordingStatus>,
     scope: Scope,
     lost: u64,
     /// Offered and not yet handed over.
-    batch: Vec<Entry>,
-    /// The bytes of `batch`'s packets.
-    batch_bytes: usize,
+    batch: Batch,
+    /// When the network thread first saw `batch` non-empty.
+    batch_since: Option<Instant>,
     /// The writer's queue in bytes when `batch` began.
     queued_before: usize,
 }
@@ -144,8 +166,8 @@ impl Clone for Recorder {
             status: self.status.clone(),
             scope: self.scope,
             lost: 0,
-            batch: Vec::new(),
-            batch_bytes: 0,
+            batch: Batch::default(),
+            batch_since: None,
             queued_before: 0,
         }
     }
@@ -198,8 +220,8 @@ impl Recorder {
             status,
             scope: header.scope,
             lost: 0,
-            batch: Vec::new(),
-            batch_bytes: 0,
+            batch: Batch::default(),
+            batch_since: None,
             queued_before: 0,
         })
     }
@@ -226,7 +248,7 @@ impl Recorder {
         &mut self,
         at: SystemTime,
         direction: Direction,
-        bytes: &Bytes,
+        bytes: &[u8],
         alias_topic: Option<&ByteString>,
     ) -> bool {
         let is_message =
@@ -237,34 +259,58 @@ impl Recorder {
         if self.batch.is_empty() {
             self.queued_before = self.status.queued_bytes.load(Ordering::Relaxed);
         }
-        let queued = self.queued_before + self.batch_bytes;
+        let queued = self.queued_before + self.batch.data.len();
         if queued + bytes.len() > QUEUE_BYTES && queued > 0 {
             self.lost += 1;
             self.status.lost.fetch_add(1, Ordering::Relaxed);
             return true;
         }
-        self.batch.push(Entry {
+        self.batch.data.extend_from_slice(bytes);
+        self.batch.entries.push(Entry {
             at_micros: micros_since_epoch(at),
             direction,
-            bytes: bytes.clone(),
+            end: self.batch.data.len(),
             alias_topic: alias_topic.cloned(),
             lost_before: std::mem::take(&mut self.lost),
         });
-        self.batch_bytes += bytes.len();
-        if self.batch.len() >= BATCH_PACKETS {
+        if self.batch.entries.len() >= BATCH_PACKETS || self.batch.data.len() >= BATCH_BYTES {
             return self.flush();
         }
         true
     }
 
-    /// Hand what was offered to the writer, without waiting. False once the
+    /// When what was offered should be handed over at the latest (the
+    /// network thread wakes for it), or `None` with nothing waiting.
+    pub fn due_at(&self) -> Option<Instant> {
+        self.batch_since.map(|since| since + BATCH_AGE)
+    }
+
+    /// Hand what was offered over if it has waited long enough; the
+    /// network thread calls this once per turn of its loop. False once the
     /// writer has stopped.
+    pub fn flush_if_due(&mut self, now: Instant) -> bool {
+        if self.batch.is_empty() {
+            return true;
+        }
+        match self.batch_since {
+            None => {
+                self.batch_since = Some(now);
+                true
+            }
+            Some(since) if now.saturating_duration_since(since) < BATCH_AGE => true,
+            Some(_) => self.flush(),
+        }
+    }
+
+    /// Hand what was offered to the writer now, without waiting. False once
+    /// the writer has stopped.
     pub fn flush(&mut self) -> bool {
+        self.batch_since = None;
         if self.batch.is_empty() {
             return true;
         }
         let batch = std::mem::take(&mut self.batch);
-        let (count, bytes) = (batch.len() as u64, std::mem::take(&mut self.batch_bytes));
+        let (count, bytes) = (batch.entries.len() as u64, batch.data.len());
         self.status.queued_bytes.fetch_add(bytes, Ordering::Relaxed);
         match self.queue.try_send(batch) {
             Ok(()) => true,
@@ -299,7 +345,7 @@ struct Writer {
 }
 
 impl Writer {
-    fn run(mut self, batches: Receiver<Vec<Entry>>) {
+    fn run(mut self, batches: Receiver<Batch>) {
         let mut flushed = Instant::now();
         let outcome = loop {
             match batches.recv_timeout(FLUSH_EVERY) {
@@ -338,19 +384,30 @@ impl Writer {
     /// Write a batch, then tell the status once (the network thread reads
     /// it too: one update per batch keeps the two threads off each other's
     /// cache line).
-    fn write_batch(&mut self, batch: Vec<Entry>) -> Result<(), ErrorKind> {
-        let (Some(first), Some(last)) = (batch.first(), batch.last()) else {
+    fn write_batch(&mut self, batch: Batch) -> Result<(), ErrorKind> {
+        let (Some(first), Some(last)) = (batch.entries.first(), batch.entries.last()) else {
             return Ok(());
         };
         let (first_micros, last_micros) = (first.at_micros, last.at_micros);
-        let queued: usize = batch.iter().map(|e| e.bytes.len()).sum();
-        let count = batch.len() as u64;
+        let count = batch.entries.len() as u64;
         let mut written = 0u64;
-        let outcome = batch
-            .into_iter()
-            .try_for_each(|entry| self.write(entry).map(|bytes| written += bytes));
+        let mut start = 0;
+        let mut outcome = Ok(());
+        for entry in batch.entries {
+            let bytes = &batch.data[start..entry.end];
+            start = entry.end;
+            match self.write(&entry, bytes) {
+                Ok(bytes) => written += bytes,
+                Err(kind) => {
+                    outcome = Err(kind);
+                    break;
+                }
+            }
+        }
         let status = &self.status;
-        status.queued_bytes.fetch_sub(queued, Ordering::Relaxed);
+        status
+            .queued_bytes
+            .fetch_sub(batch.data.len(), Ordering::Relaxed);
         status.bytes_written.fetch_add(written, Ordering::Relaxed);
         if status.frames.fetch_add(count, Ordering::Relaxed) == 0 {
             status.first_micros.store(first_micros, Ordering::Relaxed);
@@ -360,7 +417,7 @@ impl Writer {
     }
 
     /// Write one entry (and a gap frame before it); the bytes written.
-    fn write(&mut self, entry: Entry) -> Result<u64, ErrorKind> {
+    fn write(&mut self, entry: &Entry, bytes: &[u8]) -> Result<u64, ErrorKind> {
         self.scratch.clear();
         if entry.lost_before > 0 {
             encode_frame(
@@ -373,8 +430,8 @@ impl Writer {
         }
         let (flags, bytes) = redact::prepare(
             entry.direction,
-            entry.bytes,
-            entry.alias_topic,
+            bytes,
+            entry.alias_topic.clone(),
             self.version,
         );
         let kind = match entry.direction {
