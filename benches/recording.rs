@@ -101,8 +101,19 @@ fn main() {
         File::open(&path).unwrap(),
     ))
     .unwrap();
+    // As the window does: the timeline's length from the file's end first.
+    let end = mqscope::record::reader::last_frame_micros(&mut File::open(&path).unwrap());
+    assert!(end.is_some(), "the last frame is found");
+    let status = std::sync::Arc::new(mqscope::record::player::PlayerStatus::new(end));
+    let (_controls, wishes) = crossbeam_channel::unbounded();
+    let again = path.clone();
+    let reopen: mqscope::record::player::Reopen<BufReader<File>> = Box::new(move || {
+        RecordingReader::open(BufReader::new(
+            File::open(&again).map_err(|e| mqscope::record::OpenError::Read(e.kind()))?,
+        ))
+    });
     let handle = mqscope::net::ConnectionHandle::spawn_feed("player".into(), None, move |c, f| {
-        mqscope::record::player::play(reader, c, f)
+        mqscope::record::player::play(reader, reopen, wishes, status, c, f)
     })
     .expect("the player");
     loop {

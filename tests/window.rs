@@ -561,8 +561,12 @@ fn a_recording_opens_in_a_tab_of_its_own_with_its_recorded_times() {
             app
         });
     wait_until(&mut harness, "the recording's topics", |h| {
-        has_label_containing(h, "room-2") && has_label_containing(h, "all read")
+        has_label_containing(h, "room-2") && has_label_containing(h, "end of the recording")
     });
+    assert!(
+        has_label_containing(&harness, "0:29 / 0:29"),
+        "the timeline at the end of its length"
+    );
     assert!(has_label_containing(
         &harness,
         "yesterday.mqrec, recorded from lab-pi:1883"
@@ -588,4 +592,43 @@ fn a_recording_opens_in_a_tab_of_its_own_with_its_recorded_times() {
             .all(|t| (1_764_756_000_000_000..1_764_756_030_000_000).contains(t)),
         "recorded times, not the time of opening: {times:?}"
     );
+
+    // Looking at one topic, the person jumps back to 10 s in: the tab shows
+    // the recording as it was then, and the same topic stays selected.
+    {
+        let app = harness.state_mut();
+        let tab = &mut app.tabs[app.active];
+        let topic = tab.model.tree.find("lab/room-2/temperature").unwrap();
+        tab.tree.reveal(&tab.model.tree, topic);
+    }
+    harness
+        .state_mut()
+        .handle(mqscope::ui::Action::PlaybackSeek(Duration::from_secs(10)));
+    wait_until(&mut harness, "the moment jumped to", |h| {
+        h.query_all_by_label_contains("0:10 / 0:29")
+            .next()
+            .is_some()
+            && h.state().tabs[h.state().active].model.received() == 11
+    });
+    let app = harness.state();
+    let tab = &app.tabs[app.active];
+    let selected = tab.tree.selected.map(|id| tab.model.tree.path(id));
+    assert_eq!(selected.as_deref(), Some("lab/room-2/temperature"));
+    let status = &tab.playback.as_ref().unwrap().status;
+    assert_eq!(status.pace(), mqscope::record::player::Pace::Paused);
+
+    // Play at 10×: the next message (at 11 s) comes a tenth of a second
+    // later, and the 1× and 10× buttons say which one plays.
+    harness.get_by_label("Play 10×").click();
+    wait_until(&mut harness, "playing on at 10×", |h| {
+        h.state().tabs[h.state().active].model.received() > 11
+    });
+    let app = harness.state();
+    let status = &app.tabs[app.active].playback.as_ref().unwrap().status;
+    assert_eq!(status.pace(), mqscope::record::player::Pace::Speed(10.0));
+    harness.get_by_label("Pause").click();
+    harness.run_steps(3);
+    let app = harness.state();
+    let status = &app.tabs[app.active].playback.as_ref().unwrap().status;
+    assert_eq!(status.pace(), mqscope::record::player::Pace::Paused);
 }

@@ -56,6 +56,16 @@ impl MqscopeApp {
             Action::StartRecording(scope) => self.start_recording(scope),
             Action::StopRecording => self.tabs[self.active].send(Command::StopRecording),
             Action::OpenRecording => self.queue(Job::OpenRecording { path: None }),
+            Action::PlaybackPace(pace) => {
+                if let Some(playback) = &self.tabs[self.active].playback {
+                    playback.set_pace(pace);
+                }
+            }
+            Action::PlaybackSeek(offset) => {
+                if let Some(playback) = &self.tabs[self.active].playback {
+                    playback.seek(offset);
+                }
+            }
             Action::SaveProfile => self.save_editor_profile(),
             Action::DeleteProfile => self.delete_editor_profile(),
             Action::LoadProfile(id) => self.load_profile(&id),
@@ -133,7 +143,11 @@ impl MqscopeApp {
             WorkerEvent::RecordingCreated { tab, path, result } => {
                 self.recording_created(tab, path, result)
             }
-            WorkerEvent::RecordingOpened { path, result } => self.recording_opened(path, result),
+            WorkerEvent::RecordingOpened {
+                path,
+                end_micros,
+                result,
+            } => self.recording_opened(path, end_micros, result),
             WorkerEvent::ProfilesSaved(Ok(profiles)) => {
                 // What the file holds now, another mqscope's changes included.
                 if let Some(store) = &mut self.store {

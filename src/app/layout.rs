@@ -257,8 +257,14 @@ fn language_choice(ui: &mut egui::Ui, current: Option<Language>) -> Option<Actio
 fn toolbar(ui: &mut egui::Ui, tab: &Tab, actions: &mut Vec<Action>) {
     ui.horizontal(|ui| {
         if let Some(playback) = &tab.playback {
-            crate::ui::recording::playback(ui, &playback.view(tab.is_running()));
-            actions.extend(crate::ui::recording::open_button(ui));
+            let view = playback.view(tab.is_running());
+            ui.vertical(|ui| {
+                ui.horizontal(|ui| {
+                    crate::ui::recording::playback(ui, &view);
+                    actions.extend(crate::ui::recording::open_button(ui));
+                });
+                ui.horizontal(|ui| actions.extend(crate::ui::recording::timeline(ui, &view)));
+            });
             return;
         }
         if tab.is_running() {

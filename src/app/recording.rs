@@ -4,7 +4,9 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
+
+use crossbeam_channel::Sender;
 
 use super::MqscopeApp;
 use super::notice::AppNotice;
@@ -13,6 +15,7 @@ use std::fs::File;
 use std::io::BufReader;
 
 use crate::net::{Command, ConnectionHandle};
+use crate::record::player::{Pace, PlayerCommand, PlayerStatus, Reopen};
 use crate::record::writer::micros_since_epoch;
 use crate::record::{
     Header, RECORDING_EXTENSION, RecordError, Recorder, RecordingStatus, Scope, WriterState,
@@ -75,19 +78,41 @@ pub struct Playback {
     pub path: PathBuf,
     /// What it says about itself.
     pub header: Header,
+    /// Where the player is, and what it found.
+    pub status: Arc<PlayerStatus>,
+    /// Tells the player what to do.
+    controls: Sender<PlayerCommand>,
 }
 
 impl Playback {
     /// What the toolbar shows of it.
-    pub fn view(&self, playing: bool) -> crate::ui::recording::PlaybackView {
+    pub fn view(&self, reading: bool) -> crate::ui::recording::PlaybackView {
+        let start = self.header.started_at_micros;
+        let since_start = |micros: u64| Duration::from_micros(micros.saturating_sub(start));
+        let position = self.status.position_micros();
         crate::ui::recording::PlaybackView {
             file_name: file_name(&self.path),
             path: self.path.display().to_string(),
             broker: self.header.broker.clone(),
-            started: SystemTime::UNIX_EPOCH
-                + std::time::Duration::from_micros(self.header.started_at_micros),
-            playing,
+            started: SystemTime::UNIX_EPOCH + Duration::from_micros(start),
+            reading,
+            position: since_start(position.max(start)),
+            length: self.status.end_micros().map(since_start),
+            pace: self.status.pace(),
+            finished: self.status.finished(),
+            problems: self.status.problems(),
         }
+    }
+
+    /// Ask the player to play on at `pace`.
+    pub fn set_pace(&self, pace: Pace) {
+        let _ = self.controls.send(PlayerCommand::Pace(pace));
+    }
+
+    /// Ask the player to show the recording as it was `offset` after it began.
+    pub fn seek(&self, offset: Duration) {
+        let at = self.header.started_at_micros + offset.as_micros() as u64;
+        let _ = self.controls.send(PlayerCommand::Seek(at));
     }
 }
 
@@ -175,6 +200,7 @@ impl MqscopeApp {
     pub(super) fn recording_opened(
         &mut self,
         path: PathBuf,
+        end_micros: Option<u64>,
         result: Result<RecordingReader<BufReader<File>>, OpenError>,
     ) {
         let reader = match result {
@@ -193,10 +219,18 @@ impl MqscopeApp {
         let mut tab = self.new_tab(profile);
         tab.model.subscriptions.clear();
         tab.show_editor = false;
+        let status = Arc::new(PlayerStatus::new(end_micros));
+        let (controls, wishes) = crossbeam_channel::unbounded();
+        let again = path.clone();
+        let reopen: Reopen<BufReader<File>> =
+            Box::new(move || super::worker::read_recording(&again));
+        let shared = status.clone();
         let feed = ConnectionHandle::spawn_feed(
             "mqscope-player".to_owned(),
             self.repaint.clone(),
-            move |commands, feed| crate::record::player::play(reader, commands, feed),
+            move |commands, feed| {
+                crate::record::player::play(reader, reopen, wishes, shared, commands, feed)
+            },
         );
         match feed {
             Ok(handle) => tab.play(handle),
@@ -205,7 +239,12 @@ impl MqscopeApp {
                 return;
             }
         }
-        tab.playback = Some(Playback { path, header });
+        tab.playback = Some(Playback {
+            path,
+            header,
+            status,
+            controls,
+        });
         self.tabs.push(tab);
         self.active = self.tabs.len() - 1;
     }
@@ -233,7 +272,7 @@ mod tests {
 
     #[test]
     fn a_recording_is_named_after_the_connection_and_the_time() {
-        let at = SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_764_756_000);
+        let at = SystemTime::UNIX_EPOCH + Duration::from_secs(1_764_756_000);
         let path = recording_path(Path::new("/rec"), "Built-in broker (this app)", at);
         assert_eq!(
             path,

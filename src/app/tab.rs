@@ -23,7 +23,7 @@ use crate::ui::messages::MessagesView;
 use crate::ui::packets::PacketsView;
 use crate::ui::publish::PublishForm;
 use crate::ui::subscriptions::{SubscribeForm, color_for};
-use crate::ui::tree::TreeView;
+use crate::ui::tree::{RememberedView, TreeView};
 
 /// The panel under the tree and details.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -80,6 +80,9 @@ pub struct Tab {
     pub recording: Option<super::recording::TabRecording>,
     /// The recording this tab plays (it has no connection of its own).
     pub playback: Option<super::recording::Playback>,
+    /// What was open and selected before the recording played rewound,
+    /// still to be found again.
+    restore: Option<RememberedView>,
 }
 
 impl Tab {
@@ -110,6 +113,7 @@ impl Tab {
             show_editor: true,
             recording: None,
             playback: None,
+            restore: None,
         }
     }
 
@@ -203,6 +207,12 @@ impl Tab {
                 break;
             }
         }
+        if count > 0
+            && let Some(view) = &mut self.restore
+            && self.tree.restore(&self.model.tree, view)
+        {
+            self.restore = None;
+        }
         let more = !stopped && self.handle.as_ref().is_some_and(|h| h.has_events());
         if stopped {
             self.handle = None;
@@ -231,6 +241,10 @@ impl Tab {
                 self.subscribe_all();
                 return false;
             }
+            Event::Rewound => {
+                self.rewound();
+                return false;
+            }
             // A connection that never came up: show its settings again, so
             // the port or host can be fixed at once.
             Event::ConnectFailed(_) if !self.model.ever_connected() => self.show_editor = true,
@@ -239,6 +253,21 @@ impl Tab {
         let stopped = matches!(event, Event::Stopped);
         self.model.apply(event, now);
         stopped
+    }
+
+    /// The recording played starts again: a new model, the views emptied,
+    /// and what the person had open and selected found again as it comes.
+    fn rewound(&mut self) {
+        let remembered = self.tree.remember(&self.model.tree);
+        let mut model = ConnectionModel::new(self.model.history.limits());
+        model.set_budget_later(self.model.budget());
+        model.state = std::mem::replace(&mut self.model.state, ConnectionState::Idle);
+        self.model = model;
+        self.tree.start_over();
+        self.details = DetailsView::default();
+        self.messages.start_over();
+        self.packets.start_over();
+        self.restore = Some(remembered);
     }
 
     /// Send SUBSCRIBE for every subscription of the tab (after CONNACK).

@@ -189,6 +189,8 @@ pub enum WorkerEvent {
     RecordingOpened {
         /// The file.
         path: PathBuf,
+        /// The time of its last frame, if found near its end.
+        end_micros: Option<u64>,
         /// The reader, at the first frame.
         result: Result<
             crate::record::RecordingReader<std::io::BufReader<std::fs::File>>,
@@ -406,12 +408,29 @@ fn pick_payload_file(tab: TabId, outlet: Outlet) {
 
 /// Open the recording at `path` and read its header.
 fn open_recording(path: PathBuf, outlet: &Outlet) {
-    let result = std::fs::File::open(&path)
+    let result = read_recording(&path);
+    let end_micros = std::fs::File::open(&path)
+        .ok()
+        .and_then(|mut file| crate::record::reader::last_frame_micros(&mut file));
+    outlet.send(WorkerEvent::RecordingOpened {
+        path,
+        end_micros,
+        result,
+    });
+}
+
+/// A recording opened for reading, at its first frame.
+pub fn read_recording(
+    path: &std::path::Path,
+) -> Result<
+    crate::record::RecordingReader<std::io::BufReader<std::fs::File>>,
+    crate::record::OpenError,
+> {
+    std::fs::File::open(path)
         .map_err(|e| crate::record::OpenError::Read(e.kind()))
         .and_then(|file| {
             crate::record::RecordingReader::open(std::io::BufReader::with_capacity(1 << 20, file))
-        });
-    outlet.send(WorkerEvent::RecordingOpened { path, result });
+        })
 }
 
 /// Ask for a recording in a dialog of its own thread, then open it.

@@ -271,7 +271,8 @@ impl Subscriber {
             Event::Connecting { .. }
             | Event::PublishCompleted { .. }
             | Event::PublishFailed { .. }
-            | Event::Unsubscribed { .. } => {}
+            | Event::Unsubscribed { .. }
+            | Event::Rewound => {}
         }
         true
     }

@@ -415,6 +415,8 @@ impl ConnectionModel {
                 at,
                 bytes,
             }),
+            // The tab starts a new model for it (`Tab::rewound`).
+            Event::Rewound => {}
             Event::Stopped => {
                 if !matches!(self.state, ConnectionState::Disconnected { .. }) {
                     self.ended(EndReason::Stopped, true);

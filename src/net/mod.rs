@@ -180,6 +180,9 @@ pub enum Event {
         /// Its raw bytes.
         bytes: Bytes,
     },
+    /// A recording played back starts again from its beginning (to jump
+    /// back to a moment): what it showed so far is to be forgotten.
+    Rewound,
     /// The thread has ended; no more events follow.
     Stopped,
 }

@@ -2,7 +2,7 @@
 //! memory, past damaged frames (found again by their sync marker) and up to
 //! the last whole frame of a file that was cut off.
 
-use std::io::{ErrorKind, Read};
+use std::io::{ErrorKind, Read, Seek, SeekFrom};
 
 use bytes::Bytes;
 
@@ -13,6 +13,8 @@ use super::format::{
 
 /// How much is read from the file at a time.
 const CHUNK: usize = 64 * 1024;
+/// How much of a file's end is searched for its last frame.
+const TAIL: u64 = 1024 * 1024;
 
 /// Why a file cannot be opened as a recording.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -233,18 +235,15 @@ impl<R: Read> RecordingReader<R> {
         if available.len() < whole {
             return self.unfinished(offset);
         }
-        let checked = &available[4..whole - 4];
-        let crc = u32::from_le_bytes(available[whole - 4..whole].try_into().unwrap_or_default());
-        let body = &available[8..whole - 4];
-        let kind = FrameKind::from_byte(body[8]);
-        let (true, Some(kind)) = (crc32fast::hash(checked) == crc, kind) else {
+        let Some((at_micros, kind, flags)) = check_whole(&available[..whole]) else {
             return self.skip_damage(offset).map(Some);
         };
+        let body = &available[8..whole - 4];
         let frame = Frame {
             offset,
-            at_micros: u64::from_le_bytes(body[..8].try_into().unwrap_or_default()),
+            at_micros,
             kind,
-            flags: FrameFlags(body[9]),
+            flags,
             data: Bytes::copy_from_slice(&body[BODY_PREFIX..]),
         };
         self.consume(whole);
@@ -318,6 +317,53 @@ impl<R: Read> Iterator for RecordingReader<R> {
     fn next(&mut self) -> Option<Item> {
         self.next_item()
     }
+}
+
+/// A whole frame's time, kind and flags, if its checksum and kind are right.
+fn check_whole(frame: &[u8]) -> Option<(u64, FrameKind, FrameFlags)> {
+    let whole = frame.len();
+    let crc = u32::from_le_bytes(frame[whole - 4..].try_into().ok()?);
+    if crc32fast::hash(&frame[4..whole - 4]) != crc {
+        return None;
+    }
+    let body = &frame[8..whole - 4];
+    let kind = FrameKind::from_byte(body[8])?;
+    let at = u64::from_le_bytes(body[..8].try_into().ok()?);
+    Some((at, kind, FrameFlags(body[9])))
+}
+
+/// The time of the last whole frame in a recording, found in the last MiB
+/// of it without reading the rest (`None` if there is none there, e.g. a
+/// recording that ends with one huge message: then its end is known once
+/// it has been read).
+pub fn last_frame_micros<S: Read + Seek>(source: &mut S) -> Option<u64> {
+    let length = source.seek(SeekFrom::End(0)).ok()?;
+    let from = length.saturating_sub(TAIL);
+    source.seek(SeekFrom::Start(from)).ok()?;
+    let mut tail = Vec::with_capacity((length - from) as usize);
+    source.take(TAIL).read_to_end(&mut tail).ok()?;
+    let mut end = tail.len();
+    while let Some(at) = rfind_marker(&tail[..end]) {
+        let rest = &tail[at..];
+        if let Some(length) = rest
+            .get(4..8)
+            .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+            && (BODY_PREFIX as u32..=MAX_BODY_LEN).contains(&length)
+            && let Some(frame) = rest.get(..FRAME_OVERHEAD + length as usize)
+            && let Some((at_micros, _, _)) = check_whole(frame)
+        {
+            return Some(at_micros);
+        }
+        end = at + FRAME_MARKER.len() - 1;
+    }
+    None
+}
+
+/// Where the frame marker last appears in `bytes`.
+fn rfind_marker(bytes: &[u8]) -> Option<usize> {
+    bytes
+        .windows(FRAME_MARKER.len())
+        .rposition(|window| window == FRAME_MARKER)
 }
 
 /// Where the frame marker first appears in `bytes`.

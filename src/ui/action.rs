@@ -42,6 +42,10 @@ pub enum Action {
     StopRecording,
     /// Open a recording in a tab of its own (a file dialog on the worker).
     OpenRecording,
+    /// Play the tab's recording on at this pace.
+    PlaybackPace(crate::record::player::Pace),
+    /// Show the tab's recording as it was this long after it began.
+    PlaybackSeek(std::time::Duration),
     /// Save the profile in the editor.
     SaveProfile,
     /// Delete the saved profile in the editor (and its keyring entry).

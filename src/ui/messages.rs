@@ -31,6 +31,17 @@ pub struct MessagesView {
 
 const ROW_HEIGHT: f32 = 18.0;
 
+impl MessagesView {
+    /// A log of a new history: empty, the filters kept.
+    pub fn start_over(&mut self) {
+        *self = MessagesView {
+            topic_filter: std::mem::take(&mut self.topic_filter),
+            text: std::mem::take(&mut self.text),
+            ..MessagesView::default()
+        };
+    }
+}
+
 /// At most this many messages are filtered in one frame, so a changed
 /// filter over a long history takes a few frames instead of one long one.
 pub const FILTERED_PER_FRAME: usize = 25_000;

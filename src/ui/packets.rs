@@ -29,6 +29,14 @@ pub struct PacketsView {
 const ROW_HEIGHT: f32 = 18.0;
 
 impl PacketsView {
+    /// An inspector of a new packet log: nothing selected, the type kept.
+    pub fn start_over(&mut self) {
+        *self = PacketsView {
+            kind: self.kind,
+            ..PacketsView::default()
+        };
+    }
+
     /// Draw the inspector. `logging` is whether the packet log is on.
     pub fn show(
         &mut self,

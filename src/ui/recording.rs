@@ -10,6 +10,7 @@ use rust_i18n::t;
 use super::Action;
 use super::widgets::{dot, format_bytes};
 use crate::record::Scope;
+use crate::record::player::{Pace, PlaybackProblems};
 
 /// What the toolbar shows of a tab's recording.
 pub struct RecordingView {
@@ -37,9 +38,22 @@ pub struct PlaybackView {
     pub broker: String,
     /// When recording started.
     pub started: std::time::SystemTime,
-    /// Whether it is still being read into the tab.
-    pub playing: bool,
+    /// Whether its player still runs.
+    pub reading: bool,
+    /// The moment shown, from the start of the recording.
+    pub position: Duration,
+    /// The moment of its last frame, from its start, once known.
+    pub length: Option<Duration>,
+    /// How it plays.
+    pub pace: Pace,
+    /// Whether every frame has been shown.
+    pub finished: bool,
+    /// What was wrong in the file, as far as it was read.
+    pub problems: PlaybackProblems,
 }
+
+/// The speeds offered, keeping the recorded timing.
+const SPEEDS: [f64; 2] = [1.0, 10.0];
 
 /// The toolbar of a tab that plays a recording.
 pub fn playback(ui: &mut egui::Ui, view: &PlaybackView) {
@@ -51,11 +65,144 @@ pub fn playback(ui: &mut egui::Ui, view: &PlaybackView) {
         time = humantime::format_rfc3339_seconds(view.started)
     ))
     .on_hover_text(&view.path);
-    if view.playing {
-        ui.spinner();
-        ui.label(RichText::new(t!("reading…")).weak());
+    if !view.reading {
+        ui.label(RichText::new(t!("closed")).weak());
+    }
+}
+
+/// Pause, the speeds, and the timeline: where the recording is shown, and
+/// a slider to jump to another moment (shown at once, then paused there).
+pub fn timeline(ui: &mut egui::Ui, view: &PlaybackView) -> Option<Action> {
+    let mut action = None;
+    let paused = view.pace == Pace::Paused;
+    if ui
+        .selectable_label(paused, t!("Pause"))
+        .on_hover_text(t!(
+            "Stop here; the tree, history and logs show this moment."
+        ))
+        .clicked()
+        && !paused
+    {
+        action = Some(Action::PlaybackPace(Pace::Paused));
+    }
+    for speed in SPEEDS {
+        let chosen = view.pace == Pace::Speed(speed);
+        let label = t!("Play %{speed}×", speed = speed);
+        if ui
+            .selectable_label(chosen, label)
+            .on_hover_text(t!(
+                "Play on with the recorded timing, this many times faster (from the start again at the end)."
+            ))
+            .clicked()
+        {
+            action = Some(Action::PlaybackPace(Pace::Speed(speed)));
+        }
+    }
+    let fastest = view.pace == Pace::AsFastAsPossible;
+    if ui
+        .selectable_label(fastest, t!("As fast as possible"))
+        .on_hover_text(t!("Show the rest of the recording at once."))
+        .clicked()
+    {
+        action = Some(Action::PlaybackPace(Pace::AsFastAsPossible));
+    }
+    ui.separator();
+    let length = view.length.unwrap_or(view.position).max(view.position);
+    let id = ui.make_persistent_id("timeline-drag");
+    let shown = ui
+        .data(|d| d.get_temp::<f64>(id))
+        .unwrap_or(view.position.as_secs_f64());
+    let mut value = shown;
+    let slider = ui
+        .add_enabled(
+            length > Duration::ZERO,
+            egui::Slider::new(&mut value, 0.0..=length.as_secs_f64())
+                .show_value(false)
+                .clamping(egui::SliderClamping::Always),
+        )
+        .on_hover_text(t!(
+            "Drag to a moment of the recording to see it as it was then."
+        ));
+    if slider.dragged() {
+        ui.data_mut(|d| d.insert_temp(id, value));
+    }
+    if slider.drag_stopped() || (slider.changed() && !slider.dragged()) {
+        ui.data_mut(|d| d.remove::<f64>(id));
+        action = Some(Action::PlaybackSeek(Duration::from_secs_f64(
+            value.max(0.0),
+        )));
+    }
+    let total = match view.length {
+        Some(length) => clock(length),
+        None => "…".to_owned(),
+    };
+    ui.label(
+        RichText::new(format!(
+            "{} / {total}",
+            clock(Duration::from_secs_f64(value.max(0.0)))
+        ))
+        .monospace(),
+    )
+    .on_hover_text(t!(
+        "The moment shown, from the start of the recording / its length."
+    ));
+    if view.finished {
+        ui.label(RichText::new(t!("end of the recording")).weak());
+    }
+    problems(ui, &view.problems);
+    action
+}
+
+/// What was wrong in the file, in plain words.
+fn problems(ui: &mut egui::Ui, problems: &PlaybackProblems) {
+    if !problems.any() {
+        return;
+    }
+    let mut parts = Vec::new();
+    if problems.damaged > 0 {
+        parts.push(
+            t!(
+                "damaged places passed over: %{count}",
+                count = problems.damaged
+            )
+            .into_owned(),
+        );
+    }
+    if problems.cut_off {
+        parts.push(t!("cut off at the end").into_owned());
+    }
+    if problems.packets_missing > 0 {
+        parts.push(
+            t!(
+                "packets the recorder could not keep up with: %{count}",
+                count = problems.packets_missing
+            )
+            .into_owned(),
+        );
+    }
+    if let Some(kind) = problems.read_failed {
+        parts.push(
+            t!(
+                "reading stopped: %{reason}",
+                reason = super::words::file_error(kind)
+            )
+            .into_owned(),
+        );
+    }
+    ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {}", parts.join(" · ")))
+        .on_hover_text(t!(
+            "Everything else in the file is shown. A damaged place or a cut-off end loses only the packets there (a crash or a copy that stopped); a gap is where the recorder fell behind."
+        ));
+}
+
+/// `m:ss`, or `h:mm:ss` from an hour on.
+fn clock(time: Duration) -> String {
+    let seconds = time.as_secs();
+    let (hours, minutes, seconds) = (seconds / 3600, seconds / 60 % 60, seconds % 60);
+    if hours > 0 {
+        format!("{hours}:{minutes:02}:{seconds:02}")
     } else {
-        ui.label(RichText::new(t!("all read")).weak());
+        format!("{minutes}:{seconds:02}")
     }
 }
 

@@ -113,7 +113,64 @@ const REBUILD_EVERY: Duration = Duration::from_millis(250);
 /// The height of one row, in points.
 const ROW_HEIGHT: f32 = 20.0;
 
+/// What the person opened and selected in a tree, by topic path, to find
+/// again in a new tree of the same topics (a recording played again).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RememberedView {
+    /// The open nodes not found again yet.
+    pub expanded: Vec<String>,
+    /// The selected node, until found again.
+    pub selected: Option<String>,
+}
+
 impl TreeView {
+    /// What is open and selected, by path.
+    pub fn remember(&self, tree: &TopicTree) -> RememberedView {
+        RememberedView {
+            expanded: self
+                .expanded
+                .iter()
+                .filter(|&&id| tree.is_live(id))
+                .map(|&id| tree.path(id))
+                .collect(),
+            selected: self
+                .selected
+                .filter(|&id| tree.is_live(id))
+                .map(|id| tree.path(id)),
+        }
+    }
+
+    /// A view of a new tree: nothing open or selected, the filter and the
+    /// order kept.
+    pub fn start_over(&mut self) {
+        *self = TreeView {
+            filter: std::mem::take(&mut self.filter),
+            sort: self.sort,
+            ..TreeView::default()
+        };
+    }
+
+    /// Open and select again what `view` names, as far as `tree` has it
+    /// (what was found is taken out of `view`); true once all was found.
+    pub fn restore(&mut self, tree: &TopicTree, view: &mut RememberedView) -> bool {
+        let before = view.expanded.len();
+        view.expanded.retain(|path| match tree.find(path) {
+            Some(id) => {
+                self.expanded.insert(id);
+                false
+            }
+            None => true,
+        });
+        if view.expanded.len() != before {
+            self.expansion_generation += 1;
+        }
+        if let Some(id) = view.selected.as_deref().and_then(|path| tree.find(path)) {
+            self.selected = Some(id);
+            view.selected = None;
+        }
+        view.expanded.is_empty() && view.selected.is_none()
+    }
+
     /// Expand or collapse a node.
     pub fn toggle(&mut self, node: NodeId) {
         if !self.expanded.remove(&node) {
