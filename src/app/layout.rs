@@ -317,7 +317,10 @@ fn bottom_tab_row(ui: &mut egui::Ui, tab: &mut Tab, lab: &LabSummary) {
             (BottomTab::Messages, t!("Messages")),
             (BottomTab::Packets, t!("Packets")),
         ];
-        if lab.available {
+        // A recording has nothing to subscribe or publish to.
+        if tab.playback.is_some() {
+            tabs.drain(..2);
+        } else if lab.available {
             tabs.push((BottomTab::BuiltinBroker, t!("Built-in broker")));
         }
         for (which, label) in tabs {

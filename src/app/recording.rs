@@ -219,6 +219,9 @@ impl MqscopeApp {
         let mut tab = self.new_tab(profile);
         tab.model.subscriptions.clear();
         tab.show_editor = false;
+        tab.bottom = super::tab::BottomTab::Messages;
+        // Its packets are in the file: the inspector shows them.
+        tab.packet_log = true;
         let status = Arc::new(PlayerStatus::new(end_micros));
         let (controls, wishes) = crossbeam_channel::unbounded();
         let again = path.clone();

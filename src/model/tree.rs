@@ -211,6 +211,22 @@ impl TopicTree {
         self.find_hashed(self.hasher.hash_one(topic), topic)
     }
 
+    /// The node at `path`, whether or not a message arrived on exactly it
+    /// (a level such as `lab/room-1`), found level by level.
+    pub fn find_node(&self, path: &str) -> Option<NodeId> {
+        path.split('/').try_fold(Self::ROOT, |parent, level| {
+            let node = self.nodes.get(parent as usize)?;
+            match node.child_index.as_deref() {
+                Some(index) => index.get(level).copied(),
+                None => node
+                    .children
+                    .iter()
+                    .copied()
+                    .find(|&child| &*self.nodes[child as usize].name == level),
+            }
+        })
+    }
+
     fn find_hashed(&self, hash: u64, topic: &str) -> Option<NodeId> {
         self.by_topic.find(hash, |id| self.path_is(id, topic))
     }

@@ -113,6 +113,8 @@ pub fn timeline(ui: &mut egui::Ui, view: &PlaybackView) -> Option<Action> {
         .data(|d| d.get_temp::<f64>(id))
         .unwrap_or(view.position.as_secs_f64());
     let mut value = shown;
+    // The timeline takes what the line leaves, within reason.
+    ui.spacing_mut().slider_width = (ui.available_width() - 420.0).clamp(120.0, 640.0);
     let slider = ui
         .add_enabled(
             length > Duration::ZERO,
@@ -126,7 +128,17 @@ pub fn timeline(ui: &mut egui::Ui, view: &PlaybackView) -> Option<Action> {
     if slider.dragged() {
         ui.data_mut(|d| d.insert_temp(id, value));
     }
-    if slider.drag_stopped() || (slider.changed() && !slider.dragged()) {
+    // The slider follows a held pointer only; a quick click is placed here.
+    let slider = slider.interact(egui::Sense::click());
+    if slider.clicked()
+        && !slider.changed()
+        && let Some(pointer) = slider.interact_pointer_pos().or(slider.hover_pos())
+    {
+        let rect = slider.rect;
+        let share = ((pointer.x - rect.min.x) / rect.width().max(1.0)).clamp(0.0, 1.0);
+        value = f64::from(share) * length.as_secs_f64();
+    }
+    if slider.drag_stopped() || slider.clicked() || (slider.changed() && !slider.dragged()) {
         ui.data_mut(|d| d.remove::<f64>(id));
         action = Some(Action::PlaybackSeek(Duration::from_secs_f64(
             value.max(0.0),

@@ -154,7 +154,7 @@ impl TreeView {
     /// (what was found is taken out of `view`); true once all was found.
     pub fn restore(&mut self, tree: &TopicTree, view: &mut RememberedView) -> bool {
         let before = view.expanded.len();
-        view.expanded.retain(|path| match tree.find(path) {
+        view.expanded.retain(|path| match tree.find_node(path) {
             Some(id) => {
                 self.expanded.insert(id);
                 false
@@ -164,7 +164,11 @@ impl TreeView {
         if view.expanded.len() != before {
             self.expansion_generation += 1;
         }
-        if let Some(id) = view.selected.as_deref().and_then(|path| tree.find(path)) {
+        if let Some(id) = view
+            .selected
+            .as_deref()
+            .and_then(|path| tree.find_node(path))
+        {
             self.selected = Some(id);
             view.selected = None;
         }
