@@ -631,4 +631,17 @@ fn a_recording_opens_in_a_tab_of_its_own_with_its_recorded_times() {
     let app = harness.state();
     let status = &app.tabs[app.active].playback.as_ref().unwrap().status;
     assert_eq!(status.pace(), mqscope::record::player::Pace::Paused);
+
+    // The selected topic's history can be written out: Export… (the
+    // details' one; the messages log has its own) offers it in both formats.
+    assert_eq!(harness.query_all_by_label("Export…").count(), 2);
+    harness
+        .query_all_by_label("Export…")
+        .min_by(|a, b| a.rect().min.y.total_cmp(&b.rect().min.y))
+        .expect("the details' Export…, the higher one")
+        .click();
+    harness.run_steps(3);
+    assert!(has_label_containing(&harness, "This topic's history"));
+    assert!(has_label_containing(&harness, "CSV (spreadsheets)"));
+    assert!(has_label_containing(&harness, "JSON lines"));
 }

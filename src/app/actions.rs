@@ -56,6 +56,7 @@ impl MqscopeApp {
             Action::StartRecording(scope) => self.start_recording(scope),
             Action::StopRecording => self.tabs[self.active].send(Command::StopRecording),
             Action::OpenRecording => self.queue(Job::OpenRecording { path: None }),
+            Action::Export(what, format) => self.export(what, format),
             Action::PlaybackPace(pace) => {
                 if let Some(playback) = &self.tabs[self.active].playback {
                     playback.set_pace(pace);
@@ -195,6 +196,9 @@ impl MqscopeApp {
             }
             WorkerEvent::PayloadSaved { path, result } => {
                 self.notices.push(AppNotice::PayloadSaved { path, result });
+            }
+            WorkerEvent::Exported { path, result } => {
+                self.notices.push(AppNotice::Exported { path, result });
             }
             WorkerEvent::PayloadFileCancelled { tab } => {
                 if let Some(tab) = self.tab_mut(tab) {

@@ -379,7 +379,8 @@ fn bottom_panel(
         }
         BottomTab::Messages => {
             actions.extend(history_limits(ui, settings));
-            tab.messages.show(ui, &tab.model).map(Action::ShowTopic)
+            let (clicked, export) = tab.messages.show(ui, &tab.model);
+            clicked.map(Action::ShowTopic).or(export)
         }
         BottomTab::Packets => tab
             .packets

@@ -6,6 +6,7 @@
 //! is the worker's job (`worker.rs`).
 
 mod actions;
+mod export;
 mod frame_log;
 pub mod instance;
 #[cfg(feature = "builtin-broker")]

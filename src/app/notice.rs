@@ -62,6 +62,13 @@ pub enum AppNotice {
         /// Whether it worked (the system's reason if not).
         result: Result<(), String>,
     },
+    /// Messages were written out, or could not be.
+    Exported {
+        /// Where.
+        path: std::path::PathBuf,
+        /// How many, or why not.
+        result: Result<usize, std::io::ErrorKind>,
+    },
     /// The built-in broker could not start.
     #[cfg(feature = "builtin-broker")]
     BuiltinBrokerFailed(crate::broker::BrokerError),

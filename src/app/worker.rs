@@ -76,6 +76,15 @@ pub enum Job {
         /// The payload.
         bytes: Bytes,
     },
+    /// Ask where to write messages out, and write them there.
+    ExportMessages {
+        /// The messages, oldest first, with when they arrived.
+        messages: Vec<(crate::proto::Publish, std::time::SystemTime)>,
+        /// CSV or JSON lines.
+        format: crate::export::ExportFormat,
+        /// The file name the dialog suggests.
+        file_name: String,
+    },
     /// Delete a profile's keyring entries, its password's and its key
     /// passphrase's (the profile was deleted).
     DeletePassword {
@@ -179,6 +188,13 @@ pub enum WorkerEvent {
         path: std::path::PathBuf,
         /// Whether it worked (the system's reason if not).
         result: Result<(), String>,
+    },
+    /// Messages were written out (or not).
+    Exported {
+        /// Where.
+        path: PathBuf,
+        /// How many, or why not.
+        result: Result<usize, std::io::ErrorKind>,
     },
     /// The file dialog was closed without a choice.
     PayloadFileCancelled {
@@ -351,6 +367,11 @@ fn run(job: Job, secrets: &dyn SecretStore, outlet: &Outlet) {
         }
         Job::PickPayloadFile { tab } => pick_payload_file(tab, outlet.clone()),
         Job::SavePayload { bytes } => save_payload_file(bytes, outlet.clone()),
+        Job::ExportMessages {
+            messages,
+            format,
+            file_name,
+        } => export_messages(messages, format, file_name, outlet.clone()),
         Job::OpenRecording { path: Some(path) } => open_recording(path, outlet),
         Job::OpenRecording { path: None } => pick_recording(outlet.clone()),
         Job::StartRecording { tab, path, header } => {
@@ -377,6 +398,30 @@ fn save_payload_file(bytes: Bytes, outlet: Outlet) {
             {
                 let result = std::fs::write(&path, &bytes).map_err(|e| e.to_string());
                 outlet.send(WorkerEvent::PayloadSaved { path, result });
+            }
+        });
+}
+
+/// Ask for a file name in a dialog of its own thread, then write the
+/// messages there.
+fn export_messages(
+    messages: Vec<(crate::proto::Publish, std::time::SystemTime)>,
+    format: crate::export::ExportFormat,
+    file_name: String,
+    outlet: Outlet,
+) {
+    let _ = thread::Builder::new()
+        .name("mqscope-file-dialog".to_owned())
+        .spawn(move || {
+            let extension = crate::export::file_extension(format);
+            if let Some(path) = rfd::FileDialog::new()
+                .set_file_name(&file_name)
+                .add_filter(extension, &[extension])
+                .save_file()
+            {
+                let result =
+                    crate::export::write_file(&path, format, &messages).map_err(|e| e.kind());
+                outlet.send(WorkerEvent::Exported { path, result });
             }
         });
 }

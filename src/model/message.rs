@@ -61,6 +61,18 @@ impl StoredMessage {
         }
     }
 
+    /// The message as a PUBLISH on `topic` again (to write it out).
+    pub fn to_publish(&self, topic: &str) -> Publish {
+        let mut publish = Publish::new(topic, self.payload.to_vec());
+        publish.qos = self.qos;
+        publish.retain = self.retain;
+        publish.dup = self.dup;
+        if let Some(properties) = &self.properties {
+            publish.properties = (**properties).clone();
+        }
+        publish
+    }
+
     /// When it arrived.
     pub fn received_at(&self) -> SystemTime {
         UNIX_EPOCH + std::time::Duration::from_micros(self.received_at_micros)

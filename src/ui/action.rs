@@ -6,6 +6,17 @@ use crate::language::Language;
 use crate::model::NodeId;
 use crate::proto::{Properties, Publish, SubscribeFilter};
 
+/// Which messages of the tab shown to write out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportWhat {
+    /// The history of one topic.
+    TopicHistory(NodeId),
+    /// Every kept message on a node's topics and below.
+    Subtree(NodeId),
+    /// The messages log as filtered.
+    MessagesShown,
+}
+
 /// What the person asked for. Actions about a connection apply to the tab
 /// shown.
 #[derive(Clone, Debug)]
@@ -42,6 +53,8 @@ pub enum Action {
     StopRecording,
     /// Open a recording in a tab of its own (a file dialog on the worker).
     OpenRecording,
+    /// Write messages out to a file the person chooses.
+    Export(ExportWhat, crate::export::ExportFormat),
     /// Play the tab's recording on at this pace.
     PlaybackPace(crate::record::player::Pace),
     /// Show the tab's recording as it was this long after it began.

@@ -6,7 +6,7 @@ use std::collections::VecDeque;
 use egui::RichText;
 use rust_i18n::t;
 
-use super::{field_message, payload_preview, time_of_day};
+use super::{Action, ExportWhat, field_message, payload_preview, time_of_day};
 use crate::model::{ConnectionModel, NodeId, StoredMessage};
 use crate::proto::topic;
 
@@ -32,6 +32,11 @@ pub struct MessagesView {
 const ROW_HEIGHT: f32 = 18.0;
 
 impl MessagesView {
+    /// The sequence numbers of the messages listed, oldest first.
+    pub fn shown(&self) -> impl Iterator<Item = u64> + '_ {
+        self.rows.iter().copied()
+    }
+
     /// A log of a new history: empty, the filters kept.
     pub fn start_over(&mut self) {
         *self = MessagesView {
@@ -171,8 +176,13 @@ impl MessagesView {
     }
 
     /// Draw the log; returns the topic of a clicked message.
-    pub fn show(&mut self, ui: &mut egui::Ui, model: &ConnectionModel) -> Option<NodeId> {
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        model: &ConnectionModel,
+    ) -> (Option<NodeId>, Option<Action>) {
         let mut clicked = None;
+        let mut export = None;
         ui.horizontal(|ui| {
             ui.label(t!("Topic filter"));
             ui.add(
@@ -199,6 +209,13 @@ impl MessagesView {
             if paused {
                 ui.label(RichText::new(t!("paused — messages still arrive")).weak());
             }
+            if !self.rows.is_empty() {
+                let choices = [(
+                    ExportWhat::MessagesShown,
+                    t!("The messages shown").into_owned(),
+                )];
+                export = super::export::menu(ui, &choices);
+            }
         });
         if !self.topic_filter.is_empty()
             && let Err(error) = topic::validate_topic_filter(&self.topic_filter)
@@ -213,7 +230,7 @@ impl MessagesView {
                     "Filtering older messages… %{left} still to look at",
                     left = still_to_filter
                 ))
-                .small(),
+                .weak(),
             );
             ui.ctx().request_repaint();
         }
@@ -224,7 +241,6 @@ impl MessagesView {
                 kept = model.history.len(),
                 evicted = model.history.evicted()
             ))
-            .small()
             .weak(),
         );
         egui::ScrollArea::vertical()
@@ -256,7 +272,7 @@ impl MessagesView {
                     }
                 }
             });
-        clicked
+        (clicked, export)
     }
 }
 

@@ -6,6 +6,7 @@
 pub mod action;
 pub mod connection;
 pub mod details;
+pub mod export;
 pub mod hex;
 pub mod json;
 pub mod lab;
@@ -23,7 +24,7 @@ pub mod words;
 use std::borrow::Cow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-pub use action::Action;
+pub use action::{Action, ExportWhat};
 pub use widgets::{dot, error_color, field_message, format_bytes, warning_color};
 
 /// Translate a text made at run time (reason meanings, error messages).

@@ -14,7 +14,7 @@ mod viewers;
 pub use history::numeric_series;
 pub use viewers::Viewer;
 
-use super::{Action, hex, time_of_day, tr};
+use super::{Action, ExportWhat, hex, time_of_day, tr};
 use crate::model::{ConnectionModel, Node, NodeId, StoredMessage};
 use crate::proto::Property;
 use history::HistoryView;
@@ -94,12 +94,30 @@ impl DetailsView {
         let tree = &model.tree;
         let node = tree.node(node_id);
         let path = tree.path(node_id);
+        let mut export = None;
         ui.horizontal_wrapped(|ui| {
             ui.heading(RichText::new(&path).monospace());
             if ui.small_button(t!("Copy topic")).clicked() {
                 ui.ctx().copy_text(path.clone());
             }
+            let mut choices = Vec::new();
+            if node.messages > 0 {
+                choices.push((
+                    ExportWhat::TopicHistory(node_id),
+                    t!("This topic's history").into_owned(),
+                ));
+            }
+            if node.subtree_messages > node.messages {
+                choices.push((
+                    ExportWhat::Subtree(node_id),
+                    t!("Every message under %{topic}", topic = path).into_owned(),
+                ));
+            }
+            if !choices.is_empty() {
+                export = crate::ui::export::menu(ui, &choices);
+            }
         });
+
         let history: Vec<&StoredMessage> = model.topic_history(node_id).collect();
         let shown = self
             .history_selected
@@ -116,7 +134,7 @@ impl DetailsView {
                 ))
                 .weak(),
             );
-            return None;
+            return export;
         };
         // The history below, with a divider the person can drag (egui
         // remembers where it was left); the message above takes the rest.
@@ -159,7 +177,7 @@ impl DetailsView {
                 }
             })
             .inner;
-        self.confirm_delete_modal(ui).or(save)
+        self.confirm_delete_modal(ui).or(save).or(export)
     }
 
     /// QoS, flags, time, count and the copy and delete buttons.

@@ -84,6 +84,24 @@ pub fn app_notice(notice: &AppNotice) -> String {
             reason = reason
         )
         .into_owned(),
+        AppNotice::Exported {
+            path,
+            result: Ok(count),
+        } => t!(
+            "Messages written to %{path}: %{count}",
+            path = path.display(),
+            count = count
+        )
+        .into_owned(),
+        AppNotice::Exported {
+            path,
+            result: Err(kind),
+        } => t!(
+            "The messages could not be written to %{path}: %{reason}",
+            path = path.display(),
+            reason = file_error(*kind)
+        )
+        .into_owned(),
         AppNotice::RecordingNotOpened { path, error } => {
             format!("{}: {}", path.display(), recording_open_error(error))
         }
