@@ -57,6 +57,14 @@ impl MqscopeApp {
             Action::StopRecording => self.tabs[self.active].send(Command::StopRecording),
             Action::OpenRecording => self.queue(Job::OpenRecording { path: None }),
             Action::Export(what, format) => self.export(what, format),
+            Action::ReplayTo(target, speed) => self.replay_to(target, speed),
+            Action::StopReplay => {
+                if let Some(playback) = &self.tabs[self.active].playback
+                    && let Some((_, replay)) = &playback.replay
+                {
+                    replay.stop();
+                }
+            }
             Action::PlaybackPace(pace) => {
                 if let Some(playback) = &self.tabs[self.active].playback {
                     playback.set_pace(pace);

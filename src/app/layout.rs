@@ -25,7 +25,8 @@ impl MqscopeApp {
         let mut actions = shortcuts(ui);
         egui::Panel::top("top").show(ui, |ui| {
             self.tab_bar(ui, &mut actions);
-            toolbar(ui, &self.tabs[self.active], &mut actions);
+            let targets = self.replay_targets();
+            toolbar(ui, &self.tabs[self.active], targets, &mut actions);
             self.notice_line(ui, &mut actions);
             if self.tabs[self.active].editor.profile.is_builtin() {
                 actions.extend(crate::ui::lab::banner(ui));
@@ -254,10 +255,15 @@ fn language_choice(ui: &mut egui::Ui, current: Option<Language>) -> Option<Actio
 }
 
 /// Connect or Disconnect, the editor switch, and the connection's status.
-fn toolbar(ui: &mut egui::Ui, tab: &Tab, actions: &mut Vec<Action>) {
+fn toolbar(
+    ui: &mut egui::Ui,
+    tab: &Tab,
+    replay_targets: Vec<(super::TabId, String)>,
+    actions: &mut Vec<Action>,
+) {
     ui.horizontal(|ui| {
         if let Some(playback) = &tab.playback {
-            let view = playback.view(tab.is_running());
+            let view = playback.view(tab.is_running(), replay_targets);
             ui.vertical(|ui| {
                 ui.horizontal(|ui| {
                     crate::ui::recording::playback(ui, &view);

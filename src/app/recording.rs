@@ -16,6 +16,7 @@ use std::io::BufReader;
 
 use crate::net::{Command, ConnectionHandle};
 use crate::record::player::{Pace, PlayerCommand, PlayerStatus, Reopen};
+use crate::record::replay::ReplayStatus;
 use crate::record::writer::micros_since_epoch;
 use crate::record::{
     Header, RECORDING_EXTENSION, RecordError, Recorder, RecordingStatus, Scope, WriterState,
@@ -82,11 +83,17 @@ pub struct Playback {
     pub status: Arc<PlayerStatus>,
     /// Tells the player what to do.
     controls: Sender<PlayerCommand>,
+    /// The replay into another tab running or last run: its name, and how it goes.
+    pub replay: Option<(String, Arc<ReplayStatus>)>,
 }
 
 impl Playback {
     /// What the toolbar shows of it.
-    pub fn view(&self, reading: bool) -> crate::ui::recording::PlaybackView {
+    pub fn view(
+        &self,
+        reading: bool,
+        replay_targets: Vec<(TabId, String)>,
+    ) -> crate::ui::recording::PlaybackView {
         let start = self.header.started_at_micros;
         let since_start = |micros: u64| Duration::from_micros(micros.saturating_sub(start));
         let position = self.status.position_micros();
@@ -101,6 +108,11 @@ impl Playback {
             pace: self.status.pace(),
             finished: self.status.finished(),
             problems: self.status.problems(),
+            replay_targets,
+            replay: self
+                .replay
+                .as_ref()
+                .map(|(name, status)| (name.clone(), status.sent(), status.finished())),
         }
     }
 
@@ -247,9 +259,47 @@ impl MqscopeApp {
             header,
             status,
             controls,
+            replay: None,
         });
         self.tabs.push(tab);
         self.active = self.tabs.len() - 1;
+    }
+
+    /// The connected tabs the active tab's recording could be replayed into.
+    pub(super) fn replay_targets(&self) -> Vec<(TabId, String)> {
+        self.tabs
+            .iter()
+            .filter(|t| t.playback.is_none() && t.model.is_connected())
+            .map(|t| (t.id, t.editor.profile.name.clone()))
+            .collect()
+    }
+
+    /// Replay the active tab's recording into the tab `target`.
+    pub(super) fn replay_to(&mut self, target: TabId, speed: f64) {
+        let Some(into) = self
+            .tabs
+            .iter()
+            .find(|t| t.id == target && t.model.is_connected())
+        else {
+            return;
+        };
+        let (Some(commands), version, name) = (
+            into.command_sender(),
+            into.version,
+            into.editor.profile.name.clone(),
+        ) else {
+            return;
+        };
+        let Some(playback) = &mut self.tabs[self.active].playback else {
+            return;
+        };
+        if let Some((_, running)) = &playback.replay {
+            running.stop();
+        }
+        match crate::record::replay::replay_to(playback.path.clone(), commands, speed, version) {
+            Ok(status) => playback.replay = Some((name, status)),
+            Err(error) => self.notices.push(AppNotice::NetworkThread(error)),
+        }
     }
 
     /// A recording that stopped by itself is told once.

@@ -154,6 +154,11 @@ impl Tab {
         self.handle = Some(handle);
     }
 
+    /// A sender of commands to the tab's network thread, if one runs.
+    pub fn command_sender(&self) -> Option<crate::net::CommandSender> {
+        self.handle.as_ref().map(ConnectionHandle::command_sender)
+    }
+
     /// Whether Connect may start a connection now.
     pub fn can_connect(&self) -> bool {
         !self.is_running() && !self.awaiting_password && !self.awaiting_lab

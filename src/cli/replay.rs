@@ -12,7 +12,8 @@ use super::args::ReplayArgs;
 use super::{EXIT_FAILURE, ends_the_run, prepare, send_disconnect, validate_filters, wanted_topic};
 use crate::net::{Command, CommandSender, ConnectionHandle, Event};
 use crate::proto::session::CloseReason;
-use crate::proto::{Properties, Property, ProtocolVersion, Publish};
+use crate::proto::{Properties, ProtocolVersion};
+use crate::record::replay::replayed;
 use crate::record::{Problem, RecordedMessage, RecordingReader, received_messages};
 use crate::ui::words;
 
@@ -41,39 +42,6 @@ pub fn parse_speed(text: &str) -> Result<Speed, String> {
             "--speed {text}: give a positive factor (1, 10, 0.5) or max"
         )),
     }
-}
-
-/// The message to publish for one recorded: the properties a publisher may
-/// set are kept; Subscription Identifiers and Topic Aliases belonged to the
-/// recorded connection and are left out.
-pub fn replayed(recorded: &Publish, prefix: &str, version: ProtocolVersion) -> Publish {
-    let mut publish = Publish::new(
-        format!("{prefix}{}", recorded.topic),
-        recorded.payload.clone(),
-    );
-    publish.qos = recorded.qos;
-    publish.retain = recorded.retain;
-    if version == ProtocolVersion::V5 {
-        publish.properties = Properties(
-            recorded
-                .properties
-                .iter()
-                .filter(|p| {
-                    matches!(
-                        p,
-                        Property::PayloadFormatIndicator(_)
-                            | Property::MessageExpiryInterval(_)
-                            | Property::ContentType(_)
-                            | Property::ResponseTopic(_)
-                            | Property::CorrelationData(_)
-                            | Property::UserProperty(..)
-                    )
-                })
-                .cloned()
-                .collect(),
-        );
-    }
-    publish
 }
 
 /// Run `mqscope replay`; returns the exit status.
@@ -340,6 +308,7 @@ impl Player {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::proto::{Property, Publish};
 
     #[test]
     fn speeds_are_positive_factors_or_max() {

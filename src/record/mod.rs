@@ -12,6 +12,7 @@ pub mod messages;
 pub mod player;
 pub mod reader;
 mod redact;
+pub mod replay;
 pub mod writer;
 
 pub use format::{FrameFlags, FrameKind, Header, RECORDING_EXTENSION, RECORDING_MIME, Scope};

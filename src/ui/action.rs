@@ -55,6 +55,11 @@ pub enum Action {
     OpenRecording,
     /// Write messages out to a file the person chooses.
     Export(ExportWhat, crate::export::ExportFormat),
+    /// Publish the tab's recording's messages into another tab's connection
+    /// (by tab id), this many times as fast as they were recorded.
+    ReplayTo(u64, f64),
+    /// Stop the tab's replay.
+    StopReplay,
     /// Play the tab's recording on at this pace.
     PlaybackPace(crate::record::player::Pace),
     /// Show the tab's recording as it was this long after it began.

@@ -50,6 +50,11 @@ pub struct PlaybackView {
     pub finished: bool,
     /// What was wrong in the file, as far as it was read.
     pub problems: PlaybackProblems,
+    /// The connected tabs it could be replayed into: id and name.
+    pub replay_targets: Vec<(u64, String)>,
+    /// The replay running or last run: into which tab, messages sent, and
+    /// whether it is over.
+    pub replay: Option<(String, u64, bool)>,
 }
 
 /// The speeds offered, keeping the recorded timing.
@@ -162,6 +167,56 @@ pub fn timeline(ui: &mut egui::Ui, view: &PlaybackView) -> Option<Action> {
         ui.label(RichText::new(t!("end of the recording")).weak());
     }
     problems(ui, &view.problems);
+    ui.separator();
+    replay(ui, view).or(action)
+}
+
+/// "Replay to…" a connected tab, or how the replay goes.
+fn replay(ui: &mut egui::Ui, view: &PlaybackView) -> Option<Action> {
+    let mut action = None;
+    if let Some((target, sent, false)) = &view.replay {
+        ui.label(t!(
+            "Replaying into %{tab}: %{count} sent",
+            tab = target,
+            count = sent
+        ));
+        if ui.button(t!("Stop replay")).clicked() {
+            action = Some(Action::StopReplay);
+        }
+        return action;
+    }
+    let menu = ui.add_enabled_ui(!view.replay_targets.is_empty(), |ui| {
+        ui.menu_button(t!("Replay to…"), |ui| {
+            for (id, name) in &view.replay_targets {
+                ui.label(name);
+                ui.horizontal(|ui| {
+                    for speed in SPEEDS {
+                        if ui.button(t!("at %{speed}×", speed = speed)).clicked() {
+                            action = Some(Action::ReplayTo(*id, speed));
+                        }
+                    }
+                });
+            }
+        })
+    });
+    let hint = if view.replay_targets.is_empty() {
+        t!("Connect another tab first: a replay publishes this recording's messages through it.")
+    } else {
+        t!(
+            "Publish this recording's messages again through a connected tab, with their recorded timing."
+        )
+    };
+    menu.response.on_hover_text(hint);
+    if let Some((target, sent, true)) = &view.replay {
+        ui.label(
+            RichText::new(t!(
+                "Replayed into %{tab}: %{count} sent",
+                tab = target,
+                count = sent
+            ))
+            .weak(),
+        );
+    }
     action
 }
 
