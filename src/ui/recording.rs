@@ -175,11 +175,9 @@ pub fn timeline(ui: &mut egui::Ui, view: &PlaybackView) -> Option<Action> {
 fn replay(ui: &mut egui::Ui, view: &PlaybackView) -> Option<Action> {
     let mut action = None;
     if let Some((target, sent, false)) = &view.replay {
-        ui.label(t!(
-            "Replaying into %{tab}: %{count} sent",
-            tab = target,
-            count = sent
-        ));
+        // The tab's name on hover: on the line it would push Stop off it.
+        ui.label(t!("Replaying: %{count} sent", count = sent))
+            .on_hover_text(t!("Into the tab %{tab}", tab = target));
         if ui.button(t!("Stop replay")).clicked() {
             action = Some(Action::StopReplay);
         }
@@ -208,14 +206,8 @@ fn replay(ui: &mut egui::Ui, view: &PlaybackView) -> Option<Action> {
     };
     menu.response.on_hover_text(hint);
     if let Some((target, sent, true)) = &view.replay {
-        ui.label(
-            RichText::new(t!(
-                "Replayed into %{tab}: %{count} sent",
-                tab = target,
-                count = sent
-            ))
-            .weak(),
-        );
+        ui.label(RichText::new(t!("Replayed: %{count} sent", count = sent)).weak())
+            .on_hover_text(t!("Into the tab %{tab}", tab = target));
     }
     action
 }
