@@ -230,7 +230,9 @@ fn the_demo_sensors_are_seen_by_mosquitto_sub() {
     );
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("lab/esp32-01/name Bench ESP32 #1"), "{text}");
-    assert!(text.contains("lab/room-101/temperature "), "{text}");
+    // Which of a room's sensors comes first among the first 20 varies (the
+    // power meter reports often): any of room-101's will do.
+    assert!(text.contains("lab/room-101/"), "{text}");
 }
 
 #[cfg_attr(
