@@ -11,6 +11,7 @@ pub mod app;
 #[cfg(feature = "builtin-broker")]
 pub mod broker;
 pub mod cli;
+pub mod command_line;
 pub mod export;
 pub mod language;
 pub mod model;

@@ -1047,3 +1047,84 @@ fn openssl_in(dir: &std::path::Path, args: &[&str]) -> Output {
     );
     out
 }
+
+/// "Copy as command": the `mosquitto_pub` and `mqscope pub` lines the window
+/// copies for a message, run in a shell, publish the same topic, payload,
+/// QoS, retain flag and properties (read back with `mosquitto_sub -F`).
+#[test]
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
+fn a_copied_command_line_publishes_the_same_message() {
+    use mqscope::command_line::{Tool, publish_command};
+    let test = "copy_as_command";
+    let Some(broker) = start_with_clients(test) else {
+        return;
+    };
+    let mut profile = mqscope::profiles::Profile::new("lab");
+    profile.host = "127.0.0.1".into();
+    profile.port = broker.port;
+    let format = "%t|%p|%q|%r|%C|%E|%F|%R|%D|%P";
+    let read_back = |topic: &str, format: &str| {
+        let out = run(Process::new("mosquitto_sub").args([
+            "-p",
+            &broker.port.to_string(),
+            "-V",
+            "5",
+            "-q",
+            "2",
+            "-t",
+            topic,
+            "-C",
+            "1",
+            "-W",
+            "10",
+            "-F",
+            format,
+        ]));
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        text(&out.stdout).trim_end().to_owned()
+    };
+    for (tool, topic) in [
+        (Tool::Mosquitto, "lab/o'clock 1"),
+        (Tool::Mqscope, "lab/$x 2"),
+    ] {
+        let mut publish = Publish::new(topic, "it's 21.5 °C; \"ok\" $HOME".as_bytes().to_vec());
+        publish.qos = QoS::AtLeastOnce;
+        publish.retain = true;
+        publish.properties = Properties::new()
+            .with(Property::PayloadFormatIndicator(1))
+            .with(Property::MessageExpiryInterval(3600))
+            .with(Property::ContentType("text/plain".into()))
+            .with(Property::ResponseTopic("lab/reply".into()))
+            .with(Property::CorrelationData(Bytes::from_static(b"req 42")))
+            .with(Property::UserProperty("site".into(), "A b".into()))
+            .with(Property::UserProperty("site".into(), "c'd".into()));
+        let line = publish_command(tool, &profile, &publish).unwrap();
+        let line = line.replacen("mqscope pub", &format!("'{}' pub", mqscope_bin()), 1);
+        let ran = run(Process::new("sh").args(["-c", &line]));
+        assert!(ran.status.success(), "{line}: {}", text(&ran.stderr));
+        let got = read_back(topic, format);
+        let fields: Vec<&str> = got.split('|').collect();
+        assert_eq!(fields[0], topic, "{line}");
+        assert_eq!(fields[1], "it's 21.5 °C; \"ok\" $HOME", "{line}");
+        assert_eq!(&fields[2..5], ["1", "1", "text/plain"], "{line}");
+        let expiry: u32 = fields[5].parse().unwrap();
+        assert!(expiry > 3500 && expiry <= 3600, "{line}");
+        assert_eq!(&fields[6..9], ["1", "lab/reply", "req 42"], "{line}");
+        assert!(
+            fields[9].contains("site:A b") && fields[9].contains("site:c'd"),
+            "{line}: {}",
+            fields[9]
+        );
+    }
+    // A binary payload goes through printf and standard input.
+    let publish = Publish::new("lab/raw", vec![0x00, 0xFF, 0x27, 0x0A]);
+    let mut retained = publish.clone();
+    retained.retain = true;
+    let line = publish_command(Tool::Mosquitto, &profile, &retained).unwrap();
+    let ran = run(Process::new("sh").args(["-c", &line]));
+    assert!(ran.status.success(), "{line}: {}", text(&ran.stderr));
+    assert_eq!(read_back("lab/raw", "%x"), "00ff270a", "{line}");
+}

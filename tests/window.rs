@@ -224,6 +224,28 @@ fn a_student_connects_watches_publishes_and_inspects() {
         "Hello from mqscope"
     );
 
+    // Copy as command: the same message as a mosquitto_pub line.
+    harness.get_by_label("Copy as command").click();
+    harness.run_steps(2);
+    harness.get_by_label("mosquitto_pub").click();
+    harness.step();
+    let copied: Vec<String> = harness
+        .output()
+        .platform_output
+        .commands
+        .iter()
+        .filter_map(|c| match c {
+            egui::OutputCommand::CopyText(text) => Some(text.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        copied,
+        [format!(
+            "mosquitto_pub -h 127.0.0.1 -p {port} -V 5 -t lab/from-window -q 0 -m 'Hello from mqscope'"
+        )]
+    );
+
     // The packet inspector: find the CONNECT and its Keep Alive field and bytes.
     harness.get_by_label("Packets").click_accesskit();
     harness.run_steps(2);

@@ -380,7 +380,9 @@ fn bottom_panel(
             egui::ScrollArea::vertical()
                 .id_salt("publish-scroll")
                 .auto_shrink([false, false])
-                .show(ui, |ui| tab.publish.show(ui, &tab.model))
+                .show(ui, |ui| {
+                    tab.publish.show(ui, &tab.model, &tab.editor.profile)
+                })
                 .inner
         }
         BottomTab::Messages => {

@@ -22,6 +22,7 @@ use crate::record::{
     Header, RECORDING_EXTENSION, RecordError, Recorder, RecordingStatus, Scope, WriterState,
 };
 use crate::record::{OpenError, RecordingReader};
+use crate::ui::recording::ReplayView;
 
 /// A tab's recording: running, or the last one, finished or failed.
 pub struct TabRecording {
@@ -87,6 +88,15 @@ pub struct Playback {
     pub replay: Option<(String, Arc<ReplayStatus>)>,
 }
 
+impl Drop for Playback {
+    /// A replay stops with its tab.
+    fn drop(&mut self) {
+        if let Some((_, replay)) = &self.replay {
+            replay.stop();
+        }
+    }
+}
+
 impl Playback {
     /// What the toolbar shows of it.
     pub fn view(
@@ -109,10 +119,12 @@ impl Playback {
             finished: self.status.finished(),
             problems: self.status.problems(),
             replay_targets,
-            replay: self
-                .replay
-                .as_ref()
-                .map(|(name, status)| (name.clone(), status.sent(), status.finished())),
+            replay: self.replay.as_ref().map(|(name, status)| ReplayView {
+                target: name.clone(),
+                sent: status.sent(),
+                finished: status.finished(),
+                failed: status.failed(),
+            }),
         }
     }
 

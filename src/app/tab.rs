@@ -218,6 +218,14 @@ impl Tab {
         {
             self.restore = None;
         }
+        // Once the jump has arrived, what was not found is not looked for
+        // any more (it would override what the person did since).
+        if self.playback.as_ref().is_some_and(|p| {
+            !p.status.seeking()
+                && (p.status.pace() == crate::record::player::Pace::Paused || p.status.finished())
+        }) {
+            self.restore = None;
+        }
         let more = !stopped && self.handle.as_ref().is_some_and(|h| h.has_events());
         if stopped {
             self.handle = None;
@@ -263,7 +271,12 @@ impl Tab {
     /// The recording played starts again: a new model, the views emptied,
     /// and what the person had open and selected found again as it comes.
     fn rewound(&mut self) {
-        let remembered = self.tree.remember(&self.model.tree);
+        let mut remembered = self.tree.remember(&self.model.tree);
+        // A second jump back before the first found everything again.
+        if let Some(pending) = self.restore.take() {
+            remembered.expanded.extend(pending.expanded);
+            remembered.selected = remembered.selected.or(pending.selected);
+        }
         let mut model = ConnectionModel::new(self.model.history.limits());
         model.set_budget_later(self.model.budget());
         model.state = std::mem::replace(&mut self.model.state, ConnectionState::Idle);

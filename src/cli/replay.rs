@@ -184,10 +184,12 @@ impl Player {
         let (started, first) = self.clock?;
         match self.speed {
             Speed::Max => Some(started),
-            Speed::Factor(factor) => {
-                let gap = message.at_micros.saturating_sub(first) as f64 / factor;
-                started.checked_add(Duration::from_secs_f64((gap / 1e6).min(1e9)))
-            }
+            Speed::Factor(factor) => Some(crate::record::due_at(
+                started,
+                first,
+                message.at_micros,
+                factor,
+            )),
         }
     }
 

@@ -216,6 +216,14 @@ impl EventFeed {
         true
     }
 
+    /// Wake the reader without sending anything (something it shows from
+    /// shared state changed).
+    pub fn repaint(&self) {
+        if let Some(repaint) = &self.repaint {
+            repaint();
+        }
+    }
+
     /// Whether the reader has too much waiting (wait before sending more).
     pub fn is_full(&self) -> bool {
         self.backlog.is_full()
@@ -238,11 +246,14 @@ pub struct CommandSender {
 }
 
 impl CommandSender {
-    /// Send a command; the network thread handles it at once.
-    pub fn send(&self, command: Command) {
-        if self.commands.send(command).is_ok() {
+    /// Send a command; the network thread handles it at once. False when
+    /// the network thread has gone.
+    pub fn send(&self, command: Command) -> bool {
+        let sent = self.commands.send(command).is_ok();
+        if sent {
             let _ = self.waker.wake();
         }
+        sent
     }
 }
 
@@ -331,7 +342,7 @@ impl ConnectionHandle {
 
     /// Send a command; it is handled at once.
     pub fn send(&self, command: Command) {
-        self.sender.send(command);
+        let _ = self.sender.send(command);
     }
 
     /// A clonable sender of commands.

@@ -20,5 +20,20 @@ pub use messages::{Problem, RecordedMessage, received_messages};
 pub use reader::{Frame, Item, OpenError, RecordingReader};
 pub use writer::{RecordError, Recorder, RecordingStatus, WriterState};
 
+/// When a frame recorded at `at_micros` is due in a playback `speed` times
+/// as fast as recorded, whose frame recorded at `from_micros` was shown at
+/// `since` (a speed below a thousandth counts as a thousandth).
+pub fn due_at(
+    since: std::time::Instant,
+    from_micros: u64,
+    at_micros: u64,
+    speed: f64,
+) -> std::time::Instant {
+    let seconds = at_micros.saturating_sub(from_micros) as f64 / 1e6 / speed.max(1e-3);
+    since
+        .checked_add(std::time::Duration::from_secs_f64(seconds.min(1e9)))
+        .unwrap_or(since + std::time::Duration::from_secs(1_000_000_000))
+}
+
 #[cfg(test)]
 mod tests;

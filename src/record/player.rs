@@ -53,6 +53,7 @@ pub struct PlayerStatus {
     position_micros: AtomicU64,
     end_micros: AtomicU64,
     finished: AtomicBool,
+    seeking: AtomicBool,
     damaged: AtomicU64,
     cut_off: AtomicBool,
     packets_missing: AtomicU64,
@@ -108,6 +109,11 @@ impl PlayerStatus {
     /// Whether every frame has been played.
     pub fn finished(&self) -> bool {
         self.finished.load(Ordering::Relaxed)
+    }
+
+    /// Whether a jump to a moment is on its way there.
+    pub fn seeking(&self) -> bool {
+        self.seeking.load(Ordering::Relaxed)
     }
 
     /// How it plays now.
@@ -220,6 +226,7 @@ impl<R: Read> Player<R> {
                     self.status
                         .reached(target.min(self.status.position_micros()));
                 }
+                self.status.seeking.store(false, Ordering::Relaxed);
                 self.set_pace(Pace::Paused);
                 if !self.feed.send() {
                     return;
@@ -235,6 +242,7 @@ impl<R: Read> Player<R> {
                 }
                 // Arrived: pause at the moment asked for.
                 self.seek_to = None;
+                self.status.seeking.store(false, Ordering::Relaxed);
                 self.status.position_micros.store(target, Ordering::Relaxed);
                 self.waiting = Some(frame);
                 self.set_pace(Pace::Paused);
@@ -247,8 +255,7 @@ impl<R: Read> Player<R> {
                 Pace::Speed(speed) => {
                     let (since, from) =
                         *self.anchor.get_or_insert((Instant::now(), frame.at_micros));
-                    let after = frame.at_micros.saturating_sub(from) as f64 / speed;
-                    let due = since + Duration::from_secs_f64(after.min(1e9) / 1e6);
+                    let due = super::due_at(since, from, frame.at_micros, speed);
                     let now = Instant::now();
                     if due > now {
                         self.waiting = Some(frame);
@@ -309,26 +316,31 @@ impl<R: Read> Player<R> {
         match command {
             PlayerCommand::Pace(pace) => {
                 // Play at the end: from the start again, as a player does.
-                if pace != Pace::Paused && self.status.finished() {
-                    self.rewind();
+                if pace != Pace::Paused && self.status.finished() && !self.rewind() {
+                    return;
+                }
+                if pace != self.pace {
+                    let position = self.status.position_micros();
+                    self.anchor = (position > 0).then(|| (Instant::now(), position));
                 }
                 self.set_pace(pace);
-                let position = self.status.position_micros();
-                self.anchor = (position > 0).then(|| (Instant::now(), position));
                 self.seek_to = None;
+                self.status.seeking.store(false, Ordering::Relaxed);
             }
             PlayerCommand::Seek(target) => {
-                if target < self.status.position_micros() {
-                    self.rewind();
+                if target < self.status.position_micros() && !self.rewind() {
+                    return;
                 }
                 self.seek_to = Some(target);
+                self.status.seeking.store(true, Ordering::Relaxed);
                 self.anchor = None;
             }
         }
     }
 
     /// Start from the beginning again; the window forgets what it showed.
-    fn rewind(&mut self) {
+    /// False when the file cannot be opened again (it stays where it is).
+    fn rewind(&mut self) -> bool {
         match (self.reopen)() {
             Ok(reader) => {
                 self.reader = reader;
@@ -336,10 +348,16 @@ impl<R: Read> Player<R> {
                 self.status.finished.store(false, Ordering::Relaxed);
                 self.status.position_micros.store(0, Ordering::Relaxed);
                 self.feed.push(Event::Rewound);
+                true
             }
-            Err(OpenError::Read(kind)) => self.read_failed(kind),
-            // The file changed under us: play on from where it is.
-            Err(_) => self.read_failed(std::io::ErrorKind::InvalidData),
+            Err(error) => {
+                let kind = match error {
+                    OpenError::Read(kind) => kind,
+                    _ => std::io::ErrorKind::InvalidData,
+                };
+                self.read_failed(kind);
+                false
+            }
         }
     }
 
@@ -354,6 +372,8 @@ impl<R: Read> Player<R> {
     fn set_pace(&mut self, pace: Pace) {
         self.pace = pace;
         self.status.set_pace(pace);
+        // The toolbar shows it even when no event comes with it.
+        self.feed.repaint();
     }
 
     /// The next frame to show (a gap or a problem is counted on the way).

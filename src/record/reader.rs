@@ -322,6 +322,9 @@ impl<R: Read> Iterator for RecordingReader<R> {
 /// A whole frame's time, kind and flags, if its checksum and kind are right.
 fn check_whole(frame: &[u8]) -> Option<(u64, FrameKind, FrameFlags)> {
     let whole = frame.len();
+    if whole < FRAME_OVERHEAD + BODY_PREFIX {
+        return None;
+    }
     let crc = u32::from_le_bytes(frame[whole - 4..].try_into().ok()?);
     if crc32fast::hash(&frame[4..whole - 4]) != crc {
         return None;

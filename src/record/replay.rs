@@ -15,6 +15,10 @@ use crate::proto::{Properties, Property, ProtocolVersion, Publish};
 
 /// Tags of replayed publishes start here, far from the window's own.
 const FIRST_TAG: u64 = 1 << 48;
+/// At most this many messages go out before the replay takes a pause of
+/// [`PAUSE`] (about 32 000 a second at most).
+const BURST: u64 = 64;
+const PAUSE: Duration = Duration::from_millis(2);
 /// The longest the replay sleeps before it looks at its stop flag again.
 const LOOK_EVERY: Duration = Duration::from_millis(50);
 
@@ -117,8 +121,7 @@ fn run(
     let mut clock: Option<(Instant, u64)> = None;
     for message in received_messages(reader).flatten() {
         let (started, first) = *clock.get_or_insert((Instant::now(), message.at_micros));
-        let after = message.at_micros.saturating_sub(first) as f64 / speed;
-        let due = started + Duration::from_secs_f64((after / 1e6).min(1e9));
+        let due = super::due_at(started, first, message.at_micros, speed);
         loop {
             if status.stop.load(Ordering::Relaxed) {
                 return Ok(());
@@ -129,11 +132,18 @@ fn run(
             }
             std::thread::sleep((due - now).min(LOOK_EVERY));
         }
-        let tag = FIRST_TAG + status.sent.fetch_add(1, Ordering::Relaxed);
-        commands.send(Command::Publish {
-            tag,
-            publish: replayed(&message.publish, "", version),
-        });
+        let tag = FIRST_TAG + status.sent.load(Ordering::Relaxed);
+        let publish = replayed(&message.publish, "", version);
+        // The tab it went into was closed or disconnected: nothing to do.
+        if !commands.send(Command::Publish { tag, publish }) {
+            return Ok(());
+        }
+        let sent = status.sent.fetch_add(1, Ordering::Relaxed) + 1;
+        // A dense stretch goes out at most BURST messages per PAUSE, so the
+        // receiving connection still reads its socket in between.
+        if sent.is_multiple_of(BURST) {
+            std::thread::sleep(PAUSE);
+        }
     }
     Ok(())
 }

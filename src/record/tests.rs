@@ -301,3 +301,19 @@ fn packets_reach_the_writer_in_batches_no_later_than_their_age_allows() {
     }
     assert_eq!(status.frames(), 1, "handed over once due");
 }
+
+#[test]
+fn the_recorded_timing_holds_for_hours_at_any_speed() {
+    let start = std::time::Instant::now();
+    let hour = 3_600_000_000;
+    assert_eq!(
+        super::due_at(start, 0, 2 * hour, 1.0) - start,
+        Duration::from_secs(7200)
+    );
+    assert_eq!(
+        super::due_at(start, hour, 2 * hour, 10.0) - start,
+        Duration::from_secs(360)
+    );
+    // Before the anchor: due at once, never before it.
+    assert_eq!(super::due_at(start, hour, 0, 1.0), start);
+}

@@ -29,7 +29,7 @@ const BATCH_BYTES: usize = 256 * 1024;
 /// A batch is handed over at the latest this long after it began, so that
 /// the file and its status follow a slow connection closely.
 const BATCH_AGE: Duration = Duration::from_millis(20);
-/// At most this many batches wait for the writer (64 Ki packets).
+/// At most this many batches wait for the writer (at most 64 Ki packets).
 const QUEUE_BATCHES: usize = 64;
 /// At most this many bytes of packets wait for the writer.
 const QUEUE_BYTES: usize = 64 * 1024 * 1024;
@@ -143,8 +143,9 @@ impl Batch {
 
 /// The network thread's end of a recording: [`Recorder::offer`] each
 /// packet. Dropping every clone ends the recording.
-/// [`Recorder::flush`] hands over what was offered since the last one; the
-/// network thread calls it once per turn of its loop.
+/// [`Recorder::flush_if_due`] hands over what was offered once it is due;
+/// the network thread calls it once per turn of its loop (and wakes for
+/// [`Recorder::due_at`]).
 pub struct Recorder {
     queue: Sender<Batch>,
     status: Arc<RecordingStatus>,

@@ -8,8 +8,9 @@ use rust_i18n::t;
 use super::widgets::user_property_table;
 use super::{Action, error_color, field_message, format_bytes, payload_preview, tr, words};
 use crate::app::PickedFile;
+use crate::command_line::{NoCommand, Tool, publish_command};
 use crate::model::{ConnectionModel, PublishOutcome};
-use crate::profiles::UserProperty;
+use crate::profiles::{Profile, UserProperty};
 use crate::proto::{Properties, Property, Publish, QoS, topic};
 
 /// The Publish panel's topic until one is typed or selected.
@@ -270,13 +271,18 @@ impl PublishForm {
     }
 
     /// Draw the form and the history of sent messages.
-    pub fn show(&mut self, ui: &mut egui::Ui, model: &ConnectionModel) -> Option<Action> {
+    pub fn show(
+        &mut self,
+        ui: &mut egui::Ui,
+        model: &ConnectionModel,
+        profile: &Profile,
+    ) -> Option<Action> {
         let built = self.build();
         self.topic_qos_and_mode(ui, model);
         let mut actions = vec![self.payload_editor(ui)];
         // The button right under the payload, above the properties, so
         // that the two are always in sight together.
-        actions.push(self.publish_button(ui, model, &built));
+        actions.push(self.publish_button(ui, model, profile, &built));
         self.properties_editor(ui);
         actions.push(self.sent_list(ui, model));
         actions.into_iter().flatten().last()
@@ -414,6 +420,7 @@ impl PublishForm {
         &mut self,
         ui: &mut egui::Ui,
         model: &ConnectionModel,
+        profile: &Profile,
         built: &Result<Publish, Vec<String>>,
     ) -> Option<Action> {
         let mut action = None;
@@ -433,11 +440,41 @@ impl PublishForm {
             {
                 action = Some(Action::Publish(publish.clone()));
             }
+            if let Ok(publish) = built {
+                Self::copy_as_command(ui, profile, publish);
+            }
             if !model.is_connected() {
                 ui.label(RichText::new(t!("Connect first.")).weak());
             }
         });
         action
+    }
+
+    /// "Copy as command": the message as an `mqscope pub` or
+    /// `mosquitto_pub` line for a shell, on the clipboard.
+    fn copy_as_command(ui: &mut egui::Ui, profile: &Profile, publish: &Publish) {
+        ui.menu_button(t!("Copy as command"), |ui| {
+        for (tool, name) in [
+            (Tool::Mqscope, "mqscope pub"),
+            (Tool::Mosquitto, "mosquitto_pub"),
+        ] {
+            match publish_command(tool, profile, publish) {
+                Ok(line) => {
+                    if ui.button(name).on_hover_text(&line).clicked() {
+                        ui.ctx().copy_text(line);
+                    }
+                }
+                Err(NoCommand::WebSocket) => {
+                    ui.add_enabled(false, egui::Button::new(name))
+                        .on_disabled_hover_text(t!("mosquitto_pub cannot connect over WebSocket."));
+                }
+            }
+        }
+    })
+    .response
+    .on_hover_text(t!(
+        "Copy this message as a shell command that publishes it (for a script or a bug report). The password is read from $MQTT_PASSWORD, never written."
+    ));
     }
 
     /// The messages sent, newest first, to resend or edit.

@@ -52,9 +52,20 @@ pub struct PlaybackView {
     pub problems: PlaybackProblems,
     /// The connected tabs it could be replayed into: id and name.
     pub replay_targets: Vec<(u64, String)>,
-    /// The replay running or last run: into which tab, messages sent, and
-    /// whether it is over.
-    pub replay: Option<(String, u64, bool)>,
+    /// The replay running or last run.
+    pub replay: Option<ReplayView>,
+}
+
+/// How a replay into another tab goes.
+pub struct ReplayView {
+    /// The tab it goes into.
+    pub target: String,
+    /// Messages sent so far.
+    pub sent: u64,
+    /// Whether it is over.
+    pub finished: bool,
+    /// Why reading the recording failed, if it did.
+    pub failed: Option<std::io::ErrorKind>,
 }
 
 /// The speeds offered, keeping the recorded timing.
@@ -174,10 +185,10 @@ pub fn timeline(ui: &mut egui::Ui, view: &PlaybackView) -> Option<Action> {
 /// "Replay to…" a connected tab, or how the replay goes.
 fn replay(ui: &mut egui::Ui, view: &PlaybackView) -> Option<Action> {
     let mut action = None;
-    if let Some((target, sent, false)) = &view.replay {
+    if let Some(replay) = view.replay.as_ref().filter(|r| !r.finished) {
         // The tab's name on hover: on the line it would push Stop off it.
-        ui.label(t!("Replaying: %{count} sent", count = sent))
-            .on_hover_text(t!("Into the tab %{tab}", tab = target));
+        ui.label(t!("Replaying: %{count} sent", count = replay.sent))
+            .on_hover_text(t!("Into the tab %{tab}", tab = replay.target));
         if ui.button(t!("Stop replay")).clicked() {
             action = Some(Action::StopReplay);
         }
@@ -205,9 +216,18 @@ fn replay(ui: &mut egui::Ui, view: &PlaybackView) -> Option<Action> {
         )
     };
     menu.response.on_hover_text(hint);
-    if let Some((target, sent, true)) = &view.replay {
-        ui.label(RichText::new(t!("Replayed: %{count} sent", count = sent)).weak())
-            .on_hover_text(t!("Into the tab %{tab}", tab = target));
+    if let Some(replay) = view.replay.as_ref().filter(|r| r.finished) {
+        ui.label(RichText::new(t!("Replayed: %{count} sent", count = replay.sent)).weak())
+            .on_hover_text(t!("Into the tab %{tab}", tab = replay.target));
+        if let Some(kind) = replay.failed {
+            ui.colored_label(
+                ui.visuals().warn_fg_color,
+                t!(
+                    "reading stopped: %{reason}",
+                    reason = super::words::file_error(kind)
+                ),
+            );
+        }
     }
     action
 }
