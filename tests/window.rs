@@ -246,6 +246,57 @@ fn a_student_connects_watches_publishes_and_inspects() {
         )]
     );
 
+    // A timer: 5 messages 0.1 s apart, the counter placeholder 1…5.
+    let counted = Process::new("mosquitto_sub")
+        .args([
+            "-p",
+            &port,
+            "-V",
+            "5",
+            "-t",
+            "lab/timed",
+            "-C",
+            "5",
+            "-W",
+            "15",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mosquitto_sub");
+    std::thread::sleep(Duration::from_millis(300));
+    set_text(&mut harness, "Topic", "lab/timed");
+    {
+        let app = harness.state_mut();
+        let tab = &mut app.tabs[app.active];
+        tab.publish.payload = "n={{counter}}".to_owned();
+    }
+    set_text(&mut harness, "Every", "0.1");
+    set_text(&mut harness, "times", "5");
+    harness.get_by_label("Start timer").click_accesskit();
+    harness.run_steps(2);
+    assert!(has_label_containing(&harness, "lab/timed every 0.1 s:"));
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while harness.state().tabs[harness.state().active].timers.len() == 1
+        && std::time::Instant::now() < until
+    {
+        harness.step();
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        harness.state().tabs[harness.state().active]
+            .timers
+            .is_empty(),
+        "the timer ends after its 5 messages"
+    );
+    harness.run_steps(3);
+    let received = counted.wait_with_output().expect("mosquitto_sub output");
+    assert_eq!(
+        String::from_utf8_lossy(&received.stdout)
+            .lines()
+            .collect::<Vec<_>>(),
+        ["n=1", "n=2", "n=3", "n=4", "n=5"]
+    );
+
     // The packet inspector: find the CONNECT and its Keep Alive field and bytes.
     harness.get_by_label("Packets").click_accesskit();
     harness.run_steps(2);

@@ -47,6 +47,17 @@ impl MqscopeApp {
                 self.subscribe(vec![filter], properties);
             }
             Action::Publish(publish) => self.publish(publish),
+            Action::StartTimer {
+                publish,
+                interval,
+                count,
+            } => self.tabs[self.active].start_timer(
+                publish,
+                interval,
+                count,
+                std::time::Instant::now(),
+            ),
+            Action::StopTimer(id) => self.tabs[self.active].timers.retain(|t| t.id != id),
             Action::DeleteRetained(topic) => self.delete_retained(topic),
             Action::SetPacketLog(on) => {
                 let tab = &mut self.tabs[self.active];
@@ -560,10 +571,7 @@ impl MqscopeApp {
     }
 
     fn publish(&mut self, publish: Publish) {
-        let tab = &mut self.tabs[self.active];
-        let tag = tab.model.next_tag();
-        tab.model.record_publish(tag, publish.clone());
-        tab.send(Command::Publish { tag, publish });
+        self.tabs[self.active].publish(publish);
     }
 
     fn delete_retained(&mut self, topic: String) {

@@ -381,7 +381,8 @@ fn bottom_panel(
                 .id_salt("publish-scroll")
                 .auto_shrink([false, false])
                 .show(ui, |ui| {
-                    tab.publish.show(ui, &tab.model, &tab.editor.profile)
+                    tab.publish
+                        .show(ui, &tab.model, &tab.editor.profile, &tab.timers)
                 })
                 .inner
         }

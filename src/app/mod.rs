@@ -16,6 +16,7 @@ mod notice;
 mod recording;
 mod settings;
 mod tab;
+pub mod timers;
 mod worker;
 
 use std::sync::Arc;
@@ -326,6 +327,10 @@ impl eframe::App for MqscopeApp {
                 .drain_for(now, until.saturating_duration_since(Instant::now()))
                 .1;
             tab.keep_within(budget);
+            // A timer's next message: the window wakes for it.
+            if let Some(at) = tab.run_timers(now) {
+                ctx.request_repaint_after(at.saturating_duration_since(now));
+            }
         }
         if more {
             // The rest is taken in next frame, which is asked for here, so a

@@ -10,6 +10,7 @@ const TRIM_PER_FRAME: usize = 4096;
 /// How many events are taken in between two looks at the clock.
 const DRAIN_CHECK_EVERY: usize = 256;
 
+use super::timers::PublishTimer;
 use super::worker::TabId;
 use crate::model::{
     ConnectionModel, ConnectionState, HistoryLimits, Subscription, SubscriptionStatus,
@@ -83,6 +84,9 @@ pub struct Tab {
     /// What was open and selected before the recording played rewound,
     /// still to be found again.
     restore: Option<RememberedView>,
+    /// Messages sent again and again (they end with the connection).
+    pub timers: Vec<PublishTimer>,
+    next_timer_id: u64,
 }
 
 impl Tab {
@@ -114,6 +118,8 @@ impl Tab {
             recording: None,
             playback: None,
             restore: None,
+            timers: Vec::new(),
+            next_timer_id: 1,
         }
     }
 
@@ -152,6 +158,48 @@ impl Tab {
     pub fn play(&mut self, handle: ConnectionHandle) {
         self.stop();
         self.handle = Some(handle);
+    }
+
+    /// Publish a message on the tab's connection, kept in the sent list.
+    pub fn publish(&mut self, publish: crate::proto::Publish) {
+        let tag = self.model.next_tag();
+        self.model.record_publish(tag, publish.clone());
+        self.send(Command::Publish { tag, publish });
+    }
+
+    /// Start sending `publish` every `interval`, `count` times or until
+    /// stopped; the first goes at once.
+    pub fn start_timer(
+        &mut self,
+        publish: crate::proto::Publish,
+        interval: Duration,
+        count: Option<u64>,
+        now: Instant,
+    ) {
+        let id = self.next_timer_id;
+        self.next_timer_id += 1;
+        self.timers
+            .push(PublishTimer::new(id, publish, interval, count, now));
+        self.run_timers(now);
+    }
+
+    /// Send what the timers have due; when the next one is due. Without a
+    /// connection the timers end.
+    pub fn run_timers(&mut self, now: Instant) -> Option<Instant> {
+        if !self.model.is_connected() {
+            self.timers.clear();
+            return None;
+        }
+        let wall = SystemTime::now();
+        let mut due = Vec::new();
+        for timer in &mut self.timers {
+            due.extend(timer.due(now, wall));
+        }
+        for publish in due {
+            self.publish(publish);
+        }
+        self.timers.retain(|t| !t.is_done());
+        self.timers.iter().map(|t| t.next_at).min()
     }
 
     /// A sender of commands to the tab's network thread, if one runs.

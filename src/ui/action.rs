@@ -43,6 +43,17 @@ pub enum Action {
     },
     /// Publish a message.
     Publish(Publish),
+    /// Send a message again and again on the tab's connection.
+    StartTimer {
+        /// The message (its text payload may hold placeholders).
+        publish: Publish,
+        /// Between two sends.
+        interval: std::time::Duration,
+        /// How many in all; `None` until stopped.
+        count: Option<u64>,
+    },
+    /// Stop a timer of the tab, by id.
+    StopTimer(u64),
     /// Delete the retained message of a topic (publish an empty retained message).
     DeleteRetained(String),
     /// Switch the packet log on or off.

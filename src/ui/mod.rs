@@ -17,6 +17,7 @@ pub mod publish;
 pub mod recording;
 pub mod status;
 pub mod subscriptions;
+pub mod timers;
 pub mod tree;
 pub mod widgets;
 pub mod words;

@@ -58,6 +58,8 @@ pub struct PublishForm {
     file: Option<PickedFile>,
     /// A file dialog is open for this form.
     pub picking: bool,
+    /// The timer row.
+    pub timer: super::timers::TimerForm,
 }
 
 impl Default for PublishForm {
@@ -77,6 +79,7 @@ impl Default for PublishForm {
             user_properties: Vec::new(),
             file: None,
             picking: false,
+            timer: Default::default(),
         }
     }
 }
@@ -276,6 +279,7 @@ impl PublishForm {
         ui: &mut egui::Ui,
         model: &ConnectionModel,
         profile: &Profile,
+        timers: &[crate::app::timers::PublishTimer],
     ) -> Option<Action> {
         let built = self.build();
         self.topic_qos_and_mode(ui, model);
@@ -283,6 +287,10 @@ impl PublishForm {
         // The button right under the payload, above the properties, so
         // that the two are always in sight together.
         actions.push(self.publish_button(ui, model, profile, &built));
+        actions.push(
+            self.timer
+                .show(ui, built.as_ref().ok(), model.is_connected(), timers),
+        );
         self.properties_editor(ui);
         actions.push(self.sent_list(ui, model));
         actions.into_iter().flatten().last()
