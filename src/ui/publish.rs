@@ -287,10 +287,7 @@ impl PublishForm {
         // The button right under the payload, above the properties, so
         // that the two are always in sight together.
         actions.push(self.publish_button(ui, model, profile, &built));
-        actions.push(
-            self.timer
-                .show(ui, built.as_ref().ok(), model.is_connected(), timers),
-        );
+        actions.push(self.timer.below(ui, timers));
         self.properties_editor(ui);
         actions.push(self.sent_list(ui, model));
         actions.into_iter().flatten().last()
@@ -450,6 +447,13 @@ impl PublishForm {
             }
             if let Ok(publish) = built {
                 Self::copy_as_command(ui, profile, publish);
+            }
+            ui.separator();
+            if let Some(start) = self
+                .timer
+                .fields(ui, built.as_ref().ok(), model.is_connected())
+            {
+                action = Some(start);
             }
             if !model.is_connected() {
                 ui.label(RichText::new(t!("Connect first.")).weak());

@@ -50,17 +50,16 @@ impl TimerForm {
         Ok((Duration::from_secs_f64(every), times))
     }
 
-    /// Draw the row and the running timers.
-    pub fn show(
+    /// The fields and Start timer, inside a horizontal row (beside Publish).
+    pub fn fields(
         &mut self,
         ui: &mut egui::Ui,
         built: Option<&Publish>,
         connected: bool,
-        timers: &[PublishTimer],
     ) -> Option<Action> {
         let mut action = None;
         let parsed = self.parse();
-        ui.horizontal_wrapped(|ui| {
+        {
             let label = ui.label(t!("Every"));
             ui.add(egui::TextEdit::singleline(&mut self.every).desired_width(50.0))
                 .labelled_by(label.id);
@@ -88,9 +87,15 @@ impl TimerForm {
                     count: *count,
                 });
             }
-        });
-        if let Err(problem) = &parsed {
-            field_message(ui, problem);
+        }
+        action
+    }
+
+    /// Under the row: what is wrong with the fields, and the running timers.
+    pub fn below(&self, ui: &mut egui::Ui, timers: &[PublishTimer]) -> Option<Action> {
+        let mut action = None;
+        if let Err(problem) = self.parse() {
+            field_message(ui, &problem);
         }
         for timer in timers {
             ui.horizontal(|ui| {
