@@ -74,6 +74,23 @@ fn set_text(harness: &mut Harness<'_, MqscopeApp>, label: &str, text: &str) {
     harness.step();
 }
 
+/// Pick the preset for this computer in the Start from list.
+fn choose_this_computer(harness: &mut Harness<'_, MqscopeApp>) {
+    let combo = harness
+        .get_all_by_role(Role::ComboBox)
+        .find(|node| {
+            node.value()
+                .is_some_and(|v| v.contains("HiveMQ public broker"))
+        })
+        .expect("the Start from list");
+    combo.click_accesskit();
+    harness.run_steps(2);
+    harness
+        .get_by_label("A broker already on this computer (localhost:1883)")
+        .click_accesskit();
+    harness.run_steps(2);
+}
+
 /// Press Connect and wait until the status line says so.
 fn connect(harness: &mut Harness<'_, MqscopeApp>) {
     harness
@@ -101,20 +118,7 @@ fn a_student_connects_watches_publishes_and_inspects() {
     let mut harness = harness(dir.clone());
     harness.run_steps(3);
 
-    // Pick the preset for this computer.
-    let combo = harness
-        .get_all_by_role(Role::ComboBox)
-        .find(|node| {
-            node.value()
-                .is_some_and(|v| v.contains("HiveMQ public broker"))
-        })
-        .expect("the Start from list");
-    combo.click_accesskit();
-    harness.run_steps(2);
-    harness
-        .get_by_label("A broker already on this computer (localhost:1883)")
-        .click_accesskit();
-    harness.run_steps(2);
+    choose_this_computer(&mut harness);
     assert_eq!(
         harness
             .get_by_role_and_label(Role::TextInput, "Host")
@@ -321,6 +325,126 @@ fn a_student_connects_watches_publishes_and_inspects() {
     wait_until(&mut harness, "disconnected", |h| {
         has_label_containing(h, "Disconnected at your request")
     });
+    let _ = std::fs::remove_dir_all(dir);
+}
+
+#[test]
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
+fn a_saved_message_outlives_a_restart_and_is_sent_from_the_library() {
+    let test = "window-library";
+    let dir = Mosquitto::new_dir(test);
+    let Some(broker) = start_with_clients(test) else {
+        return;
+    };
+    let port = broker.port.to_string();
+    let open = |dir: &std::path::Path| {
+        let mut harness = harness(dir.to_path_buf());
+        harness.run_steps(3);
+        choose_this_computer(&mut harness);
+        set_text(&mut harness, "Host", "127.0.0.1");
+        set_text(&mut harness, "Port", &port);
+        connect(&mut harness);
+        harness.get_by_label("Publish").click_accesskit();
+        harness.run_steps(2);
+        harness
+    };
+
+    // Keep a QoS 1 message with a user property under a name.
+    let mut harness = open(&dir);
+    assert!(has_label_containing(&harness, "No saved messages yet"));
+    set_text(&mut harness, "Topic", "lab/lamp/set");
+    {
+        let app = harness.state_mut();
+        let tab = &mut app.tabs[app.active];
+        tab.publish.payload = "on".to_owned();
+        tab.publish.qos = 1;
+        tab.publish.user_properties = vec![mqscope::profiles::UserProperty {
+            name: "room".into(),
+            value: "2".into(),
+        }];
+    }
+    set_text(&mut harness, "Save as", "Lamp on");
+    harness.get_by_label("Save to library").click_accesskit();
+    harness.run_steps(2);
+    assert!(
+        harness.query_by_label("Lamp on").is_some(),
+        "listed at once"
+    );
+    let file = dir.join(mqscope::profiles::LIBRARY_FILE_NAME);
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while !std::fs::read_to_string(&file).is_ok_and(|t| t.contains("Lamp on"))
+        && std::time::Instant::now() < until
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(harness);
+
+    // A new start: found by search, sent with one click.
+    let mut harness = open(&dir);
+    assert!(
+        harness.query_by_label("Lamp on").is_some(),
+        "kept across runs"
+    );
+    set_text(&mut harness, "Search", "heater");
+    assert!(has_label_containing(&harness, "No saved message matches."));
+    assert!(harness.query_by_label("Lamp on").is_none());
+    set_text(&mut harness, "Search", "LAMP");
+    assert!(harness.query_by_label("Lamp on").is_some());
+    let receiver = Process::new("mosquitto_sub")
+        .args([
+            "-p",
+            &port,
+            "-V",
+            "5",
+            "-t",
+            "lab/lamp/set",
+            "-q",
+            "1",
+            "-C",
+            "1",
+        ])
+        .args(["-W", "10", "-F", "%q %t %p"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("mosquitto_sub");
+    std::thread::sleep(Duration::from_millis(300));
+    harness.get_by_label("Send").click_accesskit();
+    harness.run_steps(3);
+    let received = receiver.wait_with_output().expect("mosquitto_sub output");
+    assert_eq!(
+        String::from_utf8_lossy(&received.stdout).trim(),
+        "1 lab/lamp/set on"
+    );
+    // Load puts it in the form, its properties too.
+    harness.get_by_label("Load").click_accesskit();
+    harness.run_steps(2);
+    assert_eq!(
+        harness
+            .get_by_role_and_label(Role::TextInput, "Topic")
+            .value()
+            .as_deref(),
+        Some("lab/lamp/set")
+    );
+    let form = &harness.state().tabs[harness.state().active].publish;
+    assert_eq!((form.payload.as_str(), form.qos), ("on", 1));
+    assert_eq!(form.user_properties[0].name, "room");
+    // Delete asks once more, then the message is gone, from the file too.
+    harness.get_by_label("Delete").click_accesskit();
+    harness.run_steps(2);
+    harness.get_by_label("Yes, delete").click_accesskit();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Lamp on").is_none());
+    let until = std::time::Instant::now() + Duration::from_secs(10);
+    while std::fs::read_to_string(&file).is_ok_and(|t| t.contains("Lamp on"))
+        && std::time::Instant::now() < until
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(!std::fs::read_to_string(&file).unwrap().contains("Lamp on"));
+    drop(harness);
     let _ = std::fs::remove_dir_all(dir);
 }
 

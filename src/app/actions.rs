@@ -58,6 +58,10 @@ impl MqscopeApp {
                 std::time::Instant::now(),
             ),
             Action::StopTimer(id) => self.tabs[self.active].timers.retain(|t| t.id != id),
+            Action::SaveToLibrary(name) => self.save_to_library(name),
+            Action::LoadFromLibrary(id) => self.use_library_message(&id, false),
+            Action::SendFromLibrary(id) => self.use_library_message(&id, true),
+            Action::DeleteFromLibrary(id) => self.delete_from_library(id),
             Action::DeleteRetained(topic) => self.delete_retained(topic),
             Action::SetPacketLog(on) => {
                 let tab = &mut self.tabs[self.active];
@@ -208,11 +212,28 @@ impl MqscopeApp {
             WorkerEvent::PasswordDeleted(Err(error)) => {
                 self.notices.push(AppNotice::PasswordNotDeleted(error));
             }
-            WorkerEvent::PayloadFile { tab, file } => {
+            WorkerEvent::PayloadFile {
+                tab,
+                file,
+                then_send,
+            } => {
+                let mut refused = None;
                 if let Some(tab) = self.tab_mut(tab) {
                     tab.publish.set_file(file);
+                    match tab.publish.build() {
+                        Ok(publish) if then_send => tab.publish(publish),
+                        Err(problems) if then_send => {
+                            refused = Some(AppNotice::LibraryMessageInvalid {
+                                name: tab.library.name.clone(),
+                                problems,
+                            });
+                        }
+                        _ => {}
+                    }
                 }
+                self.notices.extend(refused);
             }
+            WorkerEvent::LibrarySaved(result) => self.library_saved(result),
             WorkerEvent::PayloadSaved { path, result } => {
                 self.notices.push(AppNotice::PayloadSaved { path, result });
             }
@@ -227,7 +248,7 @@ impl MqscopeApp {
         }
     }
 
-    fn active_tab_id(&self) -> TabId {
+    pub(super) fn active_tab_id(&self) -> TabId {
         self.tabs[self.active].id
     }
 
@@ -491,7 +512,10 @@ impl MqscopeApp {
                 change: ProfileChange::Remove(id.clone()),
             };
             self.queue(job);
-            self.queue(Job::DeletePassword { profile_id: id });
+            self.queue(Job::DeletePassword {
+                profile_id: id.clone(),
+            });
+            self.change_library(crate::profiles::LibraryChange::RemoveProfile(id));
         }
         self.tabs[index].editor = Editor::new(first_preset());
     }

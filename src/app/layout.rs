@@ -19,6 +19,10 @@ use crate::ui::{Action, words};
 /// The smallest the panel under the tree can be dragged to.
 const BOTTOM_PANEL_MIN: f32 = 120.0;
 
+/// The narrowest Publish panel that has the message library beside the
+/// form rather than under it.
+const LIBRARY_BESIDE_MIN_WIDTH: f32 = 720.0;
+
 impl MqscopeApp {
     /// Draw the whole window; returns what the person asked for.
     pub(super) fn layout(&mut self, ui: &mut egui::Ui) -> Vec<Action> {
@@ -37,6 +41,10 @@ impl MqscopeApp {
         let choices = self.choices();
         let lab = self.lab_summary();
         let tab = &mut self.tabs[self.active];
+        let library = self
+            .library
+            .as_ref()
+            .map(|l| l.search(&tab.editor.profile.id, ""));
         if tab.show_editor {
             // On a small screen the editor takes at most a third to start
             // with (and never more than 45 %), so the tree and the details
@@ -68,7 +76,14 @@ impl MqscopeApp {
                 .resizable(true)
                 .default_size(first)
                 .show(ui, |ui| {
-                    bottom_panel(ui, tab, &self.settings, &lab, &mut actions)
+                    bottom_panel(
+                        ui,
+                        tab,
+                        &self.settings,
+                        &lab,
+                        library.as_deref(),
+                        &mut actions,
+                    )
                 });
         }
         tree_panel(ui, tab, &mut actions);
@@ -361,6 +376,7 @@ fn bottom_panel(
     tab: &mut Tab,
     settings: &Settings,
     lab: &LabSummary,
+    library: Option<&[&crate::profiles::SavedMessage]>,
     actions: &mut Vec<Action>,
 ) {
     // Fill the panel (the person drags its divider from here down to
@@ -376,16 +392,7 @@ fn bottom_panel(
                 .show(ui, |ui| tab.subscribe.show(ui, &tab.model))
                 .inner
         }
-        BottomTab::Publish => {
-            egui::ScrollArea::vertical()
-                .id_salt("publish-scroll")
-                .auto_shrink([false, false])
-                .show(ui, |ui| {
-                    tab.publish
-                        .show(ui, &tab.model, &tab.editor.profile, &tab.timers)
-                })
-                .inner
-        }
+        BottomTab::Publish => publish_and_library(ui, tab, library),
         BottomTab::Messages => {
             actions.extend(history_limits(ui, settings));
             let (clicked, export) = tab.messages.show(ui, &tab.model);
@@ -400,6 +407,65 @@ fn bottom_panel(
         }
     };
     actions.extend(action);
+}
+
+/// The Publish form, and the message library beside it (under it when the
+/// panel is narrow).
+fn publish_and_library(
+    ui: &mut egui::Ui,
+    tab: &mut Tab,
+    library: Option<&[&crate::profiles::SavedMessage]>,
+) -> Option<Action> {
+    let context = crate::ui::library::LibraryContext {
+        profile: &tab.editor.profile,
+        connected: tab.model.is_connected(),
+        form_ready: tab.publish.build().is_ok(),
+        available: library.is_some(),
+    };
+    let messages = library.unwrap_or_default();
+    let width = ui.available_width();
+    if width < LIBRARY_BESIDE_MIN_WIDTH {
+        return egui::ScrollArea::vertical()
+            .id_salt("publish-scroll")
+            .auto_shrink([false, false])
+            .show(ui, |ui| {
+                let form = tab
+                    .publish
+                    .show(ui, &tab.model, &tab.editor.profile, &tab.timers);
+                ui.separator();
+                let saved = tab.library.show(ui, messages, &context);
+                saved.or(form)
+            })
+            .inner;
+    }
+    let library_width = (width * 0.34).clamp(260.0, 460.0);
+    let height = ui.available_height();
+    ui.horizontal_top(|ui| {
+        let form = ui
+            .allocate_ui(egui::vec2(width - library_width - 16.0, height), |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("publish-scroll")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| {
+                        tab.publish
+                            .show(ui, &tab.model, &tab.editor.profile, &tab.timers)
+                    })
+                    .inner
+            })
+            .inner;
+        ui.separator();
+        let saved = ui
+            .allocate_ui(egui::vec2(library_width, height), |ui| {
+                egui::ScrollArea::vertical()
+                    .id_salt("library-scroll")
+                    .auto_shrink([false, false])
+                    .show(ui, |ui| tab.library.show(ui, messages, &context))
+                    .inner
+            })
+            .inner;
+        saved.or(form)
+    })
+    .inner
 }
 
 /// How much history and memory each connection keeps; returns the change, if any.

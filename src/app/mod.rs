@@ -12,6 +12,7 @@ pub mod instance;
 #[cfg(feature = "builtin-broker")]
 pub mod lab;
 mod layout;
+mod library;
 mod notice;
 mod recording;
 mod settings;
@@ -30,7 +31,7 @@ pub use worker::{
 };
 
 use crate::profiles::{
-    Profile, ProfileStore, SecretStore, StoreError, default_secret_store, presets,
+    MessageLibrary, Profile, ProfileStore, SecretStore, StoreError, default_secret_store, presets,
 };
 use crate::ui::Action;
 
@@ -55,6 +56,8 @@ pub struct MqscopeApp {
     /// The tab shown.
     pub active: usize,
     store: Option<ProfileStore>,
+    /// The saved publish messages, kept beside the profiles.
+    library: Option<MessageLibrary>,
     worker: Worker,
     settings: Settings,
     notices: Vec<AppNotice>,
@@ -158,6 +161,11 @@ impl MqscopeApp {
                 None
             }
         };
+        let library = store.as_ref().map(|store| {
+            let (library, notice) = MessageLibrary::open(store.dir());
+            notices.extend(notice.map(AppNotice::LibraryLoaded));
+            library
+        });
         crate::language::set(settings.effective_language());
         crate::ui::set_show_utc(settings.utc_times);
         let first_run =
@@ -174,6 +182,7 @@ impl MqscopeApp {
             tabs: vec![Tab::new(0, first, settings.history_limits())],
             active: 0,
             store,
+            library,
             worker: Worker::start(secrets, repaint.clone()),
             settings,
             notices,

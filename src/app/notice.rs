@@ -26,6 +26,17 @@ pub enum AppNotice {
     StoreUnavailable(StoreError),
     /// Reading the saved profiles found a problem (what the store said).
     StoreLoaded(String),
+    /// Reading the message library found a problem (what it said).
+    LibraryLoaded(String),
+    /// A library message cannot be sent as saved (the file was edited).
+    LibraryMessageInvalid {
+        /// The message's name.
+        name: String,
+        /// What is wrong, in words.
+        problems: Vec<String>,
+    },
+    /// The message library could not be written.
+    LibraryNotSaved(StoreError),
     /// Saving was asked for, but there is nowhere to save.
     SavingUnavailable,
     /// The profiles could not be written.

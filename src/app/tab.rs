@@ -67,6 +67,8 @@ pub struct Tab {
     pub messages: MessagesView,
     /// The publish form.
     pub publish: PublishForm,
+    /// The message library beside the Publish form.
+    pub library: crate::ui::library::LibraryView,
     /// The subscribe form.
     pub subscribe: SubscribeForm,
     /// The packet inspector.
@@ -110,6 +112,7 @@ impl Tab {
             details: DetailsView::default(),
             messages: MessagesView::default(),
             publish: PublishForm::default(),
+            library: Default::default(),
             subscribe: SubscribeForm::default(),
             packets: PacketsView::default(),
             bottom: BottomTab::Subscriptions,

@@ -96,6 +96,22 @@ pub enum Job {
         /// The tab that asked.
         tab: TabId,
     },
+    /// Read a library message's payload file for the Publish form.
+    ReadPayloadFile {
+        /// The tab that asked.
+        tab: TabId,
+        /// The file.
+        path: PathBuf,
+        /// Publish the form once the file is in it.
+        then_send: bool,
+    },
+    /// Write a change to the message library (atomically, with fsync).
+    SaveLibrary {
+        /// Where it is saved.
+        library: crate::profiles::MessageLibrary,
+        /// What changed, applied to what is on disk then.
+        change: crate::profiles::LibraryChange,
+    },
     /// Open a recording: the file at `path`, or one picked in a dialog.
     OpenRecording {
         /// The file, or `None` to ask.
@@ -181,7 +197,11 @@ pub enum WorkerEvent {
         tab: TabId,
         /// The file.
         file: PickedFile,
+        /// Publish the form once the file is in it.
+        then_send: bool,
     },
+    /// The message library was written, or why not.
+    LibrarySaved(Result<Vec<crate::profiles::SavedMessage>, StoreError>),
     /// A payload was written to a file, or why not.
     PayloadSaved {
         /// Where.
@@ -366,6 +386,21 @@ fn run(job: Job, secrets: &dyn SecretStore, outlet: &Outlet) {
             outlet.send(WorkerEvent::PasswordDeleted(result));
         }
         Job::PickPayloadFile { tab } => pick_payload_file(tab, outlet.clone()),
+        Job::ReadPayloadFile {
+            tab,
+            path,
+            then_send,
+        } => outlet.send(WorkerEvent::PayloadFile {
+            tab,
+            file: PickedFile {
+                contents: read_payload_file(&path),
+                path,
+            },
+            then_send,
+        }),
+        Job::SaveLibrary { library, change } => {
+            outlet.send(WorkerEvent::LibrarySaved(library.save_change(&change)));
+        }
         Job::SavePayload { bytes } => save_payload_file(bytes, outlet.clone()),
         Job::ExportMessages {
             messages,
@@ -440,6 +475,7 @@ fn pick_payload_file(tab: TabId, outlet: Outlet) {
                         contents: read_payload_file(&path),
                         path,
                     },
+                    then_send: false,
                 },
                 None => WorkerEvent::PayloadFileCancelled { tab },
             };

@@ -9,8 +9,10 @@
 //! - [`ProfileStore`]: loading (a broken file is moved aside, never
 //!   overwritten) and atomic saving.
 //! - [`SecretStore`]: where passwords go when they are not written in plain text.
+//! - [`MessageLibrary`]: publish messages kept per profile (`messages.toml`).
 
 mod connect;
+mod library;
 mod presets;
 mod secrets;
 mod serde_forms;
@@ -25,6 +27,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+pub use library::{LIBRARY_FILE_NAME, LibraryChange, MessageLibrary, PayloadMode, SavedMessage};
 pub use presets::{HIVEMQ_CLOUD_PLACEHOLDER_HOST, PRESET_ID_PREFIX, presets};
 pub use secrets::{
     KeyringStore, MemorySecretStore, NoKeyring, SecretError, SecretStore, default_secret_store,

@@ -8,7 +8,8 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 
 use super::{Profile, new_profile_id};
 
@@ -23,12 +24,121 @@ pub const CONFIG_DIR_ENV: &str = "MQSCOPE_CONFIG_DIR";
 /// The version of the file's layout, written as `format`.
 const FORMAT: u32 = 1;
 
-const HEADER: &str = "\
+/// How one of mqscope's list files (profiles, saved messages) is named and
+/// spoken of.
+pub(super) struct ListFile {
+    /// The file's name in the config folder.
+    pub file_name: &'static str,
+    /// The key of its `[[…]]` entries.
+    pub key: &'static str,
+    /// One entry, in a problem ("profile 2 \"lab\": …").
+    pub item: &'static str,
+    /// The entries in a notice ("saved connection profiles").
+    pub plural: &'static str,
+    /// The comment written at the top.
+    pub header: &'static str,
+}
+
+const PROFILES: ListFile = ListFile {
+    file_name: FILE_NAME,
+    key: "profiles",
+    item: "profile",
+    plural: "saved connection profiles",
+    header: "\
 # mqscope connection profiles. You may edit this file while mqscope is closed;
 # missing fields take their default values. A password is stored here only for
 # a profile with password_storage = \"plain_text\".
 
-";
+",
+};
+
+/// What [`load_list`] found.
+pub(super) struct ListOutcome<T> {
+    pub items: Vec<T>,
+    pub notice: Option<String>,
+    pub broken_copy: Option<PathBuf>,
+    pub save_allowed: bool,
+}
+
+/// Read the list file `kind` in `dir`. No file: an empty list. A file that
+/// cannot be read, or an entry in it that cannot, is reported in the notice
+/// and the file is renamed to `<name>.broken-<UTC time>` so that it is
+/// never overwritten; the entries that could be read are returned.
+pub(super) fn load_list<T: DeserializeOwned>(dir: &Path, kind: &ListFile) -> ListOutcome<T> {
+    let path = dir.join(kind.file_name);
+    let fine = |items| ListOutcome {
+        items,
+        notice: None,
+        broken_copy: None,
+        save_allowed: true,
+    };
+    let (items, problem) = match fs::read(&path) {
+        Ok(bytes) => match parse(kind, &bytes) {
+            Ok(items) => return fine(items),
+            Err(found) => found,
+        },
+        Err(error) if error.kind() == io::ErrorKind::NotFound => return fine(Vec::new()),
+        Err(error) => (Vec::new(), format!("it could not be opened ({error})")),
+    };
+    let plural = kind.plural;
+    let lead = if items.is_empty() {
+        format!("Your {plural} could not be read: {problem}.")
+    } else {
+        format!(
+            "Some {plural} could not be read: {problem}. The other {} were loaded.",
+            items.len()
+        )
+    };
+    match move_aside(&path) {
+        Ok(copy) => {
+            let name = copy.file_name().unwrap_or_default().to_string_lossy();
+            ListOutcome {
+                notice: Some(format!(
+                    "{lead} Nothing is lost: the file was kept as \"{name}\" in {}. You can repair it there and rename it back to {} while mqscope is closed.",
+                    dir.display(),
+                    kind.file_name
+                )),
+                items,
+                broken_copy: Some(copy),
+                save_allowed: true,
+            }
+        }
+        Err(error) => ListOutcome {
+            notice: Some(format!(
+                "{lead} mqscope could not move the file aside ({error}), so it will not save them until you move or rename {}.",
+                path.display()
+            )),
+            items,
+            broken_copy: None,
+            save_allowed: false,
+        },
+    }
+}
+
+/// Write `items` as the list file `kind` in `dir`, atomically: the text
+/// goes to a temporary file in the same folder, is flushed to disk, and
+/// replaces the old file by a rename. A crash at any moment leaves the old
+/// file or the new one, never a mix.
+pub(super) fn save_list<T: Serialize>(
+    dir: &Path,
+    kind: &ListFile,
+    items: &[T],
+    save_allowed: bool,
+) -> Result<(), StoreError> {
+    let path = dir.join(kind.file_name);
+    if !save_allowed && path.exists() {
+        return Err(StoreError::Blocked { path });
+    }
+    let text = to_toml(kind, items)?;
+    fs::create_dir_all(dir).map_err(|source| StoreError::Write {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    write_atomically(&path, text.as_bytes()).map_err(|source| StoreError::Write {
+        path: path.clone(),
+        source,
+    })
+}
 
 /// The folder of `profiles.toml`: `$MQSCOPE_CONFIG_DIR` if set, else the
 /// platform's config directory (e.g. `~/.config/mqscope` on Linux).
@@ -50,19 +160,19 @@ pub enum StoreError {
     )]
     NoConfigDir,
     /// Writing failed; the previous file is unchanged.
-    #[error("the profiles could not be saved in {path}: {source}. The previous file is unchanged.")]
+    #[error("{path} could not be written: {source}. The previous file is unchanged.")]
     Write {
         /// The file or folder that could not be written.
         path: PathBuf,
         /// What the system said.
         source: io::Error,
     },
-    /// The profiles could not be written as TOML.
-    #[error("the profiles could not be written as TOML: {0}")]
+    /// The list could not be written as TOML.
+    #[error("the list could not be written as TOML: {0}")]
     Serialize(String),
     /// An unreadable file could not be moved aside, and saving would overwrite it.
     #[error(
-        "the profiles were not saved, so that the unreadable file {path} is not overwritten. Move or rename it, then save again."
+        "nothing was saved, so that the unreadable file {path} is not overwritten. Move or rename it, then save again."
     )]
     Blocked {
         /// The unreadable file.
@@ -102,18 +212,6 @@ pub struct ProfileStore {
     save_allowed: bool,
 }
 
-#[derive(Serialize)]
-struct FileOut<'a> {
-    format: u32,
-    profiles: &'a [Profile],
-}
-
-#[derive(Deserialize)]
-struct FileIn {
-    #[serde(default)]
-    profiles: Vec<toml::Value>,
-}
-
 impl ProfileStore {
     /// A store in `dir` holding `profiles` (nothing is read or written).
     pub fn new(dir: impl Into<PathBuf>, profiles: Vec<Profile>) -> ProfileStore {
@@ -148,57 +246,13 @@ impl ProfileStore {
     /// `profiles.toml.broken-<UTC time>` so that it is never overwritten;
     /// the profiles that could be read are returned.
     pub fn load(dir: &Path) -> LoadOutcome {
-        let path = dir.join(FILE_NAME);
-        let problem = match fs::read(&path) {
-            Ok(bytes) => match parse(&bytes) {
-                Ok(profiles) => {
-                    return LoadOutcome {
-                        profiles,
-                        save_allowed: true,
-                        ..LoadOutcome::default()
-                    };
-                }
-                Err((profiles, problem)) => (profiles, problem),
-            },
-            Err(error) if error.kind() == io::ErrorKind::NotFound => {
-                return LoadOutcome {
-                    save_allowed: true,
-                    ..LoadOutcome::default()
-                };
-            }
-            Err(error) => (Vec::new(), format!("it could not be opened ({error})")),
-        };
-        let (profiles, problem) = problem;
-        let lead = if profiles.is_empty() {
-            format!("Your saved connection profiles could not be read: {problem}.")
-        } else {
-            format!(
-                "Some saved connection profiles could not be read: {problem}. The other {} were loaded.",
-                profiles.len()
-            )
-        };
-        match move_aside(&path) {
-            Ok(copy) => {
-                let name = copy.file_name().unwrap_or_default().to_string_lossy();
-                LoadOutcome {
-                    notice: Some(format!(
-                        "{lead} Nothing is lost: the file was kept as \"{name}\" in {}. You can repair it there and rename it back to {FILE_NAME} while mqscope is closed.",
-                        dir.display()
-                    )),
-                    profiles,
-                    broken_copy: Some(copy),
-                    save_allowed: true,
-                }
-            }
-            Err(error) => LoadOutcome {
-                notice: Some(format!(
-                    "{lead} mqscope could not move the file aside ({error}), so it will not save profiles until you move or rename {}.",
-                    path.display()
-                )),
-                profiles,
-                broken_copy: None,
-                save_allowed: false,
-            },
+        let mut outcome = load_list::<Profile>(dir, &PROFILES);
+        fix_ids(&mut outcome.items, |p| &mut p.id);
+        LoadOutcome {
+            profiles: outcome.items,
+            notice: outcome.notice,
+            broken_copy: outcome.broken_copy,
+            save_allowed: outcome.save_allowed,
         }
     }
 
@@ -258,96 +312,114 @@ impl ProfileStore {
     /// the old file by a rename. A crash at any moment leaves the old file
     /// or the new one, never a mix.
     pub fn save(&self) -> Result<(), StoreError> {
-        let path = self.file_path();
-        if !self.save_allowed && path.exists() {
-            return Err(StoreError::Blocked { path });
-        }
-        let text = to_toml(&self.profiles)?;
-        fs::create_dir_all(&self.dir).map_err(|source| StoreError::Write {
-            path: self.dir.clone(),
-            source,
-        })?;
-        write_atomically(&path, text.as_bytes()).map_err(|source| StoreError::Write {
-            path: path.clone(),
-            source,
-        })
+        save_list(&self.dir, &PROFILES, &self.profiles, self.save_allowed)
     }
 }
 
-/// The file's text for `profiles`.
-fn to_toml(profiles: &[Profile]) -> Result<String, StoreError> {
-    let body = toml::to_string(&FileOut {
-        format: FORMAT,
-        profiles,
-    })
-    .map_err(|e| StoreError::Serialize(e.to_string()))?;
-    Ok(format!("{HEADER}{body}"))
+/// The file's text for `items`.
+fn to_toml<T: Serialize>(kind: &ListFile, items: &[T]) -> Result<String, StoreError> {
+    let body = toml::to_string(&FileOut { kind, items })
+        .map_err(|e| StoreError::Serialize(e.to_string()))?;
+    Ok(format!("{}{body}", kind.header))
 }
 
-/// Parse the file; on any problem, the profiles that could be read and the
+/// The file's contents: `format`, then the entries under their key, each
+/// in its fields' order.
+struct FileOut<'a, T> {
+    kind: &'a ListFile,
+    items: &'a [T],
+}
+
+impl<T: Serialize> Serialize for FileOut<'_, T> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(2))?;
+        map.serialize_entry("format", &FORMAT)?;
+        map.serialize_entry(self.kind.key, self.items)?;
+        map.end()
+    }
+}
+
+/// Parse the file; on any problem, the items that could be read and the
 /// problem in words.
-fn parse(bytes: &[u8]) -> Result<Vec<Profile>, (Vec<Profile>, String)> {
+fn parse<T: DeserializeOwned>(kind: &ListFile, bytes: &[u8]) -> Result<Vec<T>, (Vec<T>, String)> {
+    let file_name = kind.file_name;
     let text = std::str::from_utf8(bytes).map_err(|e| {
         (
             Vec::new(),
             format!(
-                "{FILE_NAME} is not UTF-8 text (bad byte at position {})",
+                "{file_name} is not UTF-8 text (bad byte at position {})",
                 e.valid_up_to()
             ),
         )
     })?;
-    let file: FileIn = toml::from_str(text).map_err(|e| (Vec::new(), describe(&e, text)))?;
-    let total = file.profiles.len();
-    let mut profiles = Vec::with_capacity(total);
+    let mut file: toml::Table =
+        toml::from_str(text).map_err(|e| (Vec::new(), describe(file_name, &e, text)))?;
+    let values = match file.remove(kind.key) {
+        None => Vec::new(),
+        Some(toml::Value::Array(values)) => values,
+        Some(_) => {
+            return Err((
+                Vec::new(),
+                format!(
+                    "{file_name} has \"{}\" but not as a list of [[{}]]",
+                    kind.key, kind.key
+                ),
+            ));
+        }
+    };
+    let total = values.len();
+    let mut items = Vec::with_capacity(total);
     let mut failures = Vec::new();
-    for (index, value) in file.profiles.into_iter().enumerate() {
+    for (index, value) in values.into_iter().enumerate() {
         let name = value
             .get("name")
             .and_then(toml::Value::as_str)
             .map(|n| format!(" \"{n}\""))
             .unwrap_or_default();
-        match value.try_into::<Profile>() {
-            Ok(profile) => profiles.push(profile),
+        match value.try_into::<T>() {
+            Ok(item) => items.push(item),
             Err(error) => failures.push(format!(
-                "profile {}{name}: {}",
+                "{} {}{name}: {}",
+                kind.item,
                 index + 1,
                 error.message().trim()
             )),
         }
     }
-    fix_ids(&mut profiles);
     if failures.is_empty() {
-        Ok(profiles)
+        Ok(items)
     } else {
         let problem = format!(
-            "{} of {total} in {FILE_NAME} {} a mistake ({})",
+            "{} of {total} in {file_name} {} a mistake ({})",
             failures.len(),
             if failures.len() == 1 { "has" } else { "have" },
             failures.join("; ")
         );
-        Err((profiles, problem))
+        Err((items, problem))
     }
 }
 
 /// A TOML error as "line N: message".
-fn describe(error: &toml::de::Error, text: &str) -> String {
+fn describe(file_name: &str, error: &toml::de::Error, text: &str) -> String {
     let message = error.message().trim();
     match error.span() {
         Some(span) => {
             let line = text[..span.start.min(text.len())].matches('\n').count() + 1;
-            format!("{FILE_NAME} has a mistake on line {line}: {message}")
+            format!("{file_name} has a mistake on line {line}: {message}")
         }
-        None => format!("{FILE_NAME} has a mistake: {message}"),
+        None => format!("{file_name} has a mistake: {message}"),
     }
 }
 
-/// Give every profile a unique, non-empty id (a hand-written one may have none).
-fn fix_ids(profiles: &mut [Profile]) {
+/// Give every item a unique, non-empty id (a hand-written one may have none).
+pub(super) fn fix_ids<T>(items: &mut [T], id: impl Fn(&mut T) -> &mut String) {
     let mut seen = HashSet::new();
-    for profile in profiles {
-        if profile.id.trim().is_empty() || !seen.insert(profile.id.clone()) {
-            profile.id = new_profile_id();
-            seen.insert(profile.id.clone());
+    for item in items {
+        let id = id(item);
+        if id.trim().is_empty() || !seen.insert(id.clone()) {
+            *id = new_profile_id();
+            seen.insert(id.clone());
         }
     }
 }
@@ -355,7 +427,8 @@ fn fix_ids(profiles: &mut [Profile]) {
 /// Rename `path` to `<name>.broken-<UTC time>` (with `-2`, `-3`, … if taken).
 fn move_aside(path: &Path) -> io::Result<PathBuf> {
     let stamp = utc_stamp(SystemTime::now());
-    let base = format!("{FILE_NAME}.broken-{stamp}");
+    let name = path.file_name().unwrap_or_default().to_string_lossy();
+    let base = format!("{name}.broken-{stamp}");
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut target = dir.join(&base);
     let mut n = 2;

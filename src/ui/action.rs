@@ -54,6 +54,15 @@ pub enum Action {
     },
     /// Stop a timer of the tab, by id.
     StopTimer(u64),
+    /// Keep the Publish form's message in the library under this name
+    /// (replacing the profile's message of that name).
+    SaveToLibrary(String),
+    /// Put a library message, by id, in the Publish form.
+    LoadFromLibrary(String),
+    /// Send a library message, by id, as it was saved.
+    SendFromLibrary(String),
+    /// Delete a library message, by id.
+    DeleteFromLibrary(String),
     /// Delete the retained message of a topic (publish an empty retained message).
     DeleteRetained(String),
     /// Switch the packet log on or off.

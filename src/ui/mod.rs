@@ -10,6 +10,7 @@ pub mod export;
 pub mod hex;
 pub mod json;
 pub mod lab;
+pub mod library;
 pub mod messages;
 pub mod packet_summary;
 pub mod packets;

@@ -10,24 +10,13 @@ use super::{Action, error_color, field_message, format_bytes, payload_preview, t
 use crate::app::PickedFile;
 use crate::command_line::{NoCommand, Tool, publish_command};
 use crate::model::{ConnectionModel, PublishOutcome};
-use crate::profiles::{Profile, UserProperty};
+use crate::profiles::{Profile, SavedMessage, UserProperty};
 use crate::proto::{Properties, Property, Publish, QoS, topic};
 
 /// The Publish panel's topic until one is typed or selected.
 pub const DEFAULT_TOPIC: &str = "mqscope/hello";
 
-/// How the payload is written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum PayloadMode {
-    /// Plain text.
-    Text,
-    /// JSON, checked before sending.
-    Json,
-    /// Hexadecimal bytes (`01 ff 7a`).
-    Hex,
-    /// The contents of a file.
-    File,
-}
+pub use crate::profiles::PayloadMode;
 
 /// The publish form.
 pub struct PublishForm {
@@ -117,12 +106,61 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
 }
 
 impl PublishForm {
-    /// The message the form describes, or what is wrong with it.
     /// Whether the topic is still the default or one taken from the tree.
     pub fn topic_untouched(&self) -> bool {
         self.topic_from_selection || self.topic == DEFAULT_TOPIC || self.topic.is_empty()
     }
 
+    /// The form as a library message called `name`, for `profile_id`.
+    pub fn to_saved(&self, name: &str, profile_id: &str) -> SavedMessage {
+        SavedMessage {
+            profile_id: profile_id.to_owned(),
+            name: name.trim().to_owned(),
+            topic: self.topic.clone(),
+            payload_mode: self.mode,
+            payload: if self.mode == PayloadMode::File {
+                String::new()
+            } else {
+                self.payload.clone()
+            },
+            file: (self.mode == PayloadMode::File)
+                .then(|| self.file.as_ref().map(|f| f.path.clone()))
+                .flatten(),
+            qos: QoS::from_u8(self.qos).unwrap_or_default(),
+            retain: self.retain,
+            content_type: self.content_type.clone(),
+            payload_format_indicator: self.utf8_indicator,
+            message_expiry_interval_secs: self.expiry.trim().parse().ok(),
+            response_topic: self.response_topic.clone(),
+            correlation_data: self.correlation.clone(),
+            user_properties: self.user_properties.clone(),
+            ..SavedMessage::default()
+        }
+    }
+
+    /// Fill the form from a library message. A file's contents are not
+    /// read here: the caller has the worker read
+    /// [`SavedMessage::file`] and hands it over with [`PublishForm::set_file`].
+    pub fn load_saved(&mut self, saved: &SavedMessage) {
+        self.topic.clone_from(&saved.topic);
+        self.topic_from_selection = false;
+        self.mode = saved.payload_mode;
+        self.payload.clone_from(&saved.payload);
+        self.file = None;
+        self.qos = saved.qos.to_u8();
+        self.retain = saved.retain;
+        self.content_type.clone_from(&saved.content_type);
+        self.utf8_indicator = saved.payload_format_indicator;
+        self.expiry = saved
+            .message_expiry_interval_secs
+            .map(|s| s.to_string())
+            .unwrap_or_default();
+        self.response_topic.clone_from(&saved.response_topic);
+        self.correlation.clone_from(&saved.correlation_data);
+        self.user_properties.clone_from(&saved.user_properties);
+    }
+
+    /// The message the form describes, or what is wrong with it.
     pub fn build(&self) -> Result<Publish, Vec<String>> {
         let mut problems = Vec::new();
         if let Err(error) = topic::validate_topic_name(&self.topic) {
@@ -464,7 +502,7 @@ impl PublishForm {
 
     /// "Copy as command": the message as an `mqscope pub` or
     /// `mosquitto_pub` line for a shell, on the clipboard.
-    fn copy_as_command(ui: &mut egui::Ui, profile: &Profile, publish: &Publish) {
+    pub(super) fn copy_as_command(ui: &mut egui::Ui, profile: &Profile, publish: &Publish) {
         ui.menu_button(t!("Copy as command"), |ui| {
         for (tool, name) in [
             (Tool::Mqscope, "mqscope pub"),

@@ -21,7 +21,16 @@ pub fn app_notice(notice: &AppNotice) -> String {
             error = error
         )
         .into_owned(),
-        AppNotice::StoreLoaded(text) => tr(text),
+        AppNotice::StoreLoaded(text) | AppNotice::LibraryLoaded(text) => tr(text),
+        AppNotice::LibraryMessageInvalid { name, problems } => t!(
+            "The saved message \"%{name}\" cannot be sent: %{problems} Load it, fix it and save it again.",
+            name = name,
+            problems = problems.join(" ")
+        )
+        .into_owned(),
+        AppNotice::LibraryNotSaved(error) => {
+            t!("The message library could not be saved: %{error}", error = error).into_owned()
+        }
         AppNotice::SavingUnavailable => {
             t!("Saved connections are not available on this computer.").into_owned()
         }
