@@ -448,6 +448,109 @@ fn a_saved_message_outlives_a_restart_and_is_sent_from_the_library() {
     let _ = std::fs::remove_dir_all(dir);
 }
 
+#[test]
+fn connections_are_imported_beside_saved_ones_and_exported_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut harness = harness(dir.path().to_path_buf());
+    harness.run_steps(3);
+    harness.get_by_label("Connection").click_accesskit();
+    harness.run_steps(2);
+    // A saved profile whose name the import also has.
+    set_text(&mut harness, "Name", "Lab broker (TLS)");
+    harness.get_by_label("Save").click_accesskit();
+    harness.run_steps(2);
+
+    // An MQTTX export: its connections join, the clash side by side, and
+    // the window says what did not carry over.
+    let fixture = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/mqttx-connections.json");
+    harness
+        .state_mut()
+        .handle(mqscope::ui::Action::ImportProfiles(Some(fixture)));
+    wait_until(&mut harness, "the import's notice", |h| {
+        has_label_containing(h, "Imported 3 connections from MQTTX")
+    });
+    assert!(has_label_containing(
+        &harness,
+        "Not carried over for Lab broker (TLS) (imported): properties.authenticationMethod"
+    ));
+    let combo = harness
+        .get_all_by_role(Role::ComboBox)
+        .find(|node| node.value().is_some_and(|v| v.contains("Lab broker (TLS)")))
+        .expect("the Start from list");
+    combo.click_accesskit();
+    harness.run_steps(2);
+    assert!(
+        harness
+            .query_by_label("Lab broker (TLS) (imported)")
+            .is_some()
+    );
+    assert!(harness.query_by_label("HiveMQ over WebSocket").is_some());
+    harness.key_press(Key::Escape);
+    harness.run_steps(2);
+    let saved = ProfileStore::load(dir.path()).profiles;
+    let names: Vec<&str> = saved.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "Lab broker (TLS)",
+            "Lab broker (TLS) (imported)",
+            "HiveMQ over WebSocket",
+            "Old broker"
+        ]
+    );
+    assert!(
+        saved.iter().all(|p| p.password.is_none()),
+        "the imported password went to the keyring, not the file"
+    );
+
+    // A damaged file changes nothing.
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, "[{\"name\": \"x\", \"port\": true}]").unwrap();
+    harness
+        .state_mut()
+        .handle(mqscope::ui::Action::ImportProfiles(Some(broken)));
+    wait_until(&mut harness, "the refusal", |h| {
+        has_label_containing(
+            h,
+            "was not imported: in \"x\", \"port\" is not a whole number",
+        )
+    });
+    assert_eq!(ProfileStore::load(dir.path()).profiles, saved);
+
+    // Export: the window lists the saved connections, all chosen.
+    harness
+        .get_by_label("Export connections…")
+        .click_accesskit();
+    // A new window's first frame only measures it.
+    harness.run_steps(4);
+    let exports: Vec<String> = harness
+        .query_all_by_label_contains("xport")
+        .map(|n| format!("{:?}", n.accesskit_node().label()))
+        .collect();
+    assert!(
+        harness.query_by_label("Export 4 connections…").is_some(),
+        "{exports:?}"
+    );
+    harness.get_by_label("Old broker").click_accesskit();
+    harness.run_steps(2);
+    assert!(harness.query_by_label("Export 3 connections…").is_some());
+    let file = dir.path().join("export.toml");
+    let chosen: Vec<_> = saved.iter().take(3).cloned().collect();
+    harness
+        .state_mut()
+        .handle(mqscope::ui::Action::ExportProfiles {
+            profiles: chosen,
+            with_passwords: false,
+            path: Some(file.clone()),
+        });
+    wait_until(&mut harness, "the export's notice", |h| {
+        has_label_containing(h, "3 connections were exported to")
+    });
+    let back = mqscope::profiles::read_import(&std::fs::read(&file).unwrap()).unwrap();
+    assert_eq!(back.profiles, saved[..3]);
+}
+
 /// A broker that accepts the connection and refuses every subscription to
 /// `#`, the way public brokers often do.
 fn refusing_broker() -> u16 {

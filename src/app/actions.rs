@@ -58,6 +58,17 @@ impl MqscopeApp {
                 std::time::Instant::now(),
             ),
             Action::StopTimer(id) => self.tabs[self.active].timers.retain(|t| t.id != id),
+            Action::ShowProfileExport => self.show_profile_export(),
+            Action::ExportProfiles {
+                profiles,
+                with_passwords,
+                path,
+            } => self.queue(Job::ExportProfiles {
+                profiles,
+                with_passwords,
+                path,
+            }),
+            Action::ImportProfiles(path) => self.queue(Job::ImportProfiles { path }),
             Action::SaveToLibrary(name) => self.save_to_library(name),
             Action::LoadFromLibrary(id) => self.use_library_message(&id, false),
             Action::SendFromLibrary(id) => self.use_library_message(&id, true),
@@ -234,6 +245,11 @@ impl MqscopeApp {
                 self.notices.extend(refused);
             }
             WorkerEvent::LibrarySaved(result) => self.library_saved(result),
+            WorkerEvent::ProfilesExported { path, result } => {
+                self.notices
+                    .push(AppNotice::ProfilesExported { path, result });
+            }
+            WorkerEvent::ProfilesImported { path, result } => self.profiles_imported(path, result),
             WorkerEvent::PayloadSaved { path, result } => {
                 self.notices.push(AppNotice::PayloadSaved { path, result });
             }

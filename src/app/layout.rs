@@ -36,6 +36,11 @@ impl MqscopeApp {
                 actions.extend(crate::ui::lab::banner(ui));
             }
         });
+        if let Some(store) = &self.store
+            && let Some(action) = self.export_dialog.show(ui.ctx(), &store.profiles)
+        {
+            actions.push(action);
+        }
         let stats = self.stats(Instant::now());
         egui::Panel::bottom("stats").show(ui, |ui| show_stats(ui, stats));
         let choices = self.choices();

@@ -18,6 +18,7 @@ mod recording;
 mod settings;
 mod tab;
 pub mod timers;
+mod transfer;
 mod worker;
 
 use std::sync::Arc;
@@ -58,6 +59,8 @@ pub struct MqscopeApp {
     store: Option<ProfileStore>,
     /// The saved publish messages, kept beside the profiles.
     library: Option<MessageLibrary>,
+    /// The window that exports connections.
+    export_dialog: crate::ui::transfer::ExportDialog,
     worker: Worker,
     settings: Settings,
     notices: Vec<AppNotice>,
@@ -183,6 +186,7 @@ impl MqscopeApp {
             active: 0,
             store,
             library,
+            export_dialog: Default::default(),
             worker: Worker::start(secrets, repaint.clone()),
             settings,
             notices,

@@ -37,6 +37,29 @@ pub enum AppNotice {
     },
     /// The message library could not be written.
     LibraryNotSaved(StoreError),
+    /// Connections were written to an export file, or could not be.
+    ProfilesExported {
+        /// Where.
+        path: std::path::PathBuf,
+        /// How many, or what the system said.
+        result: Result<usize, String>,
+    },
+    /// Connections were imported.
+    ProfilesImported {
+        /// Which client's file it was.
+        source: crate::profiles::ImportSource,
+        /// The names they are saved under.
+        names: Vec<String>,
+        /// Per connection, what was not carried over.
+        not_mapped: Vec<(String, Vec<String>)>,
+    },
+    /// An import file was refused; nothing changed.
+    ProfilesNotImported {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why, in words.
+        error: String,
+    },
     /// Saving was asked for, but there is nowhere to save.
     SavingUnavailable,
     /// The profiles could not be written.

@@ -105,6 +105,22 @@ pub enum Job {
         /// Publish the form once the file is in it.
         then_send: bool,
     },
+    /// Write profiles to an export file (asked for in a dialog when `path`
+    /// is `None`), with their keyring passwords if `with_passwords`.
+    ExportProfiles {
+        /// The profiles chosen.
+        profiles: Vec<Profile>,
+        /// Write their passwords too (the file's first line says so).
+        with_passwords: bool,
+        /// The file, or `None` to ask.
+        path: Option<PathBuf>,
+    },
+    /// Read an export of mqscope, MQTTX or MQTT Explorer (asked for in a
+    /// dialog when `path` is `None`).
+    ImportProfiles {
+        /// The file, or `None` to ask.
+        path: Option<PathBuf>,
+    },
     /// Write a change to the message library (atomically, with fsync).
     SaveLibrary {
         /// Where it is saved.
@@ -199,6 +215,20 @@ pub enum WorkerEvent {
         file: PickedFile,
         /// Publish the form once the file is in it.
         then_send: bool,
+    },
+    /// Profiles were exported (how many), or why not.
+    ProfilesExported {
+        /// Where.
+        path: PathBuf,
+        /// How many, or what the system said.
+        result: Result<usize, String>,
+    },
+    /// An import file was read, or why it cannot be imported.
+    ProfilesImported {
+        /// The file.
+        path: PathBuf,
+        /// What it holds, or why nothing is imported.
+        result: Result<crate::profiles::Imported, String>,
     },
     /// The message library was written, or why not.
     LibrarySaved(Result<Vec<crate::profiles::SavedMessage>, StoreError>),
@@ -398,6 +428,63 @@ fn run(job: Job, secrets: &dyn SecretStore, outlet: &Outlet) {
             },
             then_send,
         }),
+        Job::ExportProfiles {
+            mut profiles,
+            with_passwords,
+            path,
+        } => {
+            if with_passwords {
+                for profile in &mut profiles {
+                    if profile.password.is_none()
+                        && profile.password_storage == PasswordStorage::Keyring
+                    {
+                        profile.password = secrets.get(&profile.id).ok().flatten();
+                    }
+                }
+            }
+            let count = profiles.len();
+            let text =
+                crate::profiles::export_text(&profiles, with_passwords).map_err(|e| e.to_string());
+            let write = move |path: PathBuf, outlet: &Outlet| {
+                let result = text.clone().and_then(|text| {
+                    std::fs::write(&path, text)
+                        .map(|()| count)
+                        .map_err(|e| e.to_string())
+                });
+                outlet.send(WorkerEvent::ProfilesExported { path, result });
+            };
+            match path {
+                Some(path) => write(path, outlet),
+                None => {
+                    let outlet = outlet.clone();
+                    let _ = thread::Builder::new()
+                        .name("mqscope-file-dialog".to_owned())
+                        .spawn(move || {
+                            if let Some(path) = rfd::FileDialog::new()
+                                .set_file_name("mqscope-connections.toml")
+                                .add_filter("TOML", &["toml"])
+                                .save_file()
+                            {
+                                write(path, &outlet);
+                            }
+                        });
+                }
+            }
+        }
+        Job::ImportProfiles { path: Some(path) } => import_profiles(path, outlet),
+        Job::ImportProfiles { path: None } => {
+            let outlet = outlet.clone();
+            let _ = thread::Builder::new()
+                .name("mqscope-file-dialog".to_owned())
+                .spawn(move || {
+                    if let Some(path) = rfd::FileDialog::new()
+                        .add_filter("mqscope, MQTTX, MQTT Explorer", &["toml", "json"])
+                        .pick_file()
+                    {
+                        import_profiles(path, &outlet);
+                    }
+                });
+        }
         Job::SaveLibrary { library, change } => {
             outlet.send(WorkerEvent::LibrarySaved(library.save_change(&change)));
         }
@@ -485,6 +572,27 @@ fn pick_payload_file(tab: TabId, outlet: Outlet) {
         // No thread for the dialog: tell the panel it is not coming.
         fallback.send(WorkerEvent::PayloadFileCancelled { tab });
     }
+}
+
+/// The largest import file read: far more than any list of connections.
+const MAX_IMPORT_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Read an import file and what it holds.
+fn import_profiles(path: PathBuf, outlet: &Outlet) {
+    let result = std::fs::metadata(&path)
+        .and_then(|meta| {
+            if meta.len() > MAX_IMPORT_BYTES {
+                Err(std::io::Error::other(format!(
+                    "it is {} MiB, too large for a list of connections",
+                    meta.len() >> 20
+                )))
+            } else {
+                std::fs::read(&path)
+            }
+        })
+        .map_err(|e| format!("the file could not be read ({e})"))
+        .and_then(|bytes| crate::profiles::read_import(&bytes).map_err(|e| e.to_string()));
+    outlet.send(WorkerEvent::ProfilesImported { path, result });
 }
 
 /// Open the recording at `path` and read its header.

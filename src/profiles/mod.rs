@@ -12,11 +12,13 @@
 //! - [`MessageLibrary`]: publish messages kept per profile (`messages.toml`).
 
 mod connect;
+mod foreign;
 mod library;
 mod presets;
 mod secrets;
 mod serde_forms;
 mod store;
+mod transfer;
 mod validate;
 
 #[cfg(test)]
@@ -34,6 +36,9 @@ pub use secrets::{
 };
 pub use store::{
     CONFIG_DIR_ENV, FILE_NAME, LoadOutcome, ProfileChange, ProfileStore, StoreError, config_dir,
+};
+pub use transfer::{
+    ImportError, ImportSource, Imported, PASSWORDS_WARNING, export_text, read_import, side_by_side,
 };
 pub use validate::{Field, FieldError, Severity, parse_port_field};
 

@@ -39,7 +39,7 @@ pub(super) struct ListFile {
     pub header: &'static str,
 }
 
-const PROFILES: ListFile = ListFile {
+pub(super) const PROFILES: ListFile = ListFile {
     file_name: FILE_NAME,
     key: "profiles",
     item: "profile",
@@ -201,6 +201,8 @@ pub enum ProfileChange {
     Upsert(Box<Profile>),
     /// Remove the profile with this id.
     Remove(String),
+    /// Add these profiles (an import), each under its own id.
+    AddAll(Vec<Profile>),
 }
 
 /// The saved profiles and the folder they live in.
@@ -302,6 +304,11 @@ impl ProfileStore {
             ProfileChange::Remove(id) => {
                 current.remove(id);
             }
+            ProfileChange::AddAll(profiles) => {
+                for profile in profiles {
+                    current.upsert(profile.clone());
+                }
+            }
         }
         current.save()?;
         Ok(current.profiles)
@@ -317,7 +324,7 @@ impl ProfileStore {
 }
 
 /// The file's text for `items`.
-fn to_toml<T: Serialize>(kind: &ListFile, items: &[T]) -> Result<String, StoreError> {
+pub(super) fn to_toml<T: Serialize>(kind: &ListFile, items: &[T]) -> Result<String, StoreError> {
     let body = toml::to_string(&FileOut { kind, items })
         .map_err(|e| StoreError::Serialize(e.to_string()))?;
     Ok(format!("{}{body}", kind.header))
@@ -342,7 +349,10 @@ impl<T: Serialize> Serialize for FileOut<'_, T> {
 
 /// Parse the file; on any problem, the items that could be read and the
 /// problem in words.
-fn parse<T: DeserializeOwned>(kind: &ListFile, bytes: &[u8]) -> Result<Vec<T>, (Vec<T>, String)> {
+pub(super) fn parse<T: DeserializeOwned>(
+    kind: &ListFile,
+    bytes: &[u8],
+) -> Result<Vec<T>, (Vec<T>, String)> {
     let file_name = kind.file_name;
     let text = std::str::from_utf8(bytes).map_err(|e| {
         (

@@ -54,6 +54,20 @@ pub enum Action {
     },
     /// Stop a timer of the tab, by id.
     StopTimer(u64),
+    /// Open the window that exports saved connections.
+    ShowProfileExport,
+    /// Write profiles to an export file.
+    ExportProfiles {
+        /// The profiles chosen.
+        profiles: Vec<crate::profiles::Profile>,
+        /// Write their passwords too.
+        with_passwords: bool,
+        /// The file, or `None` to ask in a dialog.
+        path: Option<std::path::PathBuf>,
+    },
+    /// Import connections from a file (mqscope, MQTTX or MQTT Explorer),
+    /// or `None` to ask for it in a dialog.
+    ImportProfiles(Option<std::path::PathBuf>),
     /// Keep the Publish form's message in the library under this name
     /// (replacing the profile's message of that name).
     SaveToLibrary(String),

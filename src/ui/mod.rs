@@ -19,6 +19,7 @@ pub mod recording;
 pub mod status;
 pub mod subscriptions;
 pub mod timers;
+pub mod transfer;
 pub mod tree;
 pub mod widgets;
 pub mod words;

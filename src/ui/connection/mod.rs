@@ -323,6 +323,20 @@ impl Editor {
                 action = Some(Action::DeleteProfile);
             }
         });
+        ui.horizontal(|ui| {
+            if ui
+                .button(t!("Import connections…"))
+                .on_hover_text(t!(
+                    "From an mqscope export, MQTTX's connection export (JSON) or MQTT Explorer's settings.json. Nothing saved is replaced."
+                ))
+                .clicked()
+            {
+                action = Some(Action::ImportProfiles(None));
+            }
+            if ui.button(t!("Export connections…")).clicked() {
+                action = Some(Action::ShowProfileExport);
+            }
+        });
         action
     }
 }

@@ -28,6 +28,57 @@ pub fn app_notice(notice: &AppNotice) -> String {
             problems = problems.join(" ")
         )
         .into_owned(),
+        AppNotice::ProfilesExported {
+            path,
+            result: Ok(count),
+        } => t!(
+            "%{count} connections were exported to %{path}.",
+            count = count,
+            path = path.display()
+        )
+        .into_owned(),
+        AppNotice::ProfilesExported {
+            path,
+            result: Err(error),
+        } => t!(
+            "The connections could not be exported to %{path}: %{error}",
+            path = path.display(),
+            error = error
+        )
+        .into_owned(),
+        AppNotice::ProfilesImported {
+            source,
+            names,
+            not_mapped,
+        } => {
+            let from = match source {
+                crate::profiles::ImportSource::Mqscope => "mqscope",
+                crate::profiles::ImportSource::Mqttx => "MQTTX",
+                crate::profiles::ImportSource::MqttExplorer => "MQTT Explorer",
+            };
+            let mut text = t!(
+                "Imported %{count} connections from %{from}: %{names}. They are in the Start from list.",
+                count = names.len(),
+                from = from,
+                names = names.join(", ")
+            )
+            .into_owned();
+            for (name, missed) in not_mapped {
+                text.push(' ');
+                text.push_str(&t!(
+                    "Not carried over for %{name}: %{missed}.",
+                    name = name,
+                    missed = missed.join("; ")
+                ));
+            }
+            text
+        }
+        AppNotice::ProfilesNotImported { path, error } => t!(
+            "%{path} was not imported: %{error}",
+            path = path.display(),
+            error = tr(error)
+        )
+        .into_owned(),
         AppNotice::LibraryNotSaved(error) => {
             t!("The message library could not be saved: %{error}", error = error).into_owned()
         }
