@@ -447,26 +447,34 @@ fn publish_and_library(
     let height = ui.available_height();
     ui.horizontal_top(|ui| {
         let form = ui
-            .allocate_ui(egui::vec2(width - library_width - 16.0, height), |ui| {
-                egui::ScrollArea::vertical()
-                    .id_salt("publish-scroll")
-                    .auto_shrink([false, false])
-                    .show(ui, |ui| {
-                        tab.publish
-                            .show(ui, &tab.model, &tab.editor.profile, &tab.timers)
-                    })
-                    .inner
-            })
+            .allocate_ui_with_layout(
+                egui::vec2(width - library_width - 16.0, height),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("publish-scroll")
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| {
+                            tab.publish
+                                .show(ui, &tab.model, &tab.editor.profile, &tab.timers)
+                        })
+                        .inner
+                },
+            )
             .inner;
         ui.separator();
         let saved = ui
-            .allocate_ui(egui::vec2(library_width, height), |ui| {
-                egui::ScrollArea::vertical()
-                    .id_salt("library-scroll")
-                    .auto_shrink([false, false])
-                    .show(ui, |ui| tab.library.show(ui, messages, &context))
-                    .inner
-            })
+            .allocate_ui_with_layout(
+                egui::vec2(library_width, height),
+                egui::Layout::top_down(egui::Align::Min),
+                |ui| {
+                    egui::ScrollArea::vertical()
+                        .id_salt("library-scroll")
+                        .auto_shrink([false, false])
+                        .show(ui, |ui| tab.library.show(ui, messages, &context))
+                        .inner
+                },
+            )
             .inner;
         saved.or(form)
     })
