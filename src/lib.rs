@@ -12,6 +12,7 @@ pub mod app;
 pub mod broker;
 pub mod cli;
 pub mod command_line;
+pub mod decode;
 pub mod export;
 pub mod language;
 pub mod model;

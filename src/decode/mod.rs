@@ -1,0 +1,236 @@
+//! Payload decoders: JSON, CBOR, MessagePack, Protobuf (with the user's
+//! schema or without one), Sparkplug B, and gzip / zlib / deflate in front of
+//! any of them. Bytes in, a JSON value (the mapping of `docs/DECODING.md`) or
+//! a typed error out; no egui, no IO, no words beyond the errors' English
+//! `Display` that the CLI prints.
+//!
+//! Every decoder is bounded: nesting deeper than [`MAX_DEPTH`] is refused,
+//! a length is checked against the bytes that are there before anything is
+//! reserved, and decompression stops at [`MAX_INFLATED`].
+
+mod cbor;
+mod detect;
+mod inflate;
+mod mapping;
+mod msgpack;
+pub mod protobuf;
+pub mod rules;
+mod schemaless;
+pub mod sparkplug;
+mod wire;
+
+pub use detect::{Hints, Reason, choose};
+pub use inflate::{Compression, MAX_INFLATED, inflate};
+pub use rules::{Rule, RuleSet};
+
+use serde_json::Value;
+
+/// How deeply a payload may nest arrays, maps and messages.
+pub const MAX_DEPTH: usize = 128;
+
+/// A way of reading a payload.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Format {
+    /// UTF-8 text, shown as it is.
+    Text,
+    /// JSON.
+    Json,
+    /// CBOR (RFC 8949).
+    Cbor,
+    /// MessagePack.
+    #[serde(rename = "msgpack")]
+    MessagePack,
+    /// Protobuf with a message type from the user's `.proto` files.
+    Protobuf,
+    /// Protobuf without a schema: field numbers and wire types.
+    #[serde(rename = "protobuf-raw")]
+    ProtobufRaw,
+    /// Sparkplug B (its schema built in), or a Sparkplug host's STATE.
+    Sparkplug,
+    /// Not decoded: the bytes as they are.
+    Raw,
+}
+
+impl Format {
+    /// Every format, in the order a person is offered them.
+    pub const ALL: [Format; 8] = [
+        Format::Text,
+        Format::Json,
+        Format::Cbor,
+        Format::MessagePack,
+        Format::Protobuf,
+        Format::ProtobufRaw,
+        Format::Sparkplug,
+        Format::Raw,
+    ];
+
+    /// The format's name as the CLI and the profile file spell it.
+    pub fn key(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Cbor => "cbor",
+            Format::MessagePack => "msgpack",
+            Format::Protobuf => "protobuf",
+            Format::ProtobufRaw => "protobuf-raw",
+            Format::Sparkplug => "sparkplug",
+            Format::Raw => "raw",
+        }
+    }
+
+    /// The format's name as people write it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Text => "Text",
+            Format::Json => "JSON",
+            Format::Cbor => "CBOR",
+            Format::MessagePack => "MessagePack",
+            Format::Protobuf => "Protobuf",
+            Format::ProtobufRaw => "Protobuf (no schema)",
+            Format::Sparkplug => "Sparkplug B",
+            Format::Raw => "Raw",
+        }
+    }
+
+    /// The format a CLI or profile key names.
+    pub fn from_key(key: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|format| format.key() == key)
+    }
+
+    /// The format a Content Type names, if it names one that cannot be
+    /// mistaken.
+    pub fn from_content_type(content_type: &str) -> Option<Format> {
+        let essence = content_type.split(';').next()?.trim().to_ascii_lowercase();
+        match essence.as_str() {
+            "application/json" => Some(Format::Json),
+            "application/cbor" => Some(Format::Cbor),
+            "application/msgpack" | "application/x-msgpack" | "application/vnd.msgpack" => {
+                Some(Format::MessagePack)
+            }
+            "application/protobuf"
+            | "application/x-protobuf"
+            | "application/vnd.google.protobuf"
+            | "application/octet-stream+protobuf" => Some(Format::ProtobufRaw),
+            essence if essence.ends_with("+json") => Some(Format::Json),
+            essence if essence.ends_with("+cbor") => Some(Format::Cbor),
+            essence if essence.starts_with("text/") => Some(Format::Text),
+            _ => None,
+        }
+    }
+}
+
+/// Why a payload could not be decoded.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// The bytes are not a value of the format; what the reader said.
+    #[error("{0}")]
+    Invalid(String),
+    /// A value was read, but bytes follow it.
+    #[error("{0} bytes follow the value")]
+    TrailingBytes(usize),
+    /// Arrays, maps or messages nest deeper than [`MAX_DEPTH`].
+    #[error("it nests deeper than {MAX_DEPTH} levels")]
+    TooDeep,
+    /// The payload is not UTF-8 text.
+    #[error("it is not UTF-8 text (byte {0} is not)")]
+    NotText(usize),
+    /// Decompressed, the payload grows past [`MAX_INFLATED`] bytes.
+    #[error("decompressed, it grows past {MAX_INFLATED} bytes")]
+    InflatesTooFar,
+    /// The compressed stream is damaged or cut off.
+    #[error("the {0} stream is damaged: {1}")]
+    BadCompression(&'static str, String),
+    /// Protobuf was asked for with no message type for this topic.
+    #[error("no Protobuf message type is set for this topic")]
+    NoSchema,
+    /// The message type named is not in the compiled `.proto` files.
+    #[error("the .proto files have no message type {0}")]
+    UnknownType(String),
+}
+
+/// A payload decoded, and how.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Decoded {
+    /// The payload as JSON (see `docs/DECODING.md`).
+    pub value: Value,
+    /// The format it was read as.
+    pub format: Format,
+    /// The compression taken off first, and the size before.
+    pub inflated_from: Option<(Compression, usize)>,
+}
+
+/// The compiled schemas and rules a payload is decoded with.
+#[derive(Clone, Debug, Default)]
+pub struct Context {
+    /// The per-filter rules, first match wins.
+    pub rules: RuleSet,
+    /// The message types of the user's `.proto` files, if any were given.
+    pub pool: Option<prost_reflect::DescriptorPool>,
+}
+
+/// `bytes` read as `format`. Protobuf uses `type_name` from `context`'s
+/// pool; Sparkplug B reads the payload alone (aliases are resolved by
+/// [`sparkplug::Tracker`]). A gzip or zlib stream is taken off first when
+/// its header says so; `compression` forces one.
+pub fn decode(
+    format: Format,
+    bytes: &[u8],
+    compression: Option<Compression>,
+    type_name: Option<&str>,
+    context: &Context,
+) -> Result<Decoded, DecodeError> {
+    let inflated = match (compression, Compression::from_header(bytes)) {
+        _ if format == Format::Raw => None,
+        (Some(method), _) => Some((method, inflate(method, bytes)?)),
+        // A header found by looking: a stream that does not inflate was
+        // not compressed after all ("x^" begins a zlib header and text).
+        (None, Some(method)) => match inflate(method, bytes) {
+            Ok(body) => Some((method, body)),
+            Err(DecodeError::BadCompression(..)) => None,
+            Err(other) => return Err(other),
+        },
+        (None, None) => None,
+    };
+    let (body, inflated_from) = match &inflated {
+        Some((method, body)) => (body.as_slice(), Some((*method, bytes.len()))),
+        None => (bytes, None),
+    };
+    let value = match format {
+        Format::Text => Value::String(text(body)?.to_owned()),
+        Format::Json => json(body)?,
+        Format::Cbor => cbor::decode(body)?,
+        Format::MessagePack => msgpack::decode(body)?,
+        Format::ProtobufRaw => schemaless::decode(body)?,
+        Format::Protobuf => {
+            let type_name = type_name.ok_or(DecodeError::NoSchema)?;
+            let pool = context.pool.as_ref().ok_or(DecodeError::NoSchema)?;
+            protobuf::decode(pool, type_name, body)?
+        }
+        Format::Sparkplug => sparkplug::payload::decode(body)?.to_json(),
+        Format::Raw => mapping::bytes(body),
+    };
+    Ok(Decoded {
+        value,
+        format,
+        inflated_from,
+    })
+}
+
+/// `bytes` as UTF-8 text.
+pub fn text(bytes: &[u8]) -> Result<&str, DecodeError> {
+    std::str::from_utf8(bytes).map_err(|e| DecodeError::NotText(e.valid_up_to()))
+}
+
+/// `bytes` as JSON, nesting at most [`MAX_DEPTH`] deep (serde_json's own
+/// limit), with nothing after the value but white space.
+pub fn json(bytes: &[u8]) -> Result<Value, DecodeError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        if e.to_string().starts_with("recursion limit") {
+            DecodeError::TooDeep
+        } else {
+            DecodeError::Invalid(e.to_string())
+        }
+    })
+}
