@@ -58,7 +58,7 @@ impl<W: Write> MessageWriter<W> {
     /// One message, received at `received_at`.
     pub fn message(&mut self, publish: &Publish, received_at: SystemTime) -> io::Result<()> {
         match self {
-            MessageWriter::Jsonl(out) => output::write_json(out, publish, received_at),
+            MessageWriter::Jsonl(out) => output::write_json(out, publish, received_at, None),
             MessageWriter::Csv(out) => out
                 .write_record(csv_row(publish, received_at))
                 .map_err(io::Error::from),

@@ -224,6 +224,52 @@ pub struct SubArgs {
     /// `.mqrec`), while printing as usual.
     #[arg(long = "record", value_name = "FILE")]
     pub record: Option<PathBuf>,
+    /// Decode each payload: auto, json, cbor, msgpack, protobuf,
+    /// protobuf-raw, sparkplug, text or raw; each JSON line gets "decoded"
+    /// and "decoded_as", or "decode_error" (see docs/DECODING.md).
+    #[arg(long = "decode", value_name = "DECODER", value_parser = parse_decoder)]
+    pub decode: Option<DecodeChoice>,
+    /// A .proto file to compile for --decode protobuf (repeatable).
+    #[arg(long = "proto", value_name = "FILE")]
+    pub proto: Vec<PathBuf>,
+    /// The Protobuf message type payloads are, e.g. acme.Telemetry.
+    #[arg(long = "proto-type", value_name = "NAME")]
+    pub proto_type: Option<String>,
+    /// A folder where the .proto files' imports are found (repeatable).
+    #[arg(long = "proto-path", value_name = "DIR")]
+    pub proto_path: Vec<PathBuf>,
+    /// Take the per-filter decoder rules of this saved profile (its name or id).
+    #[arg(long = "decoders-from", value_name = "PROFILE")]
+    pub decoders_from: Option<String>,
+    /// Take this compression off every payload first: gzip, zlib or deflate
+    /// (gzip and zlib are found without it).
+    #[arg(long = "compressed", value_name = "METHOD", value_parser = parse_compression)]
+    pub compressed: Option<crate::decode::Compression>,
+}
+
+/// What `--decode` asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DecodeChoice {
+    /// Choose per message from what cannot be mistaken.
+    Auto,
+    /// Read every payload as this format.
+    Format(crate::decode::Format),
+}
+
+fn parse_decoder(text: &str) -> Result<DecodeChoice, String> {
+    if text == "auto" {
+        return Ok(DecodeChoice::Auto);
+    }
+    crate::decode::Format::from_key(text)
+        .map(DecodeChoice::Format)
+        .ok_or_else(|| {
+            let keys: Vec<&str> = crate::decode::Format::ALL.iter().map(|f| f.key()).collect();
+            format!("use auto, {}", keys.join(", "))
+        })
+}
+
+fn parse_compression(text: &str) -> Result<crate::decode::Compression, String> {
+    crate::decode::Compression::from_key(text).ok_or_else(|| "use gzip, zlib or deflate".to_owned())
 }
 
 /// What `mqscope export` writes.

@@ -4,6 +4,7 @@
 pub mod args;
 #[cfg(feature = "builtin-broker")]
 mod broker;
+pub mod decoding;
 pub mod export;
 pub mod output;
 pub mod props;

@@ -14,11 +14,14 @@ fn json_string(out: &mut impl Write, text: &str) -> io::Result<()> {
 }
 
 /// Write `{"topic": …, "qos": …, "retain": …, "dup": …, "payload" or
-/// "payload_base64": …, "properties": {…}, "received_at": …}` and a newline.
+/// "payload_base64": …, "properties": {…}, "received_at": …}` and a newline;
+/// with a `reader`, the decoded payload beside the bytes (see
+/// [`super::decoding::write_fields`]).
 pub fn write_json(
     out: &mut impl Write,
     publish: &Publish,
     received_at: SystemTime,
+    reader: Option<&mut crate::decode::Reader>,
 ) -> io::Result<()> {
     out.write_all(b"{\"topic\":")?;
     json_string(out, &publish.topic)?;
@@ -40,15 +43,8 @@ pub fn write_json(
             out.write_all(b"\"")?;
         }
     }
-    // A CBOR or MessagePack payload its Content Type names, decoded.
-    if let Some(decoded) = publish
-        .properties
-        .content_type()
-        .and_then(crate::payload::Format::from_content_type)
-        .and_then(|format| crate::payload::decode(format, &publish.payload).ok())
-    {
-        out.write_all(b",\"payload_decoded\":")?;
-        out.write_all(decoded.to_string().as_bytes())?;
+    if let Some(reader) = reader {
+        super::decoding::write_fields(out, reader, publish)?;
     }
     out.write_all(b",\"properties\":{")?;
     write_properties(out, publish)?;
@@ -154,7 +150,7 @@ mod tests {
             .with(Property::UserProperty("k".into(), "v1".into()))
             .with(Property::UserProperty("k".into(), "v2".into()));
         let mut out = Vec::new();
-        write_json(&mut out, &publish, SystemTime::UNIX_EPOCH).unwrap();
+        write_json(&mut out, &publish, SystemTime::UNIX_EPOCH, None).unwrap();
         assert_eq!(out.last(), Some(&b'\n'));
         let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(value["topic"], "a/\"b\"");
@@ -180,7 +176,7 @@ mod tests {
     fn binary_payloads_are_base64_and_absent_properties_are_left_out() {
         let publish = Publish::new("t", Bytes::from_static(&[0xFF, 0x00]));
         let mut out = Vec::new();
-        write_json(&mut out, &publish, SystemTime::UNIX_EPOCH).unwrap();
+        write_json(&mut out, &publish, SystemTime::UNIX_EPOCH, None).unwrap();
         let value: serde_json::Value = serde_json::from_slice(&out).unwrap();
         assert_eq!(value["payload_base64"], "/wA=");
         assert!(value.get("payload").is_none());
@@ -188,7 +184,7 @@ mod tests {
     }
 
     #[test]
-    fn a_cbor_payload_is_printed_decoded_beside_its_bytes() {
+    fn a_cbor_payload_is_printed_decoded_beside_its_bytes_with_why() {
         let mut bytes = Vec::new();
         ciborium::ser::into_writer(
             &ciborium::Value::Map(vec![(
@@ -202,10 +198,35 @@ mod tests {
         publish.properties.push(crate::proto::Property::ContentType(
             "application/cbor".into(),
         ));
+        let mut reader = crate::decode::Reader::default();
         let mut out = Vec::new();
-        write_json(&mut out, &publish, SystemTime::UNIX_EPOCH).unwrap();
+        write_json(
+            &mut out,
+            &publish,
+            SystemTime::UNIX_EPOCH,
+            Some(&mut reader),
+        )
+        .unwrap();
         let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
-        assert_eq!(line["payload_decoded"], serde_json::json!({"t": 21.5}));
+        assert_eq!(line["decoded"], serde_json::json!({"t": 21.5}));
+        assert_eq!(line["decoded_as"], "cbor");
+        assert_eq!(
+            line["decoded_because"],
+            "its Content Type is application/cbor"
+        );
         assert!(line["payload_base64"].is_string(), "the bytes are kept too");
+        // Binary that nothing names stays raw, and says so.
+        let mut out = Vec::new();
+        let publish = Publish::new("lab/x", Bytes::from_static(&[0x81, 0xa1]));
+        write_json(
+            &mut out,
+            &publish,
+            SystemTime::UNIX_EPOCH,
+            Some(&mut reader),
+        )
+        .unwrap();
+        let line: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(line["decoded_as"], "raw");
+        assert_eq!(line["decoded"], serde_json::json!({"$base64": "gaE="}));
     }
 }

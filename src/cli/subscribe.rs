@@ -84,6 +84,8 @@ pub fn run(args: SubArgs) -> i32 {
 
 struct Subscriber {
     args: SubArgs,
+    /// The payload reader `--decode` asks for.
+    reader: Option<crate::decode::Reader>,
     prepared: super::Prepared,
     filters: Vec<SubscribeFilter>,
 }
@@ -99,6 +101,7 @@ impl Subscriber {
             other => return Err(format!("--retain-handling {other}: use 0, 1 or 2")),
         };
         super::validate_filters(args.topics.iter().chain(&args.filter_out))?;
+        let reader = super::decoding::reader(&args)?;
         let options = SubscriptionOptions {
             maximum_qos,
             no_local: args.no_local,
@@ -115,12 +118,13 @@ impl Subscriber {
             .collect();
         Ok(Subscriber {
             args,
+            reader,
             prepared,
             filters,
         })
     }
 
-    fn run(self) -> i32 {
+    fn run(mut self) -> i32 {
         let mut config = self.prepared.config.clone();
         let recording = match &self.args.record {
             Some(path) => match start_recording(path, &config) {
@@ -216,7 +220,7 @@ impl Subscriber {
     }
 
     /// Take in one network event; false when the network thread has stopped.
-    fn on_event(&self, run: &mut Run, out: &mut impl Write, event: Event) -> bool {
+    fn on_event(&mut self, run: &mut Run, out: &mut impl Write, event: Event) -> bool {
         match event {
             Event::Message(publish) | Event::MessageAt { publish, .. } => {
                 self.on_message(run, out, &publish)
@@ -279,7 +283,7 @@ impl Subscriber {
 
     /// Print a message (unless filtered out); stop after `-C` messages or
     /// when the reader has gone.
-    fn on_message(&self, run: &mut Run, out: &mut impl Write, publish: &Publish) {
+    fn on_message(&mut self, run: &mut Run, out: &mut impl Write, publish: &Publish) {
         if run.finishing
             || self
                 .args
@@ -292,7 +296,7 @@ impl Subscriber {
         let written = if run.text {
             output::write_text(out, publish)
         } else {
-            output::write_json(out, publish, SystemTime::now())
+            output::write_json(out, publish, SystemTime::now(), self.reader.as_mut())
         };
         if written.is_err() {
             // The reader went away (e.g. `| head`): stop quietly.

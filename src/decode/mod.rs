@@ -14,6 +14,7 @@ mod inflate;
 mod mapping;
 mod msgpack;
 pub mod protobuf;
+pub mod reader;
 pub mod rules;
 mod schemaless;
 pub mod sparkplug;
@@ -21,6 +22,7 @@ mod wire;
 
 pub use detect::{Hints, Reason, choose};
 pub use inflate::{Compression, MAX_INFLATED, inflate};
+pub use reader::{Forced, Reader, Reading};
 pub use rules::{Rule, RuleSet};
 
 use serde_json::Value;
@@ -181,22 +183,12 @@ pub fn decode(
     type_name: Option<&str>,
     context: &Context,
 ) -> Result<Decoded, DecodeError> {
-    let inflated = match (compression, Compression::from_header(bytes)) {
-        _ if format == Format::Raw => None,
-        (Some(method), _) => Some((method, inflate(method, bytes)?)),
-        // A header found by looking: a stream that does not inflate was
-        // not compressed after all ("x^" begins a zlib header and text).
-        (None, Some(method)) => match inflate(method, bytes) {
-            Ok(body) => Some((method, body)),
-            Err(DecodeError::BadCompression(..)) => None,
-            Err(other) => return Err(other),
-        },
-        (None, None) => None,
+    let (body, inflated_from) = if format == Format::Raw {
+        (std::borrow::Cow::Borrowed(bytes), None)
+    } else {
+        uncompressed(bytes, compression)?
     };
-    let (body, inflated_from) = match &inflated {
-        Some((method, body)) => (body.as_slice(), Some((*method, bytes.len()))),
-        None => (bytes, None),
-    };
+    let body = body.as_ref();
     let value = match format {
         Format::Text => Value::String(text(body)?.to_owned()),
         Format::Json => json(body)?,
@@ -215,6 +207,30 @@ pub fn decode(
         value,
         format,
         inflated_from,
+    })
+}
+
+/// `bytes` with their compression taken off: `forced`, or the one their
+/// header shows (a stream that does not inflate was not compressed after
+/// all: "x^" begins both a zlib header and some text). The compression and
+/// the size before, when there was one.
+pub fn uncompressed(
+    bytes: &[u8],
+    forced: Option<Compression>,
+) -> Result<(std::borrow::Cow<'_, [u8]>, Option<(Compression, usize)>), DecodeError> {
+    use std::borrow::Cow;
+    let inflated = match (forced, Compression::from_header(bytes)) {
+        (Some(method), _) => Some((method, inflate(method, bytes)?)),
+        (None, Some(method)) => match inflate(method, bytes) {
+            Ok(body) => Some((method, body)),
+            Err(DecodeError::BadCompression(..)) => None,
+            Err(other) => return Err(other),
+        },
+        (None, None) => None,
+    };
+    Ok(match inflated {
+        Some((method, body)) => (Cow::Owned(body), Some((method, bytes.len()))),
+        None => (Cow::Borrowed(bytes), None),
     })
 }
 

@@ -12,6 +12,7 @@
 //! - [`MessageLibrary`]: publish messages kept per profile (`messages.toml`).
 
 mod connect;
+pub mod decoders;
 mod foreign;
 mod library;
 mod presets;
@@ -103,6 +104,8 @@ pub struct Profile {
     pub reconnect: ReconnectSettings,
     /// Subscriptions made after each connect.
     pub subscriptions: Vec<SavedSubscription>,
+    /// How payloads are decoded: per-filter rules and `.proto` paths.
+    pub decoders: decoders::DecoderSettings,
 }
 
 /// The "Advanced" part of a profile: protocol version, keep alive, session
@@ -281,6 +284,7 @@ impl Default for Profile {
             tls: TlsSettings::default(),
             reconnect: ReconnectSettings::default(),
             subscriptions: Vec::new(),
+            decoders: decoders::DecoderSettings::default(),
         }
     }
 }

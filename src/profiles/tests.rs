@@ -86,6 +86,19 @@ fn full_profile(dir: &std::path::Path) -> Profile {
             },
             SavedSubscription::new("#"),
         ],
+        decoders: super::decoders::DecoderSettings {
+            rules: vec![
+                crate::decode::Rule {
+                    filter: "factory/+/telemetry".into(),
+                    decoder: crate::decode::Format::Protobuf,
+                    message_type: Some("acme.Telemetry".into()),
+                    proto_file: Some("/protos/telemetry.proto".into()),
+                    compression: Some(crate::decode::Compression::Gzip),
+                },
+                crate::decode::Rule::new("devices/#", crate::decode::Format::Cbor),
+            ],
+            proto_paths: vec!["/protos/include".into()],
+        },
     }
 }
 
