@@ -17,7 +17,6 @@ pub mod export;
 pub mod language;
 pub mod model;
 pub mod net;
-pub mod payload;
 pub mod profiles;
 pub mod proto;
 pub mod record;

@@ -74,6 +74,14 @@ impl MqscopeApp {
             Action::SendFromLibrary(id) => self.use_library_message(&id, true),
             Action::DeleteFromLibrary(id) => self.delete_from_library(id),
             Action::DeleteRetained(topic) => self.delete_retained(topic),
+            Action::RequestRebirth { group, edge_node } => {
+                let topic = format!("spBv1.0/{group}/NCMD/{edge_node}");
+                let now_ms = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| d.as_millis() as u64);
+                let payload = crate::decode::sparkplug::rebirth_payload(now_ms);
+                self.publish(Publish::new(topic.as_str(), Bytes::from(payload)));
+            }
             Action::SetPacketLog(on) => {
                 let tab = &mut self.tabs[self.active];
                 tab.packet_log = on;
@@ -192,6 +200,11 @@ impl MqscopeApp {
             WorkerEvent::ProfilesSaved(Err(error)) => {
                 self.notices.push(AppNotice::ProfilesNotSaved(error));
             }
+            WorkerEvent::DecodersCompiled {
+                tab,
+                settings,
+                result,
+            } => self.decoders_compiled(tab, settings, result),
             WorkerEvent::PasswordStored {
                 storage, result, ..
             } => match result {
@@ -432,9 +445,56 @@ impl MqscopeApp {
         if let Err(error) = tab.start(config, self.repaint.clone()) {
             self.notices.push(AppNotice::NetworkThread(error));
         }
+        self.prepare_decoders(index, &profile.decoders);
         self.settings.last_profile = Some(profile.id.clone());
         if self.is_saved(&profile.id) {
             self.save_profile(index, profile);
+        }
+    }
+
+    /// Make tab `index`'s payload reader from `settings` when they changed:
+    /// at once when no file is read, else on the worker.
+    pub(super) fn prepare_decoders(
+        &mut self,
+        index: usize,
+        settings: &crate::profiles::decoders::DecoderSettings,
+    ) {
+        let tab = &mut self.tabs[index];
+        if tab.decoders_for.as_ref() == Some(settings) {
+            return;
+        }
+        tab.decoders_for = Some(settings.clone());
+        let reads_files = !settings.proto_paths.is_empty()
+            || settings.rules.iter().any(|rule| rule.proto_file.is_some());
+        if reads_files {
+            let tab = tab.id;
+            self.queue(Job::CompileDecoders {
+                tab,
+                settings: settings.clone(),
+            });
+        } else {
+            let result = crate::profiles::decoders::compile(settings, &[], &[]);
+            let tab = tab.id;
+            self.decoders_compiled(tab, settings.clone(), result);
+        }
+    }
+
+    fn decoders_compiled(
+        &mut self,
+        tab: TabId,
+        settings: crate::profiles::decoders::DecoderSettings,
+        result: Result<crate::decode::Context, crate::profiles::decoders::SchemaError>,
+    ) {
+        let Some(tab) = self.tab_mut(tab) else {
+            return;
+        };
+        // Settings changed again meanwhile: a newer answer is on its way.
+        if tab.decoders_for.as_ref() != Some(&settings) {
+            return;
+        }
+        match result {
+            Ok(context) => tab.model.payloads.context = context,
+            Err(error) => self.notices.push(AppNotice::DecodersNotReady(error)),
         }
     }
 

@@ -8,6 +8,8 @@ use crate::profiles::{ProfileError, SecretError, StoreError};
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum AppNotice {
+    /// A profile's decoders could not be made ready (its `.proto` files).
+    DecodersNotReady(crate::profiles::decoders::SchemaError),
     /// A recording could not be opened.
     RecordingNotOpened {
         /// The file.

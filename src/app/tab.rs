@@ -88,6 +88,8 @@ pub struct Tab {
     restore: Option<RememberedView>,
     /// Messages sent again and again (they end with the connection).
     pub timers: Vec<PublishTimer>,
+    /// The decoder settings the model's reader was last made from.
+    pub decoders_for: Option<crate::profiles::decoders::DecoderSettings>,
     next_timer_id: u64,
 }
 
@@ -122,6 +124,7 @@ impl Tab {
             playback: None,
             restore: None,
             timers: Vec::new(),
+            decoders_for: None,
             next_timer_id: 1,
         }
     }
@@ -331,6 +334,8 @@ impl Tab {
         let mut model = ConnectionModel::new(self.model.history.limits());
         model.set_budget_later(self.model.budget());
         model.state = std::mem::replace(&mut self.model.state, ConnectionState::Idle);
+        // The rules and schemas stay; what the recording taught about Sparkplug nodes goes.
+        model.payloads.context = self.model.payloads.context.clone();
         self.model = model;
         self.tree.start_over();
         self.details = DetailsView::default();

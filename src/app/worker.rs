@@ -133,6 +133,13 @@ pub enum Job {
         /// The file, or `None` to ask.
         path: Option<PathBuf>,
     },
+    /// Compile a profile's decoders (its `.proto` files are read).
+    CompileDecoders {
+        /// The tab that asked.
+        tab: TabId,
+        /// The profile's decoder settings.
+        settings: crate::profiles::decoders::DecoderSettings,
+    },
     /// Create a recording file (and its folder) and start its writer.
     StartRecording {
         /// The tab that asked.
@@ -175,6 +182,15 @@ pub struct PickedFile {
 pub enum WorkerEvent {
     /// The profiles were written, or why not.
     ProfilesSaved(Result<Vec<Profile>, StoreError>),
+    /// A profile's decoders are ready, or why not.
+    DecodersCompiled {
+        /// The tab that asked.
+        tab: TabId,
+        /// The settings they were made from.
+        settings: crate::profiles::decoders::DecoderSettings,
+        /// The rules and schemas, or why they could not be made.
+        result: Result<crate::decode::Context, crate::profiles::decoders::SchemaError>,
+    },
     /// A password was stored (or its entry deleted), or why not.
     PasswordStored {
         /// The tab that asked.
@@ -392,6 +408,14 @@ fn run(job: Job, secrets: &dyn SecretStore, outlet: &Outlet) {
             outlet.send(WorkerEvent::KeyPassphraseRead {
                 tab,
                 profile_id,
+                result,
+            });
+        }
+        Job::CompileDecoders { tab, settings } => {
+            let result = crate::profiles::decoders::compile(&settings, &[], &[]);
+            outlet.send(WorkerEvent::DecodersCompiled {
+                tab,
+                settings,
                 result,
             });
         }

@@ -43,40 +43,37 @@ pub enum Reason {
     Binary,
 }
 
+/// The format what is known of a message names without looking at its
+/// bytes: a rule, the Sparkplug namespace, or the Content Type.
+pub fn declared(hints: &Hints<'_>, context: &Context) -> Option<(Format, Reason)> {
+    if let Some(rule) = context.rules.find(hints.topic) {
+        let filter = rule.filter.clone();
+        return Some((rule.decoder, Reason::Rule { filter }));
+    }
+    match parse_topic(hints.topic) {
+        Some(Topic::Node(_)) => return Some((Format::Sparkplug, Reason::SparkplugTopic)),
+        Some(Topic::State { .. }) => return Some((Format::Json, Reason::SparkplugState)),
+        None => {}
+    }
+    let content_type = hints.content_type?;
+    let format = Format::from_content_type(content_type)?;
+    Some((format, Reason::ContentType(content_type.to_owned())))
+}
+
 /// The format `payload` is read as, and why: a rule first, then the
 /// Sparkplug namespace, the Content Type, the Payload Format Indicator,
 /// then the bytes (a gzip or zlib stream is looked into first): JSON, text,
 /// else raw.
 pub fn choose(hints: &Hints<'_>, payload: &[u8], context: &Context) -> (Format, Reason) {
-    if let Some(rule) = context.rules.find(hints.topic) {
-        return (
-            rule.decoder,
-            Reason::Rule {
-                filter: rule.filter.clone(),
-            },
-        );
-    }
-    match parse_topic(hints.topic) {
-        Some(Topic::Node(_)) => return (Format::Sparkplug, Reason::SparkplugTopic),
-        Some(Topic::State { .. }) => {
-            let format = if super::json(payload).is_ok() {
-                Format::Json
-            } else {
-                Format::Text
-            };
-            return (format, Reason::SparkplugState);
-        }
-        None => {}
-    }
-    if let Some(content_type) = hints.content_type
-        && let Some(format) = Format::from_content_type(content_type)
-    {
-        let format = match format {
+    if let Some((format, reason)) = declared(hints, context) {
+        let format = match (format, &reason) {
+            // A STATE that is not JSON is Sparkplug 2's ONLINE / OFFLINE text.
+            (Format::Json, Reason::SparkplugState) if super::json(payload).is_err() => Format::Text,
             // Text that says JSON is shown as JSON when it is JSON.
-            Format::Text if super::json(payload).is_ok() => Format::Json,
-            other => other,
+            (Format::Text, Reason::ContentType(_)) if super::json(payload).is_ok() => Format::Json,
+            _ => format,
         };
-        return (format, Reason::ContentType(content_type.to_owned()));
+        return (format, reason);
     }
     let inflated;
     let body = match Compression::from_header(payload).map(|c| inflate(c, payload)) {

@@ -20,7 +20,7 @@ mod schemaless;
 pub mod sparkplug;
 mod wire;
 
-pub use detect::{Hints, Reason, choose};
+pub use detect::{Hints, Reason, choose, declared};
 pub use inflate::{Compression, MAX_INFLATED, inflate};
 pub use reader::{Forced, Reader, Reading};
 pub use rules::{Rule, RuleSet};

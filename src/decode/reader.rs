@@ -76,10 +76,19 @@ impl Reader {
     /// `payload` read, Sparkplug aliases resolved from the births observed.
     pub fn read(&self, hints: &Hints<'_>, payload: &[u8]) -> Reading {
         let (format, reason) = self.format_for(hints, payload);
-        let rule = match reason {
-            Reason::Rule { .. } => self.context.rules.find(hints.topic),
-            _ => None,
-        };
+        self.read_as(hints, payload, format, reason)
+    }
+
+    /// `payload` read as `format` (a viewer the person picked), with the
+    /// compression and message type the options or the topic's rule give.
+    pub fn read_as(
+        &self,
+        hints: &Hints<'_>,
+        payload: &[u8],
+        format: Format,
+        reason: Reason,
+    ) -> Reading {
+        let rule = self.context.rules.find(hints.topic);
         let compression = self.forced.compression.or(rule.and_then(|r| r.compression));
         let message_type = self
             .forced

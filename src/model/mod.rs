@@ -212,8 +212,27 @@ pub struct ConnectionModel {
     pub notices: VecDeque<Notice>,
     /// Incoming messages per second.
     pub rate: RateMeter,
+    /// How payloads are read: the profile's rules and schemas, and
+    /// Sparkplug B's state over the messages taken in.
+    pub payloads: crate::decode::Reader,
+    /// What Sparkplug B messages said that a host should know, newest last.
+    pub sparkplug_findings: VecDeque<SparkplugNote>,
     next_seq: u64,
     next_tag: u64,
+}
+
+/// How many Sparkplug findings a connection keeps.
+pub const SPARKPLUG_NOTES: usize = 256;
+
+/// Something a Sparkplug B message said that a host should know.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SparkplugNote {
+    /// The message's topic.
+    pub topic: String,
+    /// When it arrived.
+    pub at: SystemTime,
+    /// What it said.
+    pub finding: crate::decode::sparkplug::Finding,
 }
 
 impl Default for ConnectionModel {
@@ -241,6 +260,8 @@ impl ConnectionModel {
             kept_topics_evicted: 0,
             notices: VecDeque::new(),
             rate: RateMeter::default(),
+            payloads: crate::decode::Reader::default(),
+            sparkplug_findings: VecDeque::new(),
             next_seq: 0,
             next_tag: 1,
         }
@@ -295,6 +316,12 @@ impl ConnectionModel {
 
     /// Store an incoming message, within the count bound and the memory budget.
     pub fn ingest(&mut self, publish: &Publish, now: Instant, received_at: SystemTime) {
+        if publish
+            .topic
+            .starts_with(crate::decode::sparkplug::NAMESPACE)
+        {
+            self.observe_sparkplug(publish, received_at);
+        }
         let topic = self.tree.intern(&publish.topic);
         let seq = self.next_seq;
         let mut message = StoredMessage::from_publish(publish, topic, seq, received_at);
@@ -307,6 +334,26 @@ impl ConnectionModel {
         self.drop_over_count();
         self.trim(eviction::EVICTIONS_PER_MESSAGE);
         self.rate.add(now, 1);
+    }
+
+    /// Take a Sparkplug B message in for the nodes' state; keep what it
+    /// says that a host should know.
+    fn observe_sparkplug(&mut self, publish: &Publish, received_at: SystemTime) {
+        let hints = crate::decode::Hints {
+            topic: &publish.topic,
+            content_type: publish.properties.content_type(),
+            payload_format_indicator: publish.properties.payload_format_indicator(),
+        };
+        for finding in self.payloads.observe(&hints, &publish.payload) {
+            self.sparkplug_findings.push_back(SparkplugNote {
+                topic: publish.topic.to_string(),
+                at: received_at,
+                finding,
+            });
+            while self.sparkplug_findings.len() > SPARKPLUG_NOTES {
+                self.sparkplug_findings.pop_front();
+            }
+        }
     }
 
     /// The publish from this window that `message` (on `topic`) is the

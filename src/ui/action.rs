@@ -79,6 +79,13 @@ pub enum Action {
     DeleteFromLibrary(String),
     /// Delete the retained message of a topic (publish an empty retained message).
     DeleteRetained(String),
+    /// Ask a Sparkplug B edge node for a rebirth (publish its NCMD).
+    RequestRebirth {
+        /// The group id.
+        group: String,
+        /// The edge node id.
+        edge_node: String,
+    },
     /// Switch the packet log on or off.
     SetPacketLog(bool),
     /// Record the tab's connection to a new file in the recordings folder.

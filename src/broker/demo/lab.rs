@@ -295,7 +295,15 @@ mod tests {
             .iter()
             .find(|p| &*p.topic == "lab/esp32-01/cbor")
             .unwrap();
-        let value = crate::payload::decode(crate::payload::Format::Cbor, &cbor.payload).unwrap();
+        let value = crate::decode::decode(
+            crate::decode::Format::Cbor,
+            &cbor.payload,
+            None,
+            None,
+            &Default::default(),
+        )
+        .unwrap()
+        .value;
         assert!(value["temperature"].is_f64(), "{value}");
         assert!(!topics.contains(&"lab/alarm/smoke"));
         // One minute later, counting each second's messages: tens a second.

@@ -3,6 +3,9 @@
 //! application keeps across messages: births' aliases, sequence numbers,
 //! `bdSeq`, and each node's and device's state.
 
+/// Every Sparkplug B topic begins with this.
+pub const NAMESPACE: &str = "spBv1.0/";
+
 pub mod datatype;
 pub mod payload;
 mod rebirth;

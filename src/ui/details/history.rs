@@ -9,7 +9,8 @@ use egui_plot::{Legend, Line, Plot, PlotPoints};
 use rust_i18n::t;
 
 use super::super::{json, payload_preview, time_of_day};
-use super::viewers::content_format;
+use super::viewers::hints;
+use crate::decode::{Format, Reader};
 use crate::model::{NodeId, StoredMessage};
 
 /// At most this many changes are listed under a message.
@@ -26,6 +27,15 @@ struct Entry {
     numbers: Vec<(String, f64)>,
 }
 
+/// What the numbers of a topic's messages are read with.
+#[derive(Clone, Copy)]
+pub struct Numbers<'a> {
+    /// The topic.
+    pub topic: &'a str,
+    /// The connection's payload reader.
+    pub reader: &'a Reader,
+}
+
 /// The history list and plot, with what they have worked out.
 #[derive(Default)]
 pub struct HistoryView {
@@ -36,7 +46,7 @@ pub struct HistoryView {
 impl HistoryView {
     /// Work out what is new in `history` (newest first) for `node`, and let
     /// go of what has left it.
-    fn update(&mut self, node: NodeId, history: &[&StoredMessage]) {
+    fn update(&mut self, node: NodeId, history: &[&StoredMessage], numbers: Numbers<'_>) {
         if self.node != Some(node) {
             self.node = Some(node);
             self.entries.clear();
@@ -47,7 +57,8 @@ impl HistoryView {
                 break;
             }
             let previous = history.get(index + 1).map(|m| &m.payload[..]);
-            self.entries.insert(message.seq, entry(message, previous));
+            self.entries
+                .insert(message.seq, entry(message, previous, numbers));
         }
         if self.entries.len() > history.len() {
             let oldest = history.last().map_or(u64::MAX, |m| m.seq);
@@ -63,8 +74,9 @@ impl HistoryView {
         node: NodeId,
         history: &[&StoredMessage],
         selected: &mut Option<u64>,
+        numbers: Numbers<'_>,
     ) {
-        self.update(node, history);
+        self.update(node, history, numbers);
         let series = self.series(history);
         if series.is_empty() {
             self.list(ui, history, selected);
@@ -148,7 +160,7 @@ impl HistoryView {
 }
 
 /// What a row and the plot need of `message`.
-fn entry(message: &StoredMessage, previous: Option<&[u8]>) -> Entry {
+fn entry(message: &StoredMessage, previous: Option<&[u8]>, numbers: Numbers<'_>) -> Entry {
     let changes = previous
         .map(|previous| {
             json::diff(previous, &message.payload)
@@ -161,7 +173,7 @@ fn entry(message: &StoredMessage, previous: Option<&[u8]>) -> Entry {
     Entry {
         preview: payload_preview(&message.payload, 40),
         changes,
-        numbers: message_numbers(message),
+        numbers: message_numbers(message, numbers),
     }
 }
 
@@ -186,23 +198,41 @@ fn gather<'a>(
 }
 
 /// Every numeric field of `history` (newest first) as series, oldest first.
-pub fn numeric_series(history: &[&StoredMessage]) -> Vec<(String, Vec<[f64; 2]>)> {
+pub fn numeric_series(
+    history: &[&StoredMessage],
+    numbers: Numbers<'_>,
+) -> Vec<(String, Vec<[f64; 2]>)> {
     let numbers: Vec<(u64, Vec<(String, f64)>)> = history
         .iter()
         .rev()
-        .map(|m| (m.received_at_micros, message_numbers(m)))
+        .map(|m| (m.received_at_micros, message_numbers(m, numbers)))
         .collect();
     gather(numbers.iter().map(|(t, n)| (*t, n)))
 }
 
-/// The numbers a message holds: a plain number, JSON numeric fields, or the
-/// numeric fields of a CBOR or MessagePack payload its Content Type names.
-fn message_numbers(message: &StoredMessage) -> Vec<(String, f64)> {
-    match content_format(message) {
-        Some(format) => crate::payload::decode(format, &message.payload)
-            .map(|value| json::numeric_fields(&value))
-            .unwrap_or_default(),
-        None => json::numbers(&message.payload),
+/// The numbers a message holds: a plain number, JSON numeric fields, the
+/// numeric fields of any payload a decoder reads (by its rule, topic or
+/// Content Type), Sparkplug metrics by name.
+fn message_numbers(message: &StoredMessage, numbers: Numbers<'_>) -> Vec<(String, f64)> {
+    let hints = hints(message, numbers.topic);
+    let declared = crate::decode::declared(&hints, &numbers.reader.context);
+    match declared {
+        Some((format, reason))
+            if !matches!(format, Format::Json | Format::Text)
+                && message.payload.len() <= super::viewers::LARGEST_PARSED =>
+        {
+            let reading = numbers
+                .reader
+                .read_as(&hints, &message.payload, format, reason);
+            match reading.result {
+                Ok(decoded) if format == Format::Sparkplug => {
+                    crate::decode::reader::sparkplug_numbers(&decoded.value)
+                }
+                Ok(decoded) => json::numeric_fields(&decoded.value),
+                Err(_) => Vec::new(),
+            }
+        }
+        _ => json::numbers(&message.payload),
     }
 }
 
@@ -271,14 +301,19 @@ mod tests {
     fn each_message_is_worked_out_once_and_what_left_is_let_go() {
         let all = messages(10);
         let mut view = HistoryView::default();
+        let reader = Reader::default();
+        let numbers = Numbers {
+            topic: "t",
+            reader: &reader,
+        };
         let newest_first: Vec<&StoredMessage> = all[..5].iter().rev().collect();
-        view.update(1, &newest_first);
+        view.update(1, &newest_first, numbers);
         assert_eq!(view.entries.len(), 5);
         assert_eq!(view.entries[&4].changes, "/v: 3 -> 4 (+1)");
         assert_eq!(view.entries[&0].changes, "", "nothing before the first");
         // Two more arrive and the two oldest leave.
         let newest_first: Vec<&StoredMessage> = all[2..7].iter().rev().collect();
-        view.update(1, &newest_first);
+        view.update(1, &newest_first, numbers);
         assert_eq!(view.entries.len(), 5);
         assert!(!view.entries.contains_key(&1));
         assert_eq!(view.entries[&6].changes, "/v: 5 -> 6 (+1)");
@@ -286,7 +321,7 @@ mod tests {
         let values: Vec<f64> = series[0].1.iter().map(|p| p[1]).collect();
         assert_eq!(values, [2.0, 3.0, 4.0, 5.0, 6.0]);
         // Another topic starts afresh.
-        view.update(2, &newest_first[..1]);
+        view.update(2, &newest_first[..1], numbers);
         assert_eq!(view.entries.len(), 1);
     }
 }

@@ -9,16 +9,18 @@ use crate::language::plural;
 
 mod history;
 mod natural;
+mod sparkplug;
 mod viewers;
 
 pub use history::numeric_series;
 pub use viewers::Viewer;
 
 use super::{Action, ExportWhat, hex, time_of_day, tr};
+use crate::decode::{Format, Reason};
 use crate::model::{ConnectionModel, Node, NodeId, StoredMessage};
 use crate::proto::Property;
 use history::HistoryView;
-use viewers::{PayloadView, content_format, viewer_for};
+use viewers::{PayloadView, Source, viewer_for};
 
 /// The least height the history under the payload can be dragged to.
 const HISTORY_MIN: f32 = 80.0;
@@ -33,7 +35,9 @@ pub struct DetailsView {
     chosen: Option<(NodeId, Viewer)>,
     /// The viewer the content of a message calls for (topic, sequence
     /// number), worked out once per message.
-    natural_for: Option<(NodeId, u64, Viewer)>,
+    natural_for: Option<(NodeId, u64, (Format, Reason))>,
+    /// The Sparkplug node panel's state (the rebirth confirmation).
+    sparkplug: sparkplug::NodePanel,
     /// The history entry shown instead of the last message, by sequence number.
     pub history_selected: Option<u64>,
     /// Ask to confirm deleting a retained message.
@@ -48,6 +52,7 @@ impl Default for DetailsView {
             viewer: Viewer::Text,
             chosen: None,
             natural_for: None,
+            sparkplug: sparkplug::NodePanel::default(),
             history_selected: None,
             confirm_delete: None,
             payload: PayloadView::default(),
@@ -62,18 +67,23 @@ impl DetailsView {
         self.chosen = Some((node, viewer));
     }
 
-    /// The viewer for `message` of `node`: the person's choice on this
-    /// topic, or what the content calls for.
-    fn viewer_for_message(&mut self, node: NodeId, message: &StoredMessage) -> Viewer {
-        let cached = &mut self.natural_for;
-        natural::viewer_shown(self.chosen, node, || match *cached {
-            Some((on, seq, viewer)) if on == node && seq == message.seq => viewer,
+    /// The format `message` of `node` calls for and why, worked out once
+    /// per message.
+    fn natural(
+        &mut self,
+        node: NodeId,
+        message: &StoredMessage,
+        topic: &str,
+        model: &ConnectionModel,
+    ) -> (Format, Reason) {
+        match &self.natural_for {
+            Some((on, seq, natural)) if *on == node && *seq == message.seq => natural.clone(),
             _ => {
-                let viewer = natural::natural_viewer(message);
-                *cached = Some((node, message.seq, viewer));
-                viewer
+                let natural = natural::natural_format(message, topic, &model.payloads);
+                self.natural_for = Some((node, message.seq, natural.clone()));
+                natural
             }
-        })
+        }
     }
 
     /// Draw the details of `node`.
@@ -145,8 +155,12 @@ impl DetailsView {
             .min_size(HISTORY_MIN)
             .max_size((full - MESSAGE_MIN).max(HISTORY_MIN))
             .show(ui, |ui| {
+                let numbers = history::Numbers {
+                    topic: &path,
+                    reader: &model.payloads,
+                };
                 self.history
-                    .show(ui, node_id, &history, &mut self.history_selected)
+                    .show(ui, node_id, &history, &mut self.history_selected, numbers)
             });
         let save = egui::CentralPanel::default()
             .show(ui, |ui| {
@@ -160,21 +174,32 @@ impl DetailsView {
                         self.message_header(ui, model, node, message, &path);
                         properties(ui, message);
                     });
+                let rebirth = self.sparkplug.show(ui, model, &path);
                 ui.separator();
-                self.viewer = self.viewer_for_message(node_id, message);
-                if self.viewer_tabs(ui, message) {
+                let natural = self.natural(node_id, message, &path, model);
+                self.viewer = natural::viewer_shown(self.chosen, node_id, || viewer_for(natural.0));
+                if self.viewer_tabs(ui, message, viewer_for(natural.0)) {
                     self.chosen = Some((node_id, self.viewer));
                 }
-                if self.viewer == Viewer::Hex {
+                shown_because(ui, self.viewer, &natural);
+                let source = Source {
+                    topic: &path,
+                    reader: &model.payloads,
+                    natural: &natural,
+                };
+                let save = if self.viewer == Viewer::Hex {
                     // The hex view scrolls itself, drawing only the rows on screen.
-                    self.payload.show(ui, self.viewer, message)
+                    self.payload.show(ui, self.viewer, message, &source)
                 } else {
                     egui::ScrollArea::both()
                         .id_salt("payload")
                         .auto_shrink([false, false])
-                        .show(ui, |ui| self.payload.show(ui, self.viewer, message))
+                        .show(ui, |ui| {
+                            self.payload.show(ui, self.viewer, message, &source)
+                        })
                         .inner
-                }
+                };
+                rebirth.or(save)
             })
             .inner;
         self.confirm_delete_modal(ui).or(save).or(export)
@@ -239,22 +264,15 @@ impl DetailsView {
 
     /// The payload viewers to choose from, and the payload's size; true when
     /// the person picked one.
-    fn viewer_tabs(&mut self, ui: &mut egui::Ui, message: &StoredMessage) -> bool {
+    fn viewer_tabs(&mut self, ui: &mut egui::Ui, message: &StoredMessage, natural: Viewer) -> bool {
         let mut picked = false;
         // Wrapped: on a narrow pane the tabs take two lines rather than
         // pushing the pane past the window's edge.
         ui.horizontal_wrapped(|ui| {
-            for (viewer, label) in [
-                (Viewer::Text, t!("Text")),
-                (Viewer::Json, t!("JSON")),
-                (Viewer::Hex, t!("Hex")),
-                (Viewer::Base64, t!("Base64")),
-                (Viewer::Cbor, t!("CBOR")),
-                (Viewer::MessagePack, t!("MessagePack")),
-            ] {
-                let mut text = RichText::new(label);
-                if content_format(message).is_some_and(|f| viewer_for(f) == viewer) {
-                    // The message's Content Type names this format.
+            for viewer in Viewer::ALL {
+                let mut text = RichText::new(viewer_name(viewer));
+                if viewer == natural {
+                    // What the message's content calls for.
                     text = text.strong();
                 }
                 picked |= ui
@@ -294,6 +312,38 @@ impl DetailsView {
         }
         action
     }
+}
+
+/// A viewer's name on its tab.
+fn viewer_name(viewer: Viewer) -> String {
+    match viewer {
+        Viewer::Text => t!("Text").into_owned(),
+        Viewer::Json => t!("JSON").into_owned(),
+        Viewer::Hex => t!("Hex").into_owned(),
+        Viewer::Base64 => t!("Base64").into_owned(),
+        Viewer::Cbor => "CBOR".to_owned(),
+        Viewer::MessagePack => "MessagePack".to_owned(),
+        Viewer::Protobuf => "Protobuf".to_owned(),
+        Viewer::Sparkplug => "Sparkplug B".to_owned(),
+    }
+}
+
+/// Why the payload is shown the way it is: the content's reason, or the
+/// person's choice.
+fn shown_because(ui: &mut egui::Ui, viewer: Viewer, natural: &(Format, Reason)) {
+    let text = if viewer == viewer_for(natural.0) {
+        t!(
+            "Shown as %{format} because %{reason}.",
+            format = viewer_name(viewer),
+            reason = super::words::decode_reason(&natural.1)
+        )
+    } else {
+        t!(
+            "Shown as %{format}, as you chose for this topic.",
+            format = viewer_name(viewer)
+        )
+    };
+    ui.label(RichText::new(text).weak());
 }
 
 fn properties(ui: &mut egui::Ui, message: &StoredMessage) {
@@ -374,7 +424,12 @@ mod tests {
             .collect();
         // The history lists the newest first.
         let history: Vec<&StoredMessage> = messages.iter().rev().collect();
-        let series = numeric_series(&history);
+        let reader = crate::decode::Reader::default();
+        let numbers = history::Numbers {
+            topic: "lab/cbor",
+            reader: &reader,
+        };
+        let series = numeric_series(&history, numbers);
         assert_eq!(series.len(), 1, "{series:?}");
         let values: Vec<f64> = series[0].1.iter().map(|p| p[1]).collect();
         assert_eq!(values, [20.0, 21.0, 22.0]);

@@ -1,8 +1,11 @@
 //! Which payload viewer a message opens in: the one its content calls for
-//! (its Content Type, or what the payload looks like), unless the person
-//! chose another for this topic.
+//! (a rule of the profile, the Sparkplug namespace, its Content Type, or
+//! what the payload looks like), unless the person chose another for this
+//! topic. Looking at the bytes is bounded, so a 300 MB payload costs no
+//! more than its first MiB.
 
-use super::viewers::{Viewer, content_format, viewer_for};
+use super::viewers::{Viewer, hints};
+use crate::decode::{Compression, Format, Reader, Reason};
 use crate::model::{NodeId, StoredMessage};
 
 /// Payloads up to this size are parsed to tell JSON from text that merely
@@ -11,26 +14,33 @@ const PARSED_TO_DECIDE: usize = 1 << 20;
 /// How much of a payload is looked at to tell text from binary.
 const SNIFFED: usize = 4096;
 
-/// The viewer `message` calls for: CBOR or MessagePack by its Content
-/// Type; JSON by its Content Type or by a payload that is a JSON object or
-/// array; text when it is UTF-8; hex otherwise.
-pub fn natural_viewer(message: &StoredMessage) -> Viewer {
-    if let Some(format) = content_format(message) {
-        return viewer_for(format);
-    }
-    let declared_json = message
-        .properties
-        .as_ref()
-        .and_then(|p| p.content_type())
-        .is_some_and(|t| t.to_ascii_lowercase().contains("json"));
+/// The format `message` on `topic` calls for, and why: what the reader's
+/// rules, the topic and the Content Type say; else a JSON object or array,
+/// UTF-8 text, or raw bytes (a gzip or zlib stream is looked into).
+pub fn natural_format(message: &StoredMessage, topic: &str, reader: &Reader) -> (Format, Reason) {
+    let hints = hints(message, topic);
     let payload = &message.payload[..];
-    if declared_json || looks_like_json(payload) {
-        return Viewer::Json;
+    if let Some((format, reason)) = crate::decode::declared(&hints, &reader.context) {
+        let format = match (format, &reason) {
+            // A STATE that is not JSON is Sparkplug 2's ONLINE / OFFLINE.
+            (Format::Json, Reason::SparkplugState) if !looks_like_json(payload) => Format::Text,
+            (Format::Text, Reason::ContentType(_)) if looks_like_json(payload) => Format::Json,
+            _ => format,
+        };
+        return (format, reason);
     }
-    if is_text(payload) {
-        Viewer::Text
+    if Compression::from_header(payload).is_some() && payload.len() <= PARSED_TO_DECIDE {
+        return crate::decode::choose(&hints, payload, &reader.context);
+    }
+    if hints.payload_format_indicator == Some(1) && !looks_like_json(payload) {
+        return (Format::Text, Reason::PayloadFormatIndicator);
+    }
+    if looks_like_json(payload) {
+        (Format::Json, Reason::ParsesAsJson)
+    } else if is_text(payload) {
+        (Format::Text, Reason::Utf8Text)
     } else {
-        Viewer::Hex
+        (Format::Raw, Reason::Binary)
     }
 }
 
@@ -77,6 +87,7 @@ fn is_text(payload: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::super::viewers::viewer_for;
     use super::*;
     use crate::proto::{Properties, Property, QoS};
 
@@ -97,6 +108,10 @@ mod tests {
             retain: false,
             dup: false,
         }
+    }
+
+    fn natural_viewer(message: &StoredMessage) -> Viewer {
+        viewer_for(natural_format(message, "lab/x", &Reader::default()).0)
     }
 
     #[test]
@@ -123,6 +138,31 @@ mod tests {
                 Some("application/cbor")
             )),
             Viewer::Cbor
+        );
+        // A Sparkplug topic, a rule and a Content Type win over the bytes.
+        let reader = Reader::new(crate::decode::Context {
+            rules: crate::decode::RuleSet {
+                rules: vec![crate::decode::Rule::new("devices/#", Format::MessagePack)],
+            },
+            pool: None,
+        });
+        let bytes = message(b"plain", None);
+        assert_eq!(
+            super::natural_format(&bytes, "devices/a", &reader),
+            (
+                Format::MessagePack,
+                Reason::Rule {
+                    filter: "devices/#".into()
+                }
+            )
+        );
+        assert_eq!(
+            super::natural_format(&bytes, "spBv1.0/g/NDATA/e", &reader).0,
+            Format::Sparkplug
+        );
+        assert_eq!(
+            super::natural_format(&message(b"{}", Some("application/protobuf")), "a", &reader).0,
+            Format::ProtobufRaw
         );
     }
 

@@ -1,4 +1,5 @@
-//! The payload viewers: text, JSON, hex, base64, CBOR and MessagePack. What
+//! The payload viewers: text, JSON, hex, base64, and the decoders (CBOR,
+//! MessagePack, Protobuf with or without a schema, Sparkplug B). What
 //! a viewer shows is made once per selected message and kept, and it is
 //! bounded: a 100 MiB payload shows its first part at once, with its size,
 //! "Show more" and "Save to file…"; the hex view draws only the rows on
@@ -10,8 +11,8 @@ use rust_i18n::t;
 use serde_json::Value;
 
 use super::super::{Action, format_bytes, hex, json};
+use crate::decode::{DecodeError, Decoded, Format, Hints, Reader, Reason};
 use crate::model::StoredMessage;
-use crate::payload::{DecodeError, Format};
 
 /// How the payload is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -28,6 +29,36 @@ pub enum Viewer {
     Cbor,
     /// Decoded from MessagePack, shown as JSON.
     MessagePack,
+    /// Decoded from Protobuf: by the topic's rule's message type, else
+    /// without a schema (field numbers).
+    Protobuf,
+    /// Decoded from Sparkplug B, aliases named from the births seen.
+    Sparkplug,
+}
+
+impl Viewer {
+    /// The viewers offered, in order.
+    pub const ALL: [Viewer; 8] = [
+        Viewer::Text,
+        Viewer::Json,
+        Viewer::Hex,
+        Viewer::Base64,
+        Viewer::Cbor,
+        Viewer::MessagePack,
+        Viewer::Protobuf,
+        Viewer::Sparkplug,
+    ];
+}
+
+/// What a viewer needs besides the message: its topic, the connection's
+/// reader, and the format its content calls for.
+pub struct Source<'a> {
+    /// The message's topic.
+    pub topic: &'a str,
+    /// The connection's payload reader.
+    pub reader: &'a Reader,
+    /// The format the content calls for, and why.
+    pub natural: &'a (Format, Reason),
 }
 
 /// How much of a payload the text and base64 viewers show at first; "Show
@@ -45,8 +76,8 @@ enum Made {
     Json(Option<Value>),
     /// The base64 of the part shown.
     Base64(String),
-    /// The decoded value, or why not.
-    Decoded(Result<Value, DecodeError>),
+    /// The decoded value (and the format it was read as), or why not.
+    Decoded(Format, Result<Decoded, DecodeError>),
     /// The hex view makes its rows as they are drawn.
     Hex,
     /// Too large to parse.
@@ -77,13 +108,14 @@ impl PayloadView {
         ui: &mut egui::Ui,
         viewer: Viewer,
         message: &StoredMessage,
+        source: &Source<'_>,
     ) -> Option<Action> {
         if self.made_for.is_some_and(|(seq, _, _)| seq != message.seq) {
             self.shown = SHOWN_AT_FIRST;
         }
         let key = (message.seq, viewer, self.shown);
         if self.made_for != Some(key) {
-            self.made = make(viewer, &message.payload, self.shown);
+            self.made = make(viewer, message, self.shown, source);
             self.made_for = Some(key);
         }
         let mut action = None;
@@ -136,23 +168,33 @@ impl PayloadView {
             Made::Base64(encoded) => {
                 ui.add(egui::Label::new(RichText::new(encoded).monospace()).wrap());
             }
-            Made::Decoded(Ok(value)) => {
-                json::show(ui, value, ui.scope_id().with(("decoded", message.seq)));
+            Made::Decoded(_, Ok(decoded)) => {
+                if let Some((method, size)) = decoded.inflated_from {
+                    ui.label(
+                        RichText::new(t!(
+                            "Decompressed from %{method} (%{size}).",
+                            method = method.key(),
+                            size = format_bytes(size)
+                        ))
+                        .weak(),
+                    );
+                }
+                json::show(
+                    ui,
+                    &decoded.value,
+                    ui.scope_id().with(("decoded", message.seq)),
+                );
             }
-            Made::Decoded(Err(error)) => {
-                let format = if viewer == Viewer::Cbor {
-                    Format::Cbor
-                } else {
-                    Format::MessagePack
-                };
+            Made::Decoded(format, Err(error)) => {
                 ui.label(
                     RichText::new(t!(
-                        "The payload is not valid %{format}: %{error}.",
+                        "The payload is not valid %{format}: %{error}. Its bytes:",
                         format = format.name(),
                         error = super::super::words::decode_error(error)
                     ))
-                    .weak(),
+                    .color(ui.visuals().warn_fg_color),
                 );
+                hex_rows(ui, &message.payload);
             }
             Made::Hex => hex_rows(ui, &message.payload),
             Made::TooLarge => {}
@@ -161,14 +203,29 @@ impl PayloadView {
     }
 }
 
-/// What `viewer` shows of `payload`, with at most `shown` bytes of text.
-fn make(viewer: Viewer, payload: &[u8], shown: usize) -> Made {
+/// What `viewer` shows of `message`, with at most `shown` bytes of text.
+fn make(viewer: Viewer, message: &StoredMessage, shown: usize, source: &Source<'_>) -> Made {
+    let payload = &message.payload[..];
     let parse = |f: &dyn Fn() -> Made| {
         if payload.len() > LARGEST_PARSED {
             Made::TooLarge
         } else {
             f()
         }
+    };
+    let decoded = |format: Format| {
+        parse(&|| {
+            let reason = if source.natural.0 == format {
+                source.natural.1.clone()
+            } else {
+                Reason::Asked
+            };
+            let reading =
+                source
+                    .reader
+                    .read_as(&hints(message, source.topic), payload, format, reason);
+            Made::Decoded(format, reading.result)
+        })
     };
     match viewer {
         Viewer::Text => Made::Text(match std::str::from_utf8(payload) {
@@ -182,16 +239,46 @@ fn make(viewer: Viewer, payload: &[u8], shown: usize) -> Made {
             }
             Err(_) => None,
         }),
+        // Compressed JSON is taken out of its stream first.
+        Viewer::Json if crate::decode::Compression::from_header(payload).is_some() => {
+            decoded(Format::Json)
+        }
         Viewer::Json => parse(&|| Made::Json(json::parse(payload))),
         Viewer::Hex => Made::Hex,
         Viewer::Base64 => {
             let part = &payload[..payload.len().min(shown / 3 * 3)];
             Made::Base64(base64::engine::general_purpose::STANDARD.encode(part))
         }
-        Viewer::Cbor => parse(&|| Made::Decoded(crate::payload::decode(Format::Cbor, payload))),
-        Viewer::MessagePack => {
-            parse(&|| Made::Decoded(crate::payload::decode(Format::MessagePack, payload)))
-        }
+        Viewer::Cbor => decoded(Format::Cbor),
+        Viewer::MessagePack => decoded(Format::MessagePack),
+        Viewer::Protobuf => decoded(protobuf_format(source)),
+        Viewer::Sparkplug => decoded(Format::Sparkplug),
+    }
+}
+
+/// Protobuf by the topic's rule's schema when one is compiled, else without.
+fn protobuf_format(source: &Source<'_>) -> Format {
+    let schema = source
+        .reader
+        .context
+        .rules
+        .find(source.topic)
+        .is_some_and(|rule| rule.decoder == Format::Protobuf && rule.message_type.is_some())
+        && source.reader.context.pool.is_some();
+    if schema {
+        Format::Protobuf
+    } else {
+        Format::ProtobufRaw
+    }
+}
+
+/// What the reader knows of `message` on `topic` besides its payload.
+pub fn hints<'a>(message: &'a StoredMessage, topic: &'a str) -> Hints<'a> {
+    let properties = message.properties.as_deref();
+    Hints {
+        topic,
+        content_type: properties.and_then(|p| p.content_type()),
+        payload_format_indicator: properties.and_then(|p| p.payload_format_indicator()),
     }
 }
 
@@ -217,26 +304,44 @@ fn hex_rows(ui: &mut egui::Ui, payload: &[u8]) {
         });
 }
 
-/// The binary format the message's Content Type names, if any.
-pub fn content_format(message: &StoredMessage) -> Option<Format> {
-    message
-        .properties
-        .as_ref()?
-        .content_type()
-        .and_then(Format::from_content_type)
-}
-
 /// The viewer of a format.
 pub fn viewer_for(format: Format) -> Viewer {
     match format {
+        Format::Text => Viewer::Text,
+        Format::Json => Viewer::Json,
         Format::Cbor => Viewer::Cbor,
         Format::MessagePack => Viewer::MessagePack,
+        Format::Protobuf | Format::ProtobufRaw => Viewer::Protobuf,
+        Format::Sparkplug => Viewer::Sparkplug,
+        Format::Raw => Viewer::Hex,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn make(viewer: Viewer, payload: &[u8], shown: usize) -> Made {
+        let message = StoredMessage {
+            seq: 1,
+            topic: 0,
+            prev_in_topic: 0,
+            received_at_micros: 0,
+            payload: payload.into(),
+            properties: None,
+            qos: crate::proto::QoS::AtMostOnce,
+            retain: false,
+            dup: false,
+        };
+        let reader = Reader::default();
+        let natural = (Format::Raw, Reason::Binary);
+        let source = Source {
+            topic: "t",
+            reader: &reader,
+            natural: &natural,
+        };
+        super::make(viewer, &message, shown, &source)
+    }
 
     #[test]
     fn a_large_text_shows_its_first_part_cut_at_a_character() {
