@@ -10,6 +10,7 @@ use rust_i18n::t;
 
 mod advanced;
 mod choices;
+mod decoders;
 mod fields;
 
 use super::{Action, error_color, tr, warning_color};
@@ -134,6 +135,18 @@ impl Editor {
             .show(ui, |ui| {
                 advanced::show(&mut self.profile, &mut self.key_passphrase, ui, &problems)
             });
+        let rules = self.profile.decoders.rules.len();
+        egui::CollapsingHeader::new(if rules == 0 {
+            t!("Decoders").into_owned()
+        } else {
+            t!(
+                crate::language::plural("Decoders (%{count} rules)", rules as u64),
+                count = rules
+            )
+            .into_owned()
+        })
+        .id_salt("decoders")
+        .show(ui, |ui| decoders::show(&mut self.profile.decoders, ui));
         ui.add_space(6.0);
         if self.profile.tls.skip_verification && self.profile.transport.is_tls() {
             ui.label(

@@ -1,0 +1,199 @@
+//! Decoded payloads in the window (egui_kittest), on the built-in broker:
+//! a saved profile's Protobuf rule, CBOR by its Content Type, Sparkplug B
+//! with aliases named from the birth and its node's state, and "Request
+//! rebirth…", whose NCMD another client receives.
+
+#![cfg(feature = "builtin-broker")]
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use egui::Role;
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use mqscope::app::{MqscopeApp, Settings};
+use mqscope::decode::{Format, Rule};
+use mqscope::net::{Command, Event, TransportKind};
+use mqscope::profiles::{MemorySecretStore, Profile, ProfileStore, SavedSubscription};
+use mqscope::proto::{Properties, Property, Publish, QoS, SubscribeFilter};
+use serde_json::Value;
+use support::broker::start_plain;
+use support::client::{Client, config};
+use support::window::{has_label_containing, wait_until};
+
+fn case(name: &str) -> (String, Option<String>, Vec<u8>) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoders");
+    let cases: Vec<Value> =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("cases.json")).unwrap()).unwrap();
+    let case = cases.iter().find(|c| c["name"] == name).expect(name);
+    let hex = case["payload_hex"].as_str().unwrap();
+    let payload = (0..hex.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
+        .collect();
+    (
+        case["topic"].as_str().unwrap().to_owned(),
+        case["content_type"].as_str().map(str::to_owned),
+        payload,
+    )
+}
+
+fn select(harness: &mut Harness<'_, MqscopeApp>, topic: &str) {
+    wait_until(harness, topic, |h| {
+        let tab = &h.state().tabs[h.state().active];
+        tab.model.tree.find(topic).is_some()
+    });
+    let app = harness.state_mut();
+    let tab = &mut app.tabs[app.active];
+    tab.tree.selected = tab.model.tree.find(topic);
+    harness.run_steps(3);
+}
+
+#[test]
+fn decoded_payloads_say_why_sparkplug_names_its_aliases_and_a_rebirth_is_asked_for() {
+    let (_broker, port) = start_plain();
+    let dir = tempfile::tempdir().unwrap();
+    let mut rule = Rule::new("factory/+/telemetry", Format::Protobuf);
+    rule.message_type = Some("acme.Telemetry".into());
+    rule.proto_file = Some(
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/decoders/telemetry.proto")
+            .display()
+            .to_string(),
+    );
+    let mut profile = Profile {
+        id: "plant".into(),
+        name: "Plant".into(),
+        host: "127.0.0.1".into(),
+        port,
+        subscriptions: vec![SavedSubscription::new("#")],
+        ..Profile::default()
+    };
+    profile.decoders.rules.push(rule);
+    let store = ProfileStore::new(dir.path(), vec![profile]);
+    let settings = Settings {
+        last_profile: Some("plant".into()),
+        ..Settings::default()
+    };
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            MqscopeApp::with_store(
+                Ok((store, None)),
+                Box::new(MemorySecretStore::new()),
+                settings,
+            )
+        });
+    harness.run_steps(2);
+    harness
+        .get_all_by_label("Connect")
+        .next()
+        .expect("Connect")
+        .click_accesskit();
+    wait_until(&mut harness, "connected and subscribed", |h| {
+        has_label_containing(h, "Connected ·") && has_label_containing(h, "granted QoS")
+    });
+
+    // A SCADA-like client hears NCMDs.
+    let host = Client::start(config(TransportKind::Tcp, port, "decoding-window-host"));
+    host.connected();
+    host.send(Command::Subscribe {
+        tag: 1,
+        filters: vec![SubscribeFilter::new("spBv1.0/+/NCMD/+", QoS::AtLeastOnce)],
+        properties: Properties::new(),
+    });
+    host.wait_for(Duration::from_secs(10), |e| {
+        matches!(e, Event::Subscribed { .. }).then_some(())
+    })
+    .expect("the host subscribed");
+    for (tag, name) in ["protobuf", "cbor", "sp-nbirth", "sp-ndata"]
+        .iter()
+        .enumerate()
+    {
+        let (topic, content_type, payload) = case(name);
+        let mut publish = Publish::new(topic.as_str(), payload);
+        publish.qos = QoS::AtLeastOnce;
+        if let Some(content_type) = content_type {
+            publish.properties = Properties::new().with(Property::ContentType(content_type.into()));
+        }
+        host.send(Command::Publish {
+            tag: tag as u64 + 10,
+            publish,
+        });
+    }
+
+    select(&mut harness, "factory/line-1/telemetry");
+    wait_until(&mut harness, "the Protobuf by its rule", |h| {
+        has_label_containing(
+            h,
+            "Shown as Protobuf because the decoder rule for factory/+/telemetry says so.",
+        )
+    });
+    assert!(
+        has_label_containing(&harness, "line-1"),
+        "the site field's value"
+    );
+    assert!(
+        has_label_containing(&harness, "45.75"),
+        "the nested location"
+    );
+
+    select(&mut harness, "devices/cbor/1");
+    assert!(has_label_containing(
+        &harness,
+        "Shown as CBOR because its Content Type is application/cbor."
+    ));
+    assert!(
+        has_label_containing(&harness, "1700000000"),
+        "the tagged value"
+    );
+
+    select(&mut harness, "spBv1.0/plant/NDATA/edge-1");
+    assert!(has_label_containing(
+        &harness,
+        "Shown as Sparkplug B because the topic is in the Sparkplug B namespace."
+    ));
+    assert!(has_label_containing(
+        &harness,
+        "Sparkplug B edge node plant/edge-1:"
+    ));
+    assert!(
+        harness.query_by_label("online").is_some(),
+        "the node's state"
+    );
+    assert!(
+        has_label_containing(&harness, "Temperature"),
+        "the alias named from the birth"
+    );
+
+    // Request rebirth, confirmed: the host receives the NCMD.
+    harness.get_by_label("Request rebirth…").click_accesskit();
+    harness.run_steps(4);
+    assert!(has_label_containing(&harness, "Ask edge-1 for a rebirth?"));
+    harness.get_by_label("Publish the NCMD").click_accesskit();
+    harness.run_steps(4);
+    let (ncmd, _) = host
+        .wait_for(Duration::from_secs(10), |e| match e {
+            Event::Message(p) if p.topic.ends_with("NCMD/edge-1") => Some(p.clone()),
+            _ => None,
+        })
+        .expect("the NCMD arrives");
+    assert_eq!(&*ncmd.topic, "spBv1.0/plant/NCMD/edge-1");
+    let payload = mqscope::decode::sparkplug::payload::decode(&ncmd.payload).unwrap();
+    assert_eq!(
+        payload.metrics[0].name.as_deref(),
+        Some("Node Control/Rebirth")
+    );
+    assert_eq!(
+        payload.metrics[0].value,
+        mqscope::decode::sparkplug::RawValue::Boolean(true)
+    );
+    assert!(
+        harness
+            .query_by_role_and_label(Role::Button, "Publish the NCMD")
+            .is_none(),
+        "the confirmation closed"
+    );
+}
