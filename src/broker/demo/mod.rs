@@ -2,6 +2,7 @@
 //! same network thread as the window's connections, publishing what
 //! [`lab::Lab`] says is due and answering the pump's commands.
 
+pub mod edge_node;
 pub mod lab;
 
 use std::sync::Arc;
@@ -18,6 +19,7 @@ use crate::net::{
 };
 use crate::proto::session::SessionOptions;
 use crate::proto::{Connect, ProtocolVersion, QoS, SubscribeFilter, SubscriptionOptions};
+use edge_node::EdgeNode;
 use lab::{Lab, PUMP_COMMAND_TOPIC};
 
 /// The demo client's identifier.
@@ -89,6 +91,7 @@ impl Drop for DemoSensors {
 /// The sensors' loop: publish what is due while connected, answer commands.
 fn run(handle: ConnectionHandle, stop: &crossbeam_channel::Receiver<()>, firehose: &AtomicBool) {
     let mut lab = Lab::new(Instant::now(), fastrand::u64(..));
+    let mut node = EdgeNode::new(Instant::now(), fastrand::u64(..));
     let ticker = crossbeam_channel::tick(TICK);
     let mut connected = false;
     let mut tag = 0u64;
@@ -106,6 +109,9 @@ fn run(handle: ConnectionHandle, stop: &crossbeam_channel::Receiver<()>, firehos
                 for publish in lab.due(Instant::now()) {
                     send(&handle, publish);
                 }
+                if let Some(data) = node.due(Instant::now()) {
+                    send(&handle, data);
+                }
                 if firehose.load(Ordering::Relaxed) {
                     for publish in lab.firehose(FIREHOSE_PER_TICK) {
                         send(&handle, publish);
@@ -120,23 +126,30 @@ fn run(handle: ConnectionHandle, stop: &crossbeam_channel::Receiver<()>, firehos
                             connected = true;
                             handle.send(Command::Subscribe {
                                 tag: 0,
-                                filters: vec![SubscribeFilter {
-                                    filter: PUMP_COMMAND_TOPIC.into(),
-                                    options: SubscriptionOptions {
-                                        maximum_qos: QoS::AtLeastOnce,
-                                        no_local: true,
-                                        ..SubscriptionOptions::default()
-                                    },
-                                }],
+                                filters: [PUMP_COMMAND_TOPIC, edge_node::COMMAND_TOPIC]
+                                    .into_iter()
+                                    .map(|filter| SubscribeFilter {
+                                        filter: filter.into(),
+                                        options: SubscriptionOptions {
+                                            maximum_qos: QoS::AtLeastOnce,
+                                            no_local: true,
+                                            ..SubscriptionOptions::default()
+                                        },
+                                    })
+                                    .collect(),
                                 properties: Default::default(),
                             });
                             for publish in lab.retained() {
                                 send(&handle, publish);
                             }
+                            send(&handle, node.birth());
                         }
                         Event::Message(command) => {
                             for publish in lab.answer(&command) {
                                 send(&handle, publish);
+                            }
+                            if let Some(birth) = node.answer(&command) {
+                                send(&handle, birth);
                             }
                         }
                         Event::Disconnected(_) | Event::ConnectFailed(_) => connected = false,

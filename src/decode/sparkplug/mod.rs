@@ -13,6 +13,6 @@ mod state;
 mod topic;
 
 pub use payload::{Metric, Payload, RawValue};
-pub use rebirth::{REBIRTH_METRIC, rebirth_payload};
+pub use rebirth::{REBIRTH_METRIC, asks_for_rebirth, encode, rebirth_payload};
 pub use state::{Device, Finding, Node, NodeState, Tracker};
 pub use topic::{MessageType, NodeTopic, Topic, parse_topic};

@@ -2,8 +2,10 @@
 //! retained badge, last value and message count, painted directly.
 
 use egui::{Color32, Sense};
+use rust_i18n::t;
 
 use super::{HIGHLIGHT, ROW_HEIGHT};
+use crate::decode::sparkplug::{NodeState, Topic, parse_topic};
 use crate::model::{ConnectionModel, Node, NodeId};
 use crate::proto::topic;
 use crate::ui::payload_preview;
@@ -22,6 +24,22 @@ pub(super) struct RowLook<'a> {
     pub open: bool,
     /// Whether a filter is typed (the tree is then shown open and fixed).
     pub filtering: bool,
+}
+
+/// The state of the Sparkplug B edge node or device whose topic `id` is,
+/// when the connection has seen Sparkplug nodes.
+fn sparkplug_state(model: &ConnectionModel, id: NodeId) -> Option<NodeState> {
+    let tracker = &model.payloads.sparkplug;
+    tracker.nodes().next()?;
+    let path = model.tree.path(id);
+    let Some(Topic::Node(topic)) = parse_topic(&path) else {
+        return None;
+    };
+    let node = tracker.node(topic.group, topic.edge_node)?;
+    match topic.device {
+        Some(device) => node.devices.get(device).map(|d| d.state),
+        None => Some(node.state),
+    }
 }
 
 /// What happened to a row this frame.
@@ -74,8 +92,26 @@ pub(super) fn draw(ui: &mut egui::Ui, look: &RowLook, id: NodeId, depth: u16) ->
             Color32::from_rgb(color[0], color[1], color[2]),
         );
     }
+    let mut after_name = name_rect.right() + 8.0;
+    if depth >= 3
+        && let Some(state) = sparkplug_state(look.model, id)
+    {
+        let (text, color) = match state {
+            NodeState::Online => (t!("online"), Color32::from_rgb(0x2e, 0x9e, 0x4f)),
+            NodeState::Offline => (t!("offline"), weak),
+            NodeState::Stale => (t!("stale"), ui.visuals().warn_fg_color),
+        };
+        let tag = painter.text(
+            egui::pos2(after_name, y),
+            egui::Align2::LEFT_CENTER,
+            text,
+            egui::FontId::proportional(12.0),
+            color,
+        );
+        after_name = tag.right() + 8.0;
+    }
     let last = look.model.last_message(id);
-    value_and_count(ui, &painter, node, last, rect, name_rect.right() + 8.0);
+    value_and_count(ui, &painter, node, last, rect, after_name);
     Drawn {
         fading,
         ..clicks(&response, look, node, rect, indent)
