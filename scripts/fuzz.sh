@@ -4,8 +4,10 @@
 #   scripts/fuzz.sh [SECONDS]     # default 60
 #
 # Installs cargo-fuzz from crates.io when it is missing, seeds
-# fuzz/corpus/decode from fuzz/seeds/*.hex, and runs the `decode` target
-# (fuzz/fuzz_targets/decode.rs) for SECONDS. Exits non-zero when it finds a
+# fuzz/corpus/decode from fuzz/seeds/*.hex and fuzz/corpus/payloads from
+# tests/fixtures/decoders/cases.json, and runs the `decode` target (the MQTT
+# codec, fuzz/fuzz_targets/decode.rs) and then the `payloads` target (the
+# payload decoders, fuzz/fuzz_targets/payloads.rs) for SECONDS each. Exits non-zero when it finds a
 # crash; the input is then in fuzz/artifacts/decode/ and
 # `cargo fuzz tmin --sanitizer none decode <file>` minimizes it.
 #
@@ -38,5 +40,19 @@ done
 if [[ $sanitizer != none ]]; then
     export RUSTC_BOOTSTRAP=1
 fi
-exec cargo fuzz run --sanitizer "$sanitizer" decode "$corpus" -- \
+cargo fuzz run --sanitizer "$sanitizer" decode "$corpus" -- \
     -max_total_time="$duration" -timeout=10 -print_final_stats=1 "$@"
+
+# The payload decoders (CBOR, MessagePack, Protobuf, Sparkplug B, gzip),
+# seeded with the independent encoders' payloads of the tests.
+payloads=fuzz/corpus/payloads
+mkdir -p "$payloads"
+python3 - "$payloads" <<'PY'
+import json, sys
+cases = json.load(open("tests/fixtures/decoders/cases.json"))
+for case in cases:
+    with open(f"{sys.argv[1]}/seed-{case['name']}", "wb") as out:
+        out.write(bytes([len(case["name"]) % 6]) + bytes.fromhex(case["payload_hex"]))
+PY
+exec cargo fuzz run --sanitizer "$sanitizer" payloads "$payloads" -- \
+    -max_total_time="$duration" -timeout=10 -rss_limit_mb=1024 -print_final_stats=1 "$@"

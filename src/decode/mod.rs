@@ -210,6 +210,10 @@ pub fn decode(
     })
 }
 
+/// A payload's bytes with any compression off, and the compression and the
+/// size before when there was one.
+pub type Uncompressed<'a> = (std::borrow::Cow<'a, [u8]>, Option<(Compression, usize)>);
+
 /// `bytes` with their compression taken off: `forced`, or the one their
 /// header shows (a stream that does not inflate was not compressed after
 /// all: "x^" begins both a zlib header and some text). The compression and
@@ -217,7 +221,7 @@ pub fn decode(
 pub fn uncompressed(
     bytes: &[u8],
     forced: Option<Compression>,
-) -> Result<(std::borrow::Cow<'_, [u8]>, Option<(Compression, usize)>), DecodeError> {
+) -> Result<Uncompressed<'_>, DecodeError> {
     use std::borrow::Cow;
     let inflated = match (forced, Compression::from_header(bytes)) {
         (Some(method), _) => Some((method, inflate(method, bytes)?)),
@@ -249,4 +253,91 @@ pub fn json(bytes: &[u8]) -> Result<Value, DecodeError> {
             DecodeError::Invalid(e.to_string())
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn every_format(bytes: &[u8]) {
+        let context = Context::default();
+        for format in Format::ALL {
+            let _ = decode(format, bytes, None, Some("x.Y"), &context);
+        }
+        for compression in [Compression::Gzip, Compression::Zlib, Compression::Deflate] {
+            let _ = decode(Format::Json, bytes, Some(compression), None, &context);
+        }
+        let mut reader = Reader::default();
+        for topic in [
+            "spBv1.0/g/NDATA/e",
+            "spBv1.0/g/DBIRTH/e/d",
+            "spBv1.0/STATE/h",
+            "a",
+        ] {
+            let hints = Hints {
+                topic,
+                ..Hints::default()
+            };
+            let _ = reader.observe(&hints, bytes);
+            let _ = reader.read(&hints, bytes);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+
+        #[test]
+        fn no_decoder_panics_on_any_bytes(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
+            every_format(&bytes);
+        }
+
+        #[test]
+        fn huge_announced_lengths_are_refused_without_allocating(
+            header in prop::sample::select(vec![
+                // CBOR byte string, text and array of 4 GiB; MessagePack bin32, str32, array32, map32.
+                vec![0x5a, 0xff, 0xff, 0xff, 0xff], vec![0x7a, 0xff, 0xff, 0xff, 0xff],
+                vec![0x9a, 0xff, 0xff, 0xff, 0xff], vec![0xc6, 0xff, 0xff, 0xff, 0xff],
+                vec![0xdb, 0xff, 0xff, 0xff, 0xff], vec![0xdd, 0xff, 0xff, 0xff, 0xff],
+                vec![0xdf, 0xff, 0xff, 0xff, 0xff],
+                // Protobuf field 1 and field 2 (Sparkplug's metrics), length 2^31.
+                vec![0x0a, 0x80, 0x80, 0x80, 0x80, 0x08], vec![0x12, 0x80, 0x80, 0x80, 0x80, 0x08],
+            ]),
+            tail in proptest::collection::vec(any::<u8>(), 0..64),
+        ) {
+            let mut bytes = header;
+            bytes.extend(tail);
+            for format in [Format::Cbor, Format::MessagePack, Format::ProtobufRaw, Format::Sparkplug] {
+                let result = decode(format, &bytes, None, None, &Context::default());
+                // What decodes is at most what was there: nothing was made up.
+                if let Ok(decoded) = result {
+                    prop_assert!(decoded.value.to_string().len() < 64 * bytes.len() + 64);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_gzip_bomb_costs_at_most_the_cap() {
+        use std::io::Write;
+        let mut e = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+        let zeros = vec![b' '; 1 << 20];
+        for _ in 0..256 {
+            e.write_all(&zeros).unwrap();
+        }
+        let bomb = e.finish().unwrap();
+        // 256 MiB of spaces (valid JSON white space only once inflated).
+        assert_eq!(
+            decode(Format::Json, &bomb, None, None, &Context::default()),
+            Err(DecodeError::InflatesTooFar)
+        );
+        let hints = Hints {
+            topic: "a",
+            ..Hints::default()
+        };
+        // Auto does not look past the cap either: the bytes stay raw.
+        let reading = Reader::default().read(&hints, &bomb);
+        assert_eq!(reading.format, Format::Raw);
+        assert!(reading.result.is_ok());
+    }
 }

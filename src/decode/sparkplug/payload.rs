@@ -382,7 +382,7 @@ pub fn typed(kind: Option<u32>, raw: &RawValue) -> Value {
 fn array(kind: u32, b: &[u8]) -> Value {
     use datatype::*;
     fn each<const N: usize>(b: &[u8], f: impl Fn([u8; N]) -> Value) -> Option<Value> {
-        (b.len() % N == 0).then(|| {
+        b.len().is_multiple_of(N).then(|| {
             Value::Array(
                 b.chunks_exact(N)
                     .map(|c| f(c.try_into().unwrap_or([0; N])))
