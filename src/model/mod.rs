@@ -345,6 +345,16 @@ impl ConnectionModel {
             payload_format_indicator: publish.properties.payload_format_indicator(),
         };
         for finding in self.payloads.observe(&hints, &publish.payload) {
+            // A node without its birth says so with every message: once is enough.
+            let repeated = self
+                .sparkplug_findings
+                .iter()
+                .rev()
+                .take(8)
+                .any(|note| note.finding == finding && *note.topic == *publish.topic);
+            if repeated {
+                continue;
+            }
             self.sparkplug_findings.push_back(SparkplugNote {
                 topic: publish.topic.to_string(),
                 at: received_at,

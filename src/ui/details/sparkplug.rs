@@ -9,8 +9,9 @@ use super::super::{Action, time_of_day};
 use crate::decode::sparkplug::{Finding, NodeState, NodeTopic, Topic, parse_topic};
 use crate::model::ConnectionModel;
 
-/// How many of a node's findings are listed.
-const FINDINGS_SHOWN: usize = 3;
+/// How many of a node's findings are listed (the newest; each message of a
+/// node that lacks its birth says the same, and they are kept once).
+const FINDINGS_SHOWN: usize = 1;
 
 /// The panel's state.
 #[derive(Default)]
