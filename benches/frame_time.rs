@@ -189,6 +189,31 @@ fn big_json(size: usize) -> Bytes {
     Bytes::from(out)
 }
 
+/// About `size` bytes of Protobuf: readings (a site name, a double, a
+/// counter) repeated in field 1, as a gateway batches them.
+fn big_protobuf(size: usize) -> Bytes {
+    let mut out = Vec::with_capacity(size + 64);
+    let mut i = 0u64;
+    while out.len() < size {
+        let mut reading = vec![0x0a, 6];
+        reading.extend_from_slice(b"line-1");
+        reading.push(0x11);
+        reading.extend_from_slice(&(20.0 + (i % 50) as f64 / 10.0).to_le_bytes());
+        reading.push(0x18);
+        let mut n = i;
+        while n >= 0x80 {
+            reading.push((n as u8) | 0x80);
+            n >>= 7;
+        }
+        reading.push(n as u8);
+        out.push(0x0a);
+        out.push(reading.len() as u8);
+        out.extend_from_slice(&reading);
+        i += 1;
+    }
+    Bytes::from(out)
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; nothing else to parse.
     let cases = [
@@ -215,8 +240,16 @@ fn main() {
             packet: Some(1 << 20),
             ..Case::plain("the packet inspector on a 1 MiB packet", 10_000)
         },
+        Case {
+            selected_payload: Some(big_protobuf(1 << 20)),
+            viewer: Viewer::Protobuf,
+            ..Case::plain("a 1 MiB Protobuf payload selected, decoded", 10_000)
+        },
     ];
-    for case in &cases {
+    // `FRAME_CASE=Protobuf cargo bench --bench frame_time` runs the cases
+    // whose name holds that text.
+    let only = std::env::var("FRAME_CASE").unwrap_or_default();
+    for case in cases.iter().filter(|c| c.name.contains(only.as_str())) {
         run(case);
     }
 }
