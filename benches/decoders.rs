@@ -8,28 +8,18 @@
 
 use std::hint::black_box;
 use std::io::Write;
-use std::path::PathBuf;
 use std::time::Duration;
 
+#[path = "../tests/support/decoders.rs"]
+#[allow(dead_code)]
+mod fixtures;
+
 use criterion::{Criterion, criterion_group, criterion_main};
-use mqscope::decode::{Context, Format, Hints, Reader, Rule};
+use mqscope::decode::{Context, Format, Hints, Reader};
 use serde_json::{Value, json};
 
 /// A case: its name, the format, the bytes, the context and the type name.
 type Case<'a> = (&'a str, Format, &'a [u8], &'a Context, Option<&'a str>);
-
-fn fixture(name: &str) -> (String, Vec<u8>) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoders");
-    let cases: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("cases.json")).unwrap()).unwrap();
-    let case = cases.iter().find(|c| c["name"] == name).unwrap();
-    let hex = case["payload_hex"].as_str().unwrap();
-    let bytes = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect();
-    (case["topic"].as_str().unwrap().to_owned(), bytes)
-}
 
 fn msgpack(value: &Value) -> rmpv::Value {
     match value {
@@ -65,20 +55,12 @@ fn bench(c: &mut Criterion) {
     gz.write_all(&json_bytes).unwrap();
     let gzip = gz.finish().unwrap();
 
-    let mut rule = Rule::new("factory/+/telemetry", Format::Protobuf);
-    rule.message_type = Some("acme.Telemetry".into());
-    rule.proto_file = Some(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/decoders/telemetry.proto")
-            .display()
-            .to_string(),
-    );
     let settings = mqscope::profiles::decoders::DecoderSettings {
-        rules: vec![rule],
+        rules: vec![fixtures::telemetry_rule()],
         proto_paths: Vec::new(),
     };
     let context: Context = mqscope::profiles::decoders::compile(&settings, &[], &[]).unwrap();
-    let (_, protobuf) = fixture("protobuf");
+    let protobuf = fixtures::case("protobuf").payload;
 
     let mut group = c.benchmark_group("decode");
     group.measurement_time(Duration::from_secs(3));
@@ -107,8 +89,16 @@ fn bench(c: &mut Criterion) {
     }
     // Sparkplug through the reader: the NBIRTH taken in first, then each
     // NDATA read with its aliases named.
-    let (birth_topic, birth) = fixture("sp-nbirth");
-    let (data_topic, data) = fixture("sp-ndata");
+    let fixtures::Case {
+        topic: birth_topic,
+        payload: birth,
+        ..
+    } = fixtures::case("sp-nbirth");
+    let fixtures::Case {
+        topic: data_topic,
+        payload: data,
+        ..
+    } = fixtures::case("sp-ndata");
     let mut reader = Reader::default();
     let birth_hints = Hints {
         topic: &birth_topic,

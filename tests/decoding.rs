@@ -10,60 +10,20 @@
 mod support;
 
 use std::io::{BufRead, BufReader};
-use std::path::PathBuf;
 use std::process::{Command as Process, Stdio};
 use std::time::Duration;
 
 use mqscope::decode::sparkplug::{Finding, Topic, parse_topic};
-use mqscope::decode::{Context, Format, Hints, Reader, Rule};
+use mqscope::decode::{Context, Format, Hints, Reader};
 use mqscope::net::{Command, Event, TransportKind};
 use mqscope::proto::{Properties, Property, Publish, QoS};
 use serde_json::Value;
 use support::broker::start_plain;
 use support::client::{Client, config};
+use support::decoders::{Case, cases, fixtures, telemetry_rule};
 use support::mqscope_bin;
 
 const LONG: Duration = Duration::from_secs(20);
-
-struct Case {
-    name: String,
-    topic: String,
-    content_type: Option<String>,
-    payload: Vec<u8>,
-    expect: Value,
-}
-
-fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoders")
-}
-
-fn cases() -> Vec<Case> {
-    let text = std::fs::read_to_string(fixtures().join("cases.json")).expect("cases.json");
-    let cases: Vec<Value> = serde_json::from_str(&text).expect("cases.json is JSON");
-    cases
-        .into_iter()
-        .map(|case| Case {
-            name: case["name"].as_str().unwrap().to_owned(),
-            topic: case["topic"].as_str().unwrap().to_owned(),
-            content_type: case["content_type"].as_str().map(str::to_owned),
-            payload: (0..case["payload_hex"].as_str().unwrap().len())
-                .step_by(2)
-                .map(|i| {
-                    u8::from_str_radix(&case["payload_hex"].as_str().unwrap()[i..i + 2], 16)
-                        .unwrap()
-                })
-                .collect(),
-            expect: case["expect"].clone(),
-        })
-        .collect()
-}
-
-fn telemetry_rule() -> Rule {
-    let mut rule = Rule::new("factory/+/telemetry", Format::Protobuf);
-    rule.message_type = Some("acme.Telemetry".into());
-    rule.proto_file = Some(fixtures().join("telemetry.proto").display().to_string());
-    rule
-}
 
 /// `expected` holds in `actual`: objects field by field (`actual` may hold
 /// more, such as a metric's timestamp), arrays item by item and as long,

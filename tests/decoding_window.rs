@@ -7,38 +7,19 @@
 
 mod support;
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use egui::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
 use mqscope::app::{MqscopeApp, Settings};
-use mqscope::decode::{Format, Rule};
 use mqscope::net::{Command, Event, TransportKind};
 use mqscope::profiles::{MemorySecretStore, Profile, ProfileStore, SavedSubscription};
 use mqscope::proto::{Properties, Property, Publish, QoS, SubscribeFilter};
-use serde_json::Value;
 use support::broker::start_plain;
 use support::client::{Client, config};
+use support::decoders::{case, telemetry_rule};
 use support::window::{has_label_containing, wait_until};
-
-fn case(name: &str) -> (String, Option<String>, Vec<u8>) {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/decoders");
-    let cases: Vec<Value> =
-        serde_json::from_str(&std::fs::read_to_string(dir.join("cases.json")).unwrap()).unwrap();
-    let case = cases.iter().find(|c| c["name"] == name).expect(name);
-    let hex = case["payload_hex"].as_str().unwrap();
-    let payload = (0..hex.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap())
-        .collect();
-    (
-        case["topic"].as_str().unwrap().to_owned(),
-        case["content_type"].as_str().map(str::to_owned),
-        payload,
-    )
-}
 
 fn select(harness: &mut Harness<'_, MqscopeApp>, topic: &str) {
     wait_until(harness, topic, |h| {
@@ -55,14 +36,7 @@ fn select(harness: &mut Harness<'_, MqscopeApp>, topic: &str) {
 fn decoded_payloads_say_why_sparkplug_names_its_aliases_and_a_rebirth_is_asked_for() {
     let (_broker, port) = start_plain();
     let dir = tempfile::tempdir().unwrap();
-    let mut rule = Rule::new("factory/+/telemetry", Format::Protobuf);
-    rule.message_type = Some("acme.Telemetry".into());
-    rule.proto_file = Some(
-        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures/decoders/telemetry.proto")
-            .display()
-            .to_string(),
-    );
+    let rule = telemetry_rule();
     let mut profile = Profile {
         id: "plant".into(),
         name: "Plant".into(),
@@ -112,10 +86,10 @@ fn decoded_payloads_say_why_sparkplug_names_its_aliases_and_a_rebirth_is_asked_f
         .iter()
         .enumerate()
     {
-        let (topic, content_type, payload) = case(name);
-        let mut publish = Publish::new(topic.as_str(), payload);
+        let case = case(name);
+        let mut publish = Publish::new(case.topic.as_str(), case.payload);
         publish.qos = QoS::AtLeastOnce;
-        if let Some(content_type) = content_type {
+        if let Some(content_type) = case.content_type {
             publish.properties = Properties::new().with(Property::ContentType(content_type.into()));
         }
         host.send(Command::Publish {

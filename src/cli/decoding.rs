@@ -72,15 +72,6 @@ fn profile_decoders(wanted: &str) -> Result<DecoderSettings, String> {
         })
 }
 
-/// The hints a message gives the reader.
-pub fn hints(publish: &Publish) -> Hints<'_> {
-    Hints {
-        topic: &publish.topic,
-        content_type: publish.properties.content_type(),
-        payload_format_indicator: publish.properties.payload_format_indicator(),
-    }
-}
-
 /// Reads `publish` (after taking it in for Sparkplug's state) and writes
 /// `,"decoded_as":…,"decoded_because":…,"decoded":…` or `"decode_error"`,
 /// and `"sparkplug"` for messages of its namespace.
@@ -89,7 +80,7 @@ pub fn write_fields(
     reader: &mut Reader,
     publish: &Publish,
 ) -> io::Result<()> {
-    let hints = hints(publish);
+    let hints = Hints::of_publish(publish);
     let findings = reader.observe(&hints, &publish.payload);
     let reading = reader.read(&hints, &publish.payload);
     let mut fields = Map::new();

@@ -17,6 +17,17 @@ pub struct Hints<'a> {
     pub payload_format_indicator: Option<u8>,
 }
 
+impl<'a> Hints<'a> {
+    /// What `publish` tells besides its payload.
+    pub fn of_publish(publish: &'a crate::proto::Publish) -> Hints<'a> {
+        Hints {
+            topic: &publish.topic,
+            content_type: publish.properties.content_type(),
+            payload_format_indicator: publish.properties.payload_format_indicator(),
+        }
+    }
+}
+
 /// Why a format was chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Reason {

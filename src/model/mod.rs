@@ -6,9 +6,12 @@ mod eviction;
 pub mod history;
 pub mod memory;
 pub mod message;
+mod sparkplug;
 pub mod stats;
 mod topic_table;
 pub mod tree;
+
+pub use sparkplug::{SPARKPLUG_NOTES, SparkplugNote};
 
 use std::collections::VecDeque;
 use std::time::{Duration, Instant, SystemTime};
@@ -221,20 +224,6 @@ pub struct ConnectionModel {
     next_tag: u64,
 }
 
-/// How many Sparkplug findings a connection keeps.
-pub const SPARKPLUG_NOTES: usize = 256;
-
-/// Something a Sparkplug B message said that a host should know.
-#[derive(Clone, Debug, PartialEq)]
-pub struct SparkplugNote {
-    /// The message's topic.
-    pub topic: String,
-    /// When it arrived.
-    pub at: SystemTime,
-    /// What it said.
-    pub finding: crate::decode::sparkplug::Finding,
-}
-
 impl Default for ConnectionModel {
     fn default() -> Self {
         ConnectionModel::new(HistoryLimits::default())
@@ -334,36 +323,6 @@ impl ConnectionModel {
         self.drop_over_count();
         self.trim(eviction::EVICTIONS_PER_MESSAGE);
         self.rate.add(now, 1);
-    }
-
-    /// Take a Sparkplug B message in for the nodes' state; keep what it
-    /// says that a host should know.
-    fn observe_sparkplug(&mut self, publish: &Publish, received_at: SystemTime) {
-        let hints = crate::decode::Hints {
-            topic: &publish.topic,
-            content_type: publish.properties.content_type(),
-            payload_format_indicator: publish.properties.payload_format_indicator(),
-        };
-        for finding in self.payloads.observe(&hints, &publish.payload) {
-            // A node without its birth says so with every message: once is enough.
-            let repeated = self
-                .sparkplug_findings
-                .iter()
-                .rev()
-                .take(8)
-                .any(|note| note.finding == finding && *note.topic == *publish.topic);
-            if repeated {
-                continue;
-            }
-            self.sparkplug_findings.push_back(SparkplugNote {
-                topic: publish.topic.to_string(),
-                at: received_at,
-                finding,
-            });
-            while self.sparkplug_findings.len() > SPARKPLUG_NOTES {
-                self.sparkplug_findings.pop_front();
-            }
-        }
     }
 
     /// The publish from this window that `message` (on `topic`) is the

@@ -6,6 +6,7 @@
 pub mod broker;
 pub mod certs;
 pub mod client;
+pub mod decoders;
 pub mod mosquitto;
 pub mod window;
 

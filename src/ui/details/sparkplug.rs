@@ -6,7 +6,7 @@ use egui::{Color32, RichText};
 use rust_i18n::t;
 
 use super::super::{Action, time_of_day};
-use crate::decode::sparkplug::{Finding, NodeState, NodeTopic, Topic, parse_topic};
+use crate::decode::sparkplug::{NodeState, NodeTopic, Topic, parse_topic};
 use crate::model::ConnectionModel;
 
 /// How many of a node's findings are listed (the newest; each message of a
@@ -82,7 +82,7 @@ impl NodePanel {
                 RichText::new(format!(
                     "{}  {}",
                     time_of_day(at),
-                    finding_words(&note.finding)
+                    crate::ui::words::sparkplug_finding(&note.finding)
                 ))
                 .color(ui.visuals().warn_fg_color),
             );
@@ -141,31 +141,4 @@ fn state_label(ui: &mut egui::Ui, state: NodeState) {
     };
     ui.label(RichText::new(text).strong().color(color))
         .on_hover_text(hover);
-}
-
-/// A Sparkplug finding in words.
-pub fn finding_words(finding: &Finding) -> String {
-    match finding {
-        Finding::SeqGap { expected, got } => t!(
-            "seq %{got} came where %{expected} was expected: messages are missing",
-            got = got,
-            expected = expected
-        )
-        .into_owned(),
-        Finding::MissingSeq => t!("a message came without its seq").into_owned(),
-        Finding::BdSeqMismatch { birth, death } => t!(
-            "the NDEATH's bdSeq (%{death}) is not the NBIRTH's (%{birth})",
-            death = death.map_or("-".to_owned(), |n| n.to_string()),
-            birth = birth.map_or("-".to_owned(), |n| n.to_string())
-        )
-        .into_owned(),
-        Finding::NoBirth => {
-            t!("data came before any birth certificate of this node or device").into_owned()
-        }
-        Finding::UnresolvedAliases(count) => t!(
-            "metrics with an alias no birth named: %{count}",
-            count = count
-        )
-        .into_owned(),
-    }
 }

@@ -1,8 +1,10 @@
 //! The one place where typed values from the rest of mqscope become words a
 //! person reads: notices, errors and reasons, each through the catalogue.
 
+mod decode;
 mod recording;
 
+pub use decode::{decode_error, decode_reason, schema_error, sparkplug_finding};
 pub use recording::{file_error, record_error, recording_open_error, recording_problem};
 
 use rust_i18n::t;
@@ -567,104 +569,6 @@ pub fn listener_name(listener: crate::broker::Listener) -> &'static str {
     match listener {
         crate::broker::Listener::Mqtt => "MQTT",
         crate::broker::Listener::WebSocket => "WebSocket",
-    }
-}
-
-/// Why a profile's decoders could not be made ready.
-pub fn schema_error(error: &crate::profiles::decoders::SchemaError) -> String {
-    use crate::profiles::decoders::SchemaError;
-    match error {
-        SchemaError::Compile(detail) => t!(
-            "The .proto files of this connection's decoders did not compile: %{detail}. Fix the file, or the rule in the connection's Decoders.",
-            detail = detail
-        )
-        .into_owned(),
-        SchemaError::Incomplete { filter } => t!(
-            "The Protobuf rule for %{filter} needs a .proto file and a message type.",
-            filter = filter
-        )
-        .into_owned(),
-        SchemaError::MissingType {
-            filter,
-            file,
-            message_type,
-        } => t!(
-            "%{file} has no message type %{message_type} (the rule for %{filter}). Check the type's full name, with its package.",
-            file = file,
-            message_type = message_type,
-            filter = filter
-        )
-        .into_owned(),
-        SchemaError::BadFilter(filter) => t!(
-            "\"%{filter}\" is not a valid topic filter; the decoder rule is left out.",
-            filter = filter
-        )
-        .into_owned(),
-    }
-}
-
-/// Why a payload could not be decoded.
-pub fn decode_error(error: &crate::decode::DecodeError) -> String {
-    use crate::decode::{DecodeError, MAX_DEPTH, MAX_INFLATED};
-    match error {
-        // What the decoder said, as it said it.
-        DecodeError::Invalid(detail) => detail.clone(),
-        DecodeError::TrailingBytes(count) => {
-            t!("bytes left over after the value: %{count}", count = count).into_owned()
-        }
-        DecodeError::TooDeep => {
-            t!("it nests deeper than %{depth} levels", depth = MAX_DEPTH).into_owned()
-        }
-        DecodeError::NotText(at) => {
-            t!("it is not UTF-8 text (from byte %{at})", at = at).into_owned()
-        }
-        DecodeError::InflatesTooFar => t!(
-            "decompressed, it would grow past %{size}",
-            size = crate::ui::format_bytes(MAX_INFLATED)
-        )
-        .into_owned(),
-        DecodeError::BadCompression(method, detail) => t!(
-            "the %{method} stream is damaged (%{detail})",
-            method = method,
-            detail = detail
-        )
-        .into_owned(),
-        DecodeError::NoSchema => t!(
-            "no Protobuf message type is set for this topic; add a rule in the connection's Decoders"
-        )
-        .into_owned(),
-        DecodeError::UnknownType(name) => t!(
-            "the .proto files have no message type %{name}",
-            name = name
-        )
-        .into_owned(),
-    }
-}
-
-/// Why a payload is read as it is, as the end of a sentence.
-pub fn decode_reason(reason: &crate::decode::Reason) -> String {
-    use crate::decode::Reason;
-    match reason {
-        Reason::Asked => t!("you asked for it").into_owned(),
-        Reason::Rule { filter } => {
-            t!("the decoder rule for %{filter} says so", filter = filter).into_owned()
-        }
-        Reason::SparkplugTopic => t!("the topic is in the Sparkplug B namespace").into_owned(),
-        Reason::SparkplugState => t!("the topic is a Sparkplug host's STATE").into_owned(),
-        Reason::ContentType(content_type) => t!(
-            "its Content Type is %{content_type}",
-            content_type = content_type
-        )
-        .into_owned(),
-        Reason::PayloadFormatIndicator => {
-            t!("its Payload Format Indicator says UTF-8 text").into_owned()
-        }
-        Reason::ParsesAsJson => t!("the payload is JSON").into_owned(),
-        Reason::Utf8Text => t!("the payload is UTF-8 text").into_owned(),
-        Reason::Binary => t!(
-            "the payload is binary and nothing names its format (a decoder rule in the connection settings can)"
-        )
-        .into_owned(),
     }
 }
 
