@@ -1,8 +1,9 @@
 //! What decoding one payload costs, per decoder, on payloads of about 200
 //! bytes as devices send them: the same reading as JSON, CBOR, MessagePack
 //! and gzip'd JSON, the fixtures' Protobuf telemetry (with its schema and
-//! without) and a Sparkplug B NBIRTH and NDATA through the reader (births'
-//! aliases resolved). Each group's name carries the payload's size.
+//! without), the fixtures' Avro reading (with its `.avsc`, and two in a
+//! deflate container file) and a Sparkplug B NBIRTH and NDATA through the
+//! reader (births' aliases resolved). Each group's name carries the payload's size.
 //!
 //! Run with `cargo bench --bench decoders`.
 
@@ -56,17 +57,20 @@ fn bench(c: &mut Criterion) {
     let gzip = gz.finish().unwrap();
 
     let settings = mqscope::profiles::decoders::DecoderSettings {
-        rules: vec![fixtures::telemetry_rule()],
+        rules: vec![fixtures::telemetry_rule(), fixtures::reading_rule()],
         proto_paths: Vec::new(),
     };
     let context: Context = mqscope::profiles::decoders::compile(&settings, &[], &[]).unwrap();
     let protobuf = fixtures::case("protobuf").payload;
+    let avro = fixtures::case("avro").payload;
+    let avro_schema = fixtures::reading_rule().avro_schema.unwrap();
+    let container = fixtures::case("avro-container-deflate").payload;
 
     let mut group = c.benchmark_group("decode");
     group.measurement_time(Duration::from_secs(3));
     group.warm_up_time(Duration::from_millis(500));
     let plain = Context::default();
-    let cases: [Case<'_>; 6] = [
+    let cases: [Case<'_>; 8] = [
         ("json", Format::Json, &json_bytes, &plain, None),
         ("cbor", Format::Cbor, &cbor, &plain, None),
         ("msgpack", Format::MessagePack, &packed, &plain, None),
@@ -79,6 +83,14 @@ fn bench(c: &mut Criterion) {
             Some("acme.Telemetry"),
         ),
         ("protobuf-raw", Format::ProtobufRaw, &protobuf, &plain, None),
+        ("avro", Format::Avro, &avro, &context, Some(&avro_schema)),
+        (
+            "avro-container-deflate",
+            Format::Avro,
+            &container,
+            &plain,
+            None,
+        ),
     ];
     for (name, format, bytes, context, type_name) in cases {
         group.bench_function(format!("{name}/{}B", bytes.len()), |b| {

@@ -20,7 +20,7 @@ use mqscope::proto::{Properties, Property, Publish, QoS};
 use serde_json::Value;
 use support::broker::start_plain;
 use support::client::{Client, config};
-use support::decoders::{Case, cases, fixtures, telemetry_rule};
+use support::decoders::{Case, cases, fixtures, reading_rule, telemetry_rule};
 use support::mqscope_bin;
 
 const LONG: Duration = Duration::from_secs(20);
@@ -67,7 +67,7 @@ fn findings_for(name: &str) -> Vec<Finding> {
 #[test]
 fn every_independently_encoded_payload_decodes_to_what_its_encoder_was_given() {
     let rules = mqscope::profiles::decoders::DecoderSettings {
-        rules: vec![telemetry_rule()],
+        rules: vec![telemetry_rule(), reading_rule()],
         proto_paths: Vec::new(),
     };
     let context: Context = mqscope::profiles::decoders::compile(&rules, &[], &[]).expect("compile");
@@ -212,6 +212,7 @@ fn sub_decode_reads_them_back_through_a_broker_with_a_profiles_rules_and_sparkpl
         ..Default::default()
     };
     profile.decoders.rules.push(telemetry_rule());
+    profile.decoders.rules.push(reading_rule());
     mqscope::profiles::ProfileStore::new(config_dir.path(), vec![profile])
         .save()
         .expect("save the profile");
@@ -235,6 +236,7 @@ fn sub_decode_reads_them_back_through_a_broker_with_a_profiles_rules_and_sparkpl
             "cbor" => "cbor",
             "msgpack" => "msgpack",
             "protobuf" => "protobuf",
+            name if name.starts_with("avro") => "avro",
             "sp-state" | "gzip-json" | "zlib-json" => "json",
             _ => "sparkplug",
         };
@@ -256,6 +258,11 @@ fn sub_decode_reads_them_back_through_a_broker_with_a_profiles_rules_and_sparkpl
     assert_eq!(because("protobuf"), "the rule for factory/+/telemetry");
     assert_eq!(because("cbor"), "its Content Type is application/cbor");
     assert_eq!(because("gzip-json"), "the whole payload parses as JSON");
+    assert_eq!(because("avro"), "the rule for plant/+/reading");
+    assert_eq!(
+        because("avro-container-snappy"),
+        "the payload is an Avro object container file"
+    );
     let gap = &lines[wanted.iter().position(|c| c.name == "sp-gap").unwrap()];
     assert_eq!(gap["sparkplug"]["state"], "stale");
     assert!(
@@ -312,5 +319,52 @@ fn sub_decode_protobuf_takes_a_proto_file_and_type_on_the_command_line() {
         String::from_utf8_lossy(&refused.stderr).contains("no message type acme.Nope"),
         "{}",
         String::from_utf8_lossy(&refused.stderr)
+    );
+}
+
+#[test]
+fn sub_decode_avro_takes_a_schema_file_and_reads_container_files_without_one() {
+    let (_broker, port) = start_plain();
+    let all = cases();
+    let avro: Vec<&Case> = all
+        .iter()
+        .filter(|c| c.name == "avro" || c.name == "avro-container-deflate")
+        .collect();
+    let schema = fixtures().join("reading.avsc");
+    let lines = read_back(
+        port,
+        "plant/#",
+        &[
+            "--decode",
+            "avro",
+            "--avro-schema",
+            schema.to_str().unwrap(),
+        ],
+        &[],
+        &avro,
+    );
+    for (case, line) in avro.iter().zip(&lines) {
+        assert_eq!(line["decoded_as"], "avro", "{line}");
+        assert_eq!(
+            line["decoded"], case.expect,
+            "{}: exactly what fastavro was given",
+            case.name
+        );
+    }
+
+    // A schema that is not one is refused before connecting, in plain words.
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.avsc");
+    std::fs::write(&broken, r#"{"type": "record", "name": "R"}"#).unwrap();
+    let refused = Process::new(mqscope_bin())
+        .args(["sub", "-t", "x", "--decode", "avro", "--avro-schema"])
+        .arg(&broken)
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        stderr.contains("broken.avsc is not a usable Avro schema"),
+        "{stderr}"
     );
 }

@@ -18,7 +18,7 @@ use mqscope::profiles::{MemorySecretStore, Profile, ProfileStore, SavedSubscript
 use mqscope::proto::{Properties, Property, Publish, QoS, SubscribeFilter};
 use support::broker::start_plain;
 use support::client::{Client, config};
-use support::decoders::{case, telemetry_rule};
+use support::decoders::{case, reading_rule, telemetry_rule};
 use support::window::{has_label_containing, wait_until};
 
 fn select(harness: &mut Harness<'_, MqscopeApp>, topic: &str) {
@@ -46,6 +46,7 @@ fn decoded_payloads_say_why_sparkplug_names_its_aliases_and_a_rebirth_is_asked_f
         ..Profile::default()
     };
     profile.decoders.rules.push(rule);
+    profile.decoders.rules.push(reading_rule());
     let store = ProfileStore::new(dir.path(), vec![profile]);
     let settings = Settings {
         last_profile: Some("plant".into()),
@@ -82,9 +83,16 @@ fn decoded_payloads_say_why_sparkplug_names_its_aliases_and_a_rebirth_is_asked_f
         matches!(e, Event::Subscribed { .. }).then_some(())
     })
     .expect("the host subscribed");
-    for (tag, name) in ["protobuf", "cbor", "sp-nbirth", "sp-ndata"]
-        .iter()
-        .enumerate()
+    for (tag, name) in [
+        "protobuf",
+        "cbor",
+        "avro",
+        "avro-container-snappy",
+        "sp-nbirth",
+        "sp-ndata",
+    ]
+    .iter()
+    .enumerate()
     {
         let case = case(name);
         let mut publish = Publish::new(case.topic.as_str(), case.payload);
@@ -122,6 +130,25 @@ fn decoded_payloads_say_why_sparkplug_names_its_aliases_and_a_rebirth_is_asked_f
     assert!(
         has_label_containing(&harness, "1700000000"),
         "the tagged value"
+    );
+
+    select(&mut harness, "plant/line-1/reading");
+    assert!(has_label_containing(
+        &harness,
+        "Shown as Avro because the decoder rule for plant/+/reading says so."
+    ));
+    assert!(
+        has_label_containing(&harness, "2026-12-04T21:05:07.250Z"),
+        "the timestamp in words"
+    );
+    select(&mut harness, "plant/line-1/batch-snappy");
+    assert!(has_label_containing(
+        &harness,
+        "Shown as Avro because the payload is an Avro container file."
+    ));
+    assert!(
+        has_label_containing(&harness, "lab.Reading"),
+        "the container's own schema"
     );
 
     select(&mut harness, "spBv1.0/plant/NDATA/edge-1");

@@ -465,7 +465,10 @@ impl MqscopeApp {
         }
         tab.decoders_for = Some(settings.clone());
         let reads_files = !settings.proto_paths.is_empty()
-            || settings.rules.iter().any(|rule| rule.proto_file.is_some());
+            || settings
+                .rules
+                .iter()
+                .any(|rule| rule.proto_file.is_some() || rule.avro_schema.is_some());
         if reads_files {
             let tab = tab.id;
             self.queue(Job::CompileDecoders {

@@ -225,7 +225,7 @@ pub struct SubArgs {
     #[arg(long = "record", value_name = "FILE")]
     pub record: Option<PathBuf>,
     /// Decode each payload: auto, json, cbor, msgpack, protobuf,
-    /// protobuf-raw, sparkplug, text or raw; each JSON line gets "decoded"
+    /// protobuf-raw, sparkplug, avro, text or raw; each JSON line gets "decoded"
     /// and "decoded_as", or "decode_error" (see docs/DECODING.md).
     #[arg(long = "decode", value_name = "DECODER", value_parser = parse_decoder)]
     pub decode: Option<DecodeChoice>,
@@ -238,6 +238,10 @@ pub struct SubArgs {
     /// A folder where the .proto files' imports are found (repeatable).
     #[arg(long = "proto-path", value_name = "DIR")]
     pub proto_path: Vec<PathBuf>,
+    /// The Avro schema (.avsc) payloads are datums of, for --decode avro
+    /// (an Avro container file carries its own).
+    #[arg(long = "avro-schema", value_name = "FILE")]
+    pub avro_schema: Option<PathBuf>,
     /// Take the per-filter decoder rules of this saved profile (its name or id).
     #[arg(long = "decoders-from", value_name = "PROFILE")]
     pub decoders_from: Option<String>,

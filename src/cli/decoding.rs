@@ -10,14 +10,20 @@ use serde_json::{Map, Value};
 use super::args::{DecodeChoice, SubArgs};
 use crate::decode::sparkplug::{Finding, NodeState, Topic, parse_topic};
 use crate::decode::{Forced, Hints, Reader, Reason};
-use crate::profiles::decoders::{DecoderSettings, compile};
+use crate::profiles::decoders::{DecoderSettings, compile, load_avro_schema};
 use crate::proto::Publish;
 
 /// The reader `args` ask for; `None` without `--decode`.
 pub fn reader(args: &SubArgs) -> Result<Option<Reader>, String> {
     let Some(choice) = args.decode else {
-        if args.proto_type.is_some() || !args.proto.is_empty() || args.decoders_from.is_some() {
-            return Err("--proto, --proto-type and --decoders-from need --decode".to_owned());
+        if args.proto_type.is_some()
+            || !args.proto.is_empty()
+            || args.decoders_from.is_some()
+            || args.avro_schema.is_some()
+        {
+            return Err(
+                "--proto, --proto-type, --avro-schema and --decoders-from need --decode".to_owned(),
+            );
         }
         return Ok(None);
     };
@@ -25,7 +31,19 @@ pub fn reader(args: &SubArgs) -> Result<Option<Reader>, String> {
         Some(wanted) => profile_decoders(wanted)?,
         None => DecoderSettings::default(),
     };
-    let context = compile(&settings, &args.proto, &args.proto_path).map_err(|e| e.to_string())?;
+    let mut context =
+        compile(&settings, &args.proto, &args.proto_path).map_err(|e| e.to_string())?;
+    let avro_schema = match &args.avro_schema {
+        Some(path) => {
+            let schema = load_avro_schema(path).map_err(|e| e.to_string())?;
+            let key = path.display().to_string();
+            context
+                .avro
+                .insert(key.clone(), std::sync::Arc::new(schema));
+            Some(key)
+        }
+        None => None,
+    };
     let format = match choice {
         DecodeChoice::Auto => None,
         DecodeChoice::Format(format) => Some(format),
@@ -46,6 +64,7 @@ pub fn reader(args: &SubArgs) -> Result<Option<Reader>, String> {
     reader.forced = Forced {
         format,
         message_type: args.proto_type.clone(),
+        avro_schema,
         compression: args.compressed,
     };
     Ok(Some(reader))
@@ -157,6 +176,7 @@ pub fn reason_words(reason: &Reason) -> String {
         Reason::SparkplugState => "the topic is a Sparkplug host's STATE".to_owned(),
         Reason::ContentType(content_type) => format!("its Content Type is {content_type}"),
         Reason::PayloadFormatIndicator => "its Payload Format Indicator says UTF-8 text".to_owned(),
+        Reason::AvroContainer => "the payload is an Avro object container file".to_owned(),
         Reason::ParsesAsJson => "the whole payload parses as JSON".to_owned(),
         Reason::Utf8Text => "the payload is UTF-8 text".to_owned(),
         Reason::Binary => {

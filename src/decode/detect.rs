@@ -46,6 +46,8 @@ pub enum Reason {
     ContentType(String),
     /// The Payload Format Indicator says UTF-8 text.
     PayloadFormatIndicator,
+    /// The payload begins like an Avro object container file.
+    AvroContainer,
     /// The whole payload parses as JSON.
     ParsesAsJson,
     /// The payload is valid UTF-8 text.
@@ -73,8 +75,8 @@ pub fn declared(hints: &Hints<'_>, context: &Context) -> Option<(Format, Reason)
 
 /// The format `payload` is read as, and why: a rule first, then the
 /// Sparkplug namespace, the Content Type, the Payload Format Indicator,
-/// then the bytes (a gzip or zlib stream is looked into first): JSON, text,
-/// else raw.
+/// then the bytes (a gzip or zlib stream is looked into first): an Avro
+/// container file, JSON, text, else raw.
 pub fn choose(hints: &Hints<'_>, payload: &[u8], context: &Context) -> (Format, Reason) {
     if let Some((format, reason)) = declared(hints, context) {
         let format = match (format, &reason) {
@@ -95,6 +97,9 @@ pub fn choose(hints: &Hints<'_>, payload: &[u8], context: &Context) -> (Format, 
         _ => payload,
     };
     let is_json = || super::json(body).is_ok();
+    if super::avro::is_container(body) && hints.payload_format_indicator != Some(1) {
+        return (Format::Avro, Reason::AvroContainer);
+    }
     if hints.payload_format_indicator == Some(1) {
         let format = if is_json() {
             Format::Json
@@ -164,6 +169,15 @@ mod tests {
         );
         // Plain text on a lookalike topic is not Sparkplug.
         assert_eq!(chosen("spBv1.0/g/NDATA", None, b"on").0, Format::Text);
+        // An Avro container file's marker cannot be text; a datum has none.
+        assert_eq!(
+            chosen("a", None, b"Obj\x01\x00"),
+            (Format::Avro, Reason::AvroContainer)
+        );
+        assert_eq!(
+            chosen("a", Some("avro/binary"), &[0x54]),
+            (Format::Avro, Reason::ContentType("avro/binary".into()))
+        );
     }
 
     #[test]
@@ -172,7 +186,7 @@ mod tests {
             rules: RuleSet {
                 rules: vec![Rule::new("spBv1.0/#", Format::Raw)],
             },
-            pool: None,
+            ..Context::default()
         };
         let hints = Hints {
             topic: "spBv1.0/g/NDATA/e",

@@ -36,11 +36,23 @@ pub fn integer(wide: i128) -> Value {
         .unwrap_or_else(|_| Value::String(wide.to_string()))
 }
 
-/// A map key as text: text as it is, anything else as its JSON.
+/// How long a map key that is not text may grow as text. Without a cap, a
+/// map keyed by a map keyed by a map … doubles its escaping at each level.
+pub const MAX_KEY_CHARS: usize = 256;
+
+/// A map key as text: text as it is, anything else as its JSON, cut at
+/// [`MAX_KEY_CHARS`] characters (with "…" after).
 pub fn key(value: Value) -> String {
     match value {
         Value::String(text) => text,
-        other => other.to_string(),
+        other => {
+            let mut text = other.to_string();
+            if let Some((cut, _)) = text.char_indices().nth(MAX_KEY_CHARS) {
+                text.truncate(cut);
+                text.push('…');
+            }
+            text
+        }
     }
 }
 
@@ -76,5 +88,14 @@ mod tests {
         assert_eq!(float(f64::NEG_INFINITY), Value::String("-Infinity".into()));
         assert_eq!(float(0.1).to_string(), "0.1");
         assert_eq!(bytes(&[0xff, 0]).to_string(), r#"{"$base64":"/wA="}"#);
+    }
+
+    #[test]
+    fn keys_that_are_not_text_are_json_and_stay_short() {
+        assert_eq!(key(Value::from(7)), "7");
+        assert_eq!(key(Value::from("t")), "t");
+        let long = key(Value::Array(vec![Value::from(1); 1000]));
+        assert_eq!(long.chars().count(), MAX_KEY_CHARS + 1);
+        assert!(long.ends_with('…'));
     }
 }

@@ -1,6 +1,7 @@
 //! Payload decoders: JSON, CBOR, MessagePack, Protobuf (with the user's
-//! schema or without one), Sparkplug B, and gzip / zlib / deflate in front of
-//! any of them. Bytes in, a JSON value (the mapping of `docs/DECODING.md`) or
+//! schema or without one), Sparkplug B, Avro (with the user's schema, or an
+//! object container file's own), and gzip / zlib / deflate in front of any
+//! of them. Bytes in, a JSON value (the mapping of `docs/DECODING.md`) or
 //! a typed error out; no egui, no IO, no words beyond the errors' English
 //! `Display` that the CLI prints.
 //!
@@ -8,6 +9,7 @@
 //! a length is checked against the bytes that are there before anything is
 //! reserved, and decompression stops at [`MAX_INFLATED`].
 
+pub mod avro;
 mod cbor;
 mod detect;
 mod inflate;
@@ -50,13 +52,16 @@ pub enum Format {
     ProtobufRaw,
     /// Sparkplug B (its schema built in), or a Sparkplug host's STATE.
     Sparkplug,
+    /// Avro: a datum of the user's `.avsc` schema, or an object container
+    /// file with its own.
+    Avro,
     /// Not decoded: the bytes as they are.
     Raw,
 }
 
 impl Format {
     /// Every format, in the order a person is offered them.
-    pub const ALL: [Format; 8] = [
+    pub const ALL: [Format; 9] = [
         Format::Text,
         Format::Json,
         Format::Cbor,
@@ -64,6 +69,7 @@ impl Format {
         Format::Protobuf,
         Format::ProtobufRaw,
         Format::Sparkplug,
+        Format::Avro,
         Format::Raw,
     ];
 
@@ -77,6 +83,7 @@ impl Format {
             Format::Protobuf => "protobuf",
             Format::ProtobufRaw => "protobuf-raw",
             Format::Sparkplug => "sparkplug",
+            Format::Avro => "avro",
             Format::Raw => "raw",
         }
     }
@@ -91,6 +98,7 @@ impl Format {
             Format::Protobuf => "Protobuf",
             Format::ProtobufRaw => "Protobuf (no schema)",
             Format::Sparkplug => "Sparkplug B",
+            Format::Avro => "Avro",
             Format::Raw => "Raw",
         }
     }
@@ -114,6 +122,10 @@ impl Format {
             | "application/x-protobuf"
             | "application/vnd.google.protobuf"
             | "application/octet-stream+protobuf" => Some(Format::ProtobufRaw),
+            "avro/binary"
+            | "application/avro"
+            | "application/x-avro-binary"
+            | "application/vnd.apache.avro+binary" => Some(Format::Avro),
             essence if essence.ends_with("+json") => Some(Format::Json),
             essence if essence.ends_with("+cbor") => Some(Format::Cbor),
             essence if essence.starts_with("text/") => Some(Format::Text),
@@ -150,6 +162,12 @@ pub enum DecodeError {
     /// The message type named is not in the compiled `.proto` files.
     #[error("the .proto files have no message type {0}")]
     UnknownType(String),
+    /// Avro was asked for with no schema for this topic, and the payload
+    /// is not a container file (which carries its own).
+    #[error(
+        "no Avro schema (.avsc) is set for this topic, and the payload is not an Avro container file"
+    )]
+    NoAvroSchema,
 }
 
 /// A payload decoded, and how.
@@ -170,17 +188,20 @@ pub struct Context {
     pub rules: RuleSet,
     /// The message types of the user's `.proto` files, if any were given.
     pub pool: Option<prost_reflect::DescriptorPool>,
+    /// The Avro schemas, by the `.avsc` file a rule or option names.
+    pub avro: std::collections::HashMap<String, std::sync::Arc<avro::ParsedSchema>>,
 }
 
-/// `bytes` read as `format`. Protobuf uses `type_name` from `context`'s
-/// pool; Sparkplug B reads the payload alone (aliases are resolved by
-/// [`sparkplug::Tracker`]). A gzip or zlib stream is taken off first when
-/// its header says so; `compression` forces one.
+/// `bytes` read as `format`. `schema` names what `context` compiled: for
+/// Protobuf the message type in its pool, for Avro the `.avsc` file (an
+/// Avro container file needs none). Sparkplug B reads the payload alone
+/// (aliases are resolved by [`sparkplug::Tracker`]). A gzip or zlib stream
+/// is taken off first when its header says so; `compression` forces one.
 pub fn decode(
     format: Format,
     bytes: &[u8],
     compression: Option<Compression>,
-    type_name: Option<&str>,
+    schema: Option<&str>,
     context: &Context,
 ) -> Result<Decoded, DecodeError> {
     let (body, inflated_from) = if format == Format::Raw {
@@ -196,11 +217,18 @@ pub fn decode(
         Format::MessagePack => msgpack::decode(body)?,
         Format::ProtobufRaw => schemaless::decode(body)?,
         Format::Protobuf => {
-            let type_name = type_name.ok_or(DecodeError::NoSchema)?;
+            let type_name = schema.ok_or(DecodeError::NoSchema)?;
             let pool = context.pool.as_ref().ok_or(DecodeError::NoSchema)?;
             protobuf::decode(pool, type_name, body)?
         }
         Format::Sparkplug => sparkplug::payload::decode(body)?.to_json(),
+        Format::Avro if avro::is_container(body) => avro::decode_container(body)?,
+        Format::Avro => {
+            let schema = schema
+                .and_then(|file| context.avro.get(file))
+                .ok_or(DecodeError::NoAvroSchema)?;
+            avro::decode_datum(schema, body)?
+        }
         Format::Raw => mapping::bytes(body),
     };
     Ok(Decoded {
@@ -261,7 +289,15 @@ mod tests {
     use proptest::prelude::*;
 
     fn every_format(bytes: &[u8]) {
-        let context = Context::default();
+        let mut context = Context::default();
+        let list = avro::ParsedSchema::parse(
+            r#"{"type":"record","name":"L","fields":[{"name":"v","type":{"type":"array","items":"double"}},
+                {"name":"m","type":{"type":"map","values":"string"}},{"name":"n","type":["null","L"]}]}"#,
+        )
+        .unwrap();
+        context
+            .avro
+            .insert("x.Y".to_owned(), std::sync::Arc::new(list));
         for format in Format::ALL {
             let _ = decode(format, bytes, None, Some("x.Y"), &context);
         }
@@ -314,6 +350,23 @@ mod tests {
                     prop_assert!(decoded.value.to_string().len() < 64 * bytes.len() + 64);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn maps_keyed_by_maps_stay_the_size_of_their_bytes() {
+        // A map of one entry (MessagePack 0x81, CBOR 0xa1) keyed by the
+        // next, 60 deep, every value 0: each key's JSON text would double
+        // the escaping of the one inside it, 2^60 characters at the top.
+        for (map, format) in [(0x81, Format::MessagePack), (0xa1, Format::Cbor)] {
+            let mut bytes = vec![map; 60];
+            bytes.extend([0; 61]);
+            let decoded = decode(format, &bytes, None, None, &Context::default()).unwrap();
+            let text = decoded.value.to_string();
+            assert!(
+                text.len() < 4 * mapping::MAX_KEY_CHARS,
+                "{format:?}: {text}"
+            );
         }
     }
 

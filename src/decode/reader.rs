@@ -14,6 +14,9 @@ pub struct Forced {
     pub format: Option<Format>,
     /// The Protobuf message type, if one was given.
     pub message_type: Option<String>,
+    /// The Avro schema's `.avsc` file (as the context holds it), if one
+    /// was given.
+    pub avro_schema: Option<String>,
     /// The compression, if one was given.
     pub compression: Option<Compression>,
 }
@@ -80,7 +83,7 @@ impl Reader {
     }
 
     /// `payload` read as `format` (a viewer the person picked), with the
-    /// compression and message type the options or the topic's rule give.
+    /// compression and schema the options or the topic's rule give.
     pub fn read_as(
         &self,
         hints: &Hints<'_>,
@@ -90,11 +93,18 @@ impl Reader {
     ) -> Reading {
         let rule = self.context.rules.find(hints.topic);
         let compression = self.forced.compression.or(rule.and_then(|r| r.compression));
-        let message_type = self
-            .forced
-            .message_type
-            .as_deref()
-            .or(rule.and_then(|r| r.message_type.as_deref()));
+        let schema = match format {
+            Format::Avro => self
+                .forced
+                .avro_schema
+                .as_deref()
+                .or(rule.and_then(|r| r.avro_schema.as_deref())),
+            _ => self
+                .forced
+                .message_type
+                .as_deref()
+                .or(rule.and_then(|r| r.message_type.as_deref())),
+        };
         let result = match (format, parse_topic(hints.topic)) {
             (Format::Sparkplug, Some(Topic::Node(topic))) => {
                 super::uncompressed(payload, compression).and_then(|(body, inflated_from)| {
@@ -106,7 +116,7 @@ impl Reader {
                     })
                 })
             }
-            _ => super::decode(format, payload, compression, message_type, &self.context),
+            _ => super::decode(format, payload, compression, schema, &self.context),
         };
         Reading {
             format,

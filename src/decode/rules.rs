@@ -1,6 +1,7 @@
 //! Per-filter decoder rules ("`factory/+/telemetry` is `acme.Telemetry`
-//! from `telemetry.proto`"), saved with a profile. The first rule whose
-//! filter matches a topic wins over anything detection would choose.
+//! from `telemetry.proto`", "`plant/#` is Avro of `reading.avsc`"), saved
+//! with a profile. The first rule whose filter matches a topic wins over
+//! anything detection would choose.
 
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +21,9 @@ pub struct Rule {
     /// For Protobuf: the `.proto` file the type is in.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub proto_file: Option<String>,
+    /// For Avro: the `.avsc` schema file (a container file needs none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub avro_schema: Option<String>,
     /// A compression to take off first (gzip and zlib are found without it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub compression: Option<Compression>,
@@ -33,6 +37,7 @@ impl Rule {
             decoder,
             message_type: None,
             proto_file: None,
+            avro_schema: None,
             compression: None,
         }
     }

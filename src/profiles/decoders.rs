@@ -1,6 +1,7 @@
 //! A profile's payload decoders: its per-filter rules and where the
 //! `.proto` files' imports are found, saved with the profile; and their
-//! schemas compiled (protox, pure Rust, no `protoc`) into the
+//! schemas compiled (protox, pure Rust, no `protoc`; `.avsc` files parsed by
+//! apache-avro) into the
 //! [`Context`] the window and `mqscope sub --decoders-from` read with.
 //! Compiling reads files: the window does it on its worker.
 
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::decode::avro::ParsedSchema;
 use crate::decode::{Context, Format, Rule, RuleSet};
 
 /// The decoders part of a profile.
@@ -48,11 +50,30 @@ pub enum SchemaError {
     /// A rule's filter is not a valid topic filter.
     #[error("\"{0}\" is not a valid topic filter")]
     BadFilter(String),
+    /// An Avro schema file could not be read or is not a schema.
+    #[error("{file} is not a usable Avro schema: {why}")]
+    Avro {
+        /// The file named.
+        file: String,
+        /// What reading or parsing it said.
+        why: String,
+    },
 }
 
-/// The rules of `settings` checked, and every `.proto` file they and
-/// `extra_files` name compiled, imports looked for in `extra_paths`, the
-/// settings' paths and each file's own folder.
+/// The Avro schema in the `.avsc` file at `path`.
+pub fn load_avro_schema(path: &Path) -> Result<ParsedSchema, SchemaError> {
+    let avro_error = |why: String| SchemaError::Avro {
+        file: path.display().to_string(),
+        why,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| avro_error(e.to_string()))?;
+    ParsedSchema::parse(&text).map_err(avro_error)
+}
+
+/// The rules of `settings` checked, every `.proto` file they and
+/// `extra_files` name compiled (imports looked for in `extra_paths`, the
+/// settings' paths and each file's own folder), and every `.avsc` file
+/// they name parsed.
 pub fn compile(
     settings: &DecoderSettings,
     extra_files: &[PathBuf],
@@ -93,11 +114,23 @@ pub fn compile(
             }
         }
     }
+    let mut avro = std::collections::HashMap::new();
+    for file in settings
+        .rules
+        .iter()
+        .filter_map(|rule| rule.avro_schema.as_ref())
+    {
+        if !avro.contains_key(file) {
+            let schema = load_avro_schema(Path::new(file))?;
+            avro.insert(file.clone(), std::sync::Arc::new(schema));
+        }
+    }
     Ok(Context {
         rules: RuleSet {
             rules: settings.rules.clone(),
         },
         pool,
+        avro,
     })
 }
 
@@ -219,5 +252,33 @@ message Telemetry { string site = 1; double temperature = 2; int64 uptime_ms = 3
             ),
             Err(SchemaError::Incomplete { .. })
         ));
+    }
+
+    #[test]
+    fn an_avro_rules_schema_is_parsed_and_a_bad_one_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("point.avsc");
+        std::fs::write(
+            &file,
+            r#"{"type":"record","name":"Point","fields":[{"name":"x","type":"int"}]}"#,
+        )
+        .unwrap();
+        let mut avro = Rule::new("plant/#", Format::Avro);
+        avro.avro_schema = Some(file.display().to_string());
+        let settings = DecoderSettings {
+            rules: vec![avro],
+            proto_paths: Vec::new(),
+        };
+        let context = compile(&settings, &[], &[]).unwrap();
+        let key = file.display().to_string();
+        let decoded =
+            crate::decode::decode(Format::Avro, &[0x54], None, Some(&key), &context).unwrap();
+        assert_eq!(decoded.value, serde_json::json!({"x": 42}));
+        std::fs::write(&file, r#"{"type":"record","name":"Point"}"#).unwrap();
+        let Err(SchemaError::Avro { file: named, why }) = compile(&settings, &[], &[]) else {
+            panic!("an Avro schema error expected");
+        };
+        assert_eq!(named, key);
+        assert!(!why.is_empty());
     }
 }

@@ -93,9 +93,14 @@ fn full_profile(dir: &std::path::Path) -> Profile {
                     decoder: crate::decode::Format::Protobuf,
                     message_type: Some("acme.Telemetry".into()),
                     proto_file: Some("/protos/telemetry.proto".into()),
+                    avro_schema: None,
                     compression: Some(crate::decode::Compression::Gzip),
                 },
                 crate::decode::Rule::new("devices/#", crate::decode::Format::Cbor),
+                crate::decode::Rule {
+                    avro_schema: Some("/schemas/reading.avsc".into()),
+                    ..crate::decode::Rule::new("plant/#", crate::decode::Format::Avro)
+                },
             ],
             proto_paths: vec!["/protos/include".into()],
         },

@@ -1,6 +1,6 @@
 //! The payloads of `tests/fixtures/decoders/cases.json` (made by independent
 //! encoders, see `make_fixtures.py` there) and the Protobuf rule they are
-//! read with. Shared by the decoding tests and `benches/decoders.rs`.
+//! read with, and the Avro one. Shared by the decoding tests and `benches/decoders.rs`.
 
 use std::path::PathBuf;
 
@@ -61,5 +61,12 @@ pub fn telemetry_rule() -> Rule {
     let mut rule = Rule::new("factory/+/telemetry", Format::Protobuf);
     rule.message_type = Some("acme.Telemetry".into());
     rule.proto_file = Some(fixtures().join("telemetry.proto").display().to_string());
+    rule
+}
+
+/// `plant/+/reading` is Avro of the fixtures' `reading.avsc`.
+pub fn reading_rule() -> Rule {
+    let mut rule = Rule::new("plant/+/reading", Format::Avro);
+    rule.avro_schema = Some(fixtures().join("reading.avsc").display().to_string());
     rule
 }

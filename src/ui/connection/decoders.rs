@@ -1,6 +1,6 @@
 //! The editor's "Decoders" section: how payloads on chosen topic filters
-//! are read (a rule per filter, first match first), and the folders where
-//! `.proto` imports are found.
+//! are read (a rule per filter, first match first, with its `.proto` or
+//! `.avsc` schema), and the folders where `.proto` imports are found.
 
 use egui::RichText;
 use rust_i18n::t;
@@ -63,6 +63,9 @@ pub(super) fn show(settings: &mut DecoderSettings, ui: &mut egui::Ui) {
             });
             if rule.decoder == Format::Protobuf {
                 protobuf_fields(rule, ui);
+            }
+            if rule.decoder == Format::Avro {
+                avro_fields(rule, ui);
             }
             if crate::proto::topic::validate_topic_filter(&rule.filter).is_err() {
                 ui.label(
@@ -135,6 +138,28 @@ fn protobuf_fields(rule: &mut Rule, ui: &mut egui::Ui) {
                 "A Protobuf rule needs the .proto file and the message type's full name (package and name). For any Protobuf payload without its schema, choose \"Protobuf (no schema)\"."
             ))
             .color(error_color(ui)),
+        );
+    }
+}
+
+fn avro_fields(rule: &mut Rule, ui: &mut egui::Ui) {
+    ui.horizontal_wrapped(|ui| {
+        let file = ui.label(t!("Avro schema (.avsc)"));
+        let mut path = rule.avro_schema.clone().unwrap_or_default();
+        if ui
+            .add(egui::TextEdit::singleline(&mut path).desired_width(220.0))
+            .labelled_by(file.id)
+            .changed()
+        {
+            rule.avro_schema = (!path.trim().is_empty()).then(|| path.trim().to_owned());
+        }
+    });
+    if rule.avro_schema.is_none() {
+        ui.label(
+            RichText::new(t!(
+                "Without a schema file, only Avro container files (which carry their own schema) can be read."
+            ))
+            .weak(),
         );
     }
 }

@@ -325,6 +325,7 @@ fn viewer_name(viewer: Viewer) -> String {
         Viewer::MessagePack => "MessagePack".to_owned(),
         Viewer::Protobuf => "Protobuf".to_owned(),
         Viewer::Sparkplug => "Sparkplug B".to_owned(),
+        Viewer::Avro => "Avro".to_owned(),
     }
 }
 

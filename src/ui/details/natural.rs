@@ -15,8 +15,8 @@ const PARSED_TO_DECIDE: usize = 1 << 20;
 const SNIFFED: usize = 4096;
 
 /// The format `message` on `topic` calls for, and why: what the reader's
-/// rules, the topic and the Content Type say; else a JSON object or array,
-/// UTF-8 text, or raw bytes (a gzip or zlib stream is looked into).
+/// rules, the topic and the Content Type say; else an Avro container file,
+/// a JSON object or array, UTF-8 text, or raw bytes (a gzip or zlib stream is looked into).
 pub fn natural_format(message: &StoredMessage, topic: &str, reader: &Reader) -> (Format, Reason) {
     let hints = hints(message, topic);
     let payload = &message.payload[..];
@@ -34,6 +34,9 @@ pub fn natural_format(message: &StoredMessage, topic: &str, reader: &Reader) -> 
     }
     if hints.payload_format_indicator == Some(1) && !looks_like_json(payload) {
         return (Format::Text, Reason::PayloadFormatIndicator);
+    }
+    if crate::decode::avro::is_container(payload) && hints.payload_format_indicator != Some(1) {
+        return (Format::Avro, Reason::AvroContainer);
     }
     if looks_like_json(payload) {
         (Format::Json, Reason::ParsesAsJson)
@@ -145,6 +148,7 @@ mod tests {
                 rules: vec![crate::decode::Rule::new("devices/#", Format::MessagePack)],
             },
             pool: None,
+            ..Default::default()
         });
         let bytes = message(b"plain", None);
         assert_eq!(

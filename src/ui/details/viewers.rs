@@ -34,11 +34,14 @@ pub enum Viewer {
     Protobuf,
     /// Decoded from Sparkplug B, aliases named from the births seen.
     Sparkplug,
+    /// Decoded from Avro: by the topic's rule's schema, or a container
+    /// file's own.
+    Avro,
 }
 
 impl Viewer {
     /// The viewers offered, in order.
-    pub const ALL: [Viewer; 8] = [
+    pub const ALL: [Viewer; 9] = [
         Viewer::Text,
         Viewer::Json,
         Viewer::Hex,
@@ -47,6 +50,7 @@ impl Viewer {
         Viewer::MessagePack,
         Viewer::Protobuf,
         Viewer::Sparkplug,
+        Viewer::Avro,
     ];
 }
 
@@ -253,6 +257,7 @@ fn make(viewer: Viewer, message: &StoredMessage, shown: usize, source: &Source<'
         Viewer::MessagePack => decoded(Format::MessagePack),
         Viewer::Protobuf => decoded(protobuf_format(source)),
         Viewer::Sparkplug => decoded(Format::Sparkplug),
+        Viewer::Avro => decoded(Format::Avro),
     }
 }
 
@@ -313,6 +318,7 @@ pub fn viewer_for(format: Format) -> Viewer {
         Format::MessagePack => Viewer::MessagePack,
         Format::Protobuf | Format::ProtobufRaw => Viewer::Protobuf,
         Format::Sparkplug => Viewer::Sparkplug,
+        Format::Avro => Viewer::Avro,
         Format::Raw => Viewer::Hex,
     }
 }

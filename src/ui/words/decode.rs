@@ -34,6 +34,12 @@ pub fn schema_error(error: &crate::profiles::decoders::SchemaError) -> String {
             filter = filter
         )
         .into_owned(),
+        SchemaError::Avro { file, why } => t!(
+            "%{file} is not a usable Avro schema: %{why}. Fix the file, or the rule in the connection's Decoders.",
+            file = file,
+            why = why
+        )
+        .into_owned(),
     }
 }
 
@@ -72,6 +78,10 @@ pub fn decode_error(error: &crate::decode::DecodeError) -> String {
             name = name
         )
         .into_owned(),
+        DecodeError::NoAvroSchema => t!(
+            "no Avro schema (.avsc) is set for this topic, and the payload is not an Avro container file; add a rule in the connection's Decoders"
+        )
+        .into_owned(),
     }
 }
 
@@ -93,6 +103,7 @@ pub fn decode_reason(reason: &crate::decode::Reason) -> String {
         Reason::PayloadFormatIndicator => {
             t!("its Payload Format Indicator says UTF-8 text").into_owned()
         }
+        Reason::AvroContainer => t!("the payload is an Avro container file").into_owned(),
         Reason::ParsesAsJson => t!("the payload is JSON").into_owned(),
         Reason::Utf8Text => t!("the payload is UTF-8 text").into_owned(),
         Reason::Binary => t!(
