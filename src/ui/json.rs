@@ -2,6 +2,7 @@
 //! the difference between two values.
 
 use egui::RichText;
+use rust_i18n::t;
 use serde_json::Value;
 
 /// Parse a payload as JSON, if it is JSON.
@@ -25,7 +26,14 @@ fn show_value(ui: &mut egui::Ui, key: Option<&str>, value: &Value, id: egui::Id,
     match value {
         Value::Object(map) => {
             egui::CollapsingHeader::new(
-                RichText::new(format!("{prefix}{{…}} {} keys", map.len())).monospace(),
+                RichText::new(format!(
+                    "{prefix}{{…}} {}",
+                    t!(
+                        crate::language::plural("%{count} keys", map.len() as u64),
+                        count = map.len()
+                    )
+                ))
+                .monospace(),
             )
             .id_salt(id)
             .default_open(depth == 0 || open(map.len()))
@@ -38,7 +46,14 @@ fn show_value(ui: &mut egui::Ui, key: Option<&str>, value: &Value, id: egui::Id,
         }
         Value::Array(items) => {
             egui::CollapsingHeader::new(
-                RichText::new(format!("{prefix}[…] {} items", items.len())).monospace(),
+                RichText::new(format!(
+                    "{prefix}[…] {}",
+                    t!(
+                        crate::language::plural("%{count} items", items.len() as u64),
+                        count = items.len()
+                    )
+                ))
+                .monospace(),
             )
             .id_salt(id)
             .default_open(depth == 0 || open(items.len()))

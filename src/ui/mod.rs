@@ -66,7 +66,11 @@ pub fn payload_preview(payload: &[u8], max: usize) -> String {
                 .collect();
             shorten(&line, max).into_owned()
         }
-        Err(_) => format!("{} bytes (binary)", payload.len()),
+        Err(_) => rust_i18n::t!(
+            crate::language::plural("%{count} bytes (binary)", payload.len() as u64),
+            count = payload.len()
+        )
+        .into_owned(),
     }
 }
 
