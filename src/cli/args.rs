@@ -190,8 +190,32 @@ pub struct SubArgs {
     #[command(flatten)]
     pub connect: ConnectArgs,
     /// Topic filter to subscribe to (repeatable).
-    #[arg(short = 't', long = "topic", required = true)]
+    #[arg(short = 't', long = "topic", required_unless_present = "unsubscribe")]
     pub topics: Vec<String>,
+    /// Unsubscribe from FILTER once connected, e.g. from a persistent session (-c) (repeatable).
+    #[arg(short = 'U', long = "unsubscribe", value_name = "FILTER")]
+    pub unsubscribe: Vec<String>,
+    /// Print each message by FORMAT, as mosquitto_sub -F does: %t topic, %p payload, %j JSON, … (see docs/CLI.md).
+    #[arg(short = 'F', value_name = "FORMAT")]
+    pub print_format: Option<String>,
+    /// Do not print retained messages (those with the retain flag set).
+    #[arg(short = 'R', long = "no-retained")]
+    pub no_retained: bool,
+    /// Print only retained messages, and exit at the first one that is not retained.
+    #[arg(long = "retained-only")]
+    pub retained_only: bool,
+    /// Clear each retained message that arrives (an empty retained publish to its topic; -T keeps topics out).
+    #[arg(long = "remove-retained")]
+    pub remove_retained: bool,
+    /// Exit once the broker has acknowledged the subscriptions (and -U's unsubscriptions).
+    #[arg(short = 'E', long = "exit-after-subscribe")]
+    pub exit_after_subscribe: bool,
+    /// Print no newline after each message.
+    #[arg(short = 'N', long = "no-newline")]
+    pub no_newline: bool,
+    /// Indent JSON output: the JSON lines, and -F's %j and %J.
+    #[arg(long = "pretty")]
+    pub pretty: bool,
     /// Do not print messages on topics matching this filter (repeatable).
     #[arg(short = 'T', long = "filter-out")]
     pub filter_out: Vec<String>,
@@ -361,6 +385,23 @@ pub struct PubArgs {
     /// Send an empty message.
     #[arg(short = 'n', long = "null-message", group = "source")]
     pub empty: bool,
+    /// Publish the message (of -m, -f, -s or -n) N times, each after the last has gone (and been acknowledged, at QoS 1 and 2).
+    #[arg(long = "repeat", value_name = "N", default_value_t = 1, value_parser = parse_count)]
+    pub repeat: u64,
+    /// With --repeat: wait SECS (a decimal, e.g. 0.5) between publishes.
+    #[arg(long = "repeat-delay", value_name = "SECS", value_parser = parse_delay)]
+    pub repeat_delay: Option<std::time::Duration>,
+}
+
+/// `--repeat-delay`: seconds, 0 or more, decimals allowed.
+fn parse_delay(text: &str) -> Result<std::time::Duration, String> {
+    text.trim()
+        .parse::<f64>()
+        .ok()
+        .and_then(|secs| std::time::Duration::try_from_secs_f64(secs).ok())
+        .ok_or_else(|| {
+            "the repeat delay is a number of seconds, 0 or more (0.1 for a tenth)".to_owned()
+        })
 }
 
 /// A whole number in `range`, or a plain-words error naming `what` and the range.
@@ -396,7 +437,7 @@ fn parse_session_expiry(text: &str) -> Result<u32, String> {
     .map_err(|e| format!("{e}, or -1 for a session that never expires"))
 }
 
-/// `-C`: 1 or more messages (mosquitto_sub refuses 0 too).
+/// `-C` and `--repeat`: 1 or more (mosquitto refuses 0 too).
 fn parse_count(text: &str) -> Result<u64, String> {
     number_in(text, 1..=u64::MAX, "the message count")
 }

@@ -4,12 +4,14 @@
 pub mod args;
 #[cfg(feature = "builtin-broker")]
 mod broker;
+mod cjson;
 pub mod decoding;
 pub mod export;
 pub mod output;
 pub mod props;
 mod publish;
 pub mod replay;
+mod sub_format;
 mod subscribe;
 
 use bytes::Bytes;

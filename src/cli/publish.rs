@@ -1,6 +1,8 @@
-//! `mqscope pub`: publish one message, a file, or standard input.
+//! `mqscope pub`: publish one message (`--repeat` times), a file, or
+//! standard input.
 
 use std::io::{self, BufRead, Read};
+use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use crossbeam_channel::{Receiver, select};
@@ -48,6 +50,9 @@ fn run_inner(args: PubArgs) -> Result<i32, String> {
     template.retain = args.retain;
     template.properties = prepared.properties.publish.clone();
     let source = message_source(&args)?;
+    if args.repeat > 1 && matches!(source, Source::Lines(_)) {
+        return Err("--repeat repeats one message; it does not go with -l".to_owned());
+    }
 
     let handle = ConnectionHandle::spawn(prepared.config.clone(), None)
         .map_err(|e| format!("cannot start the network thread: {e}"))?;
@@ -67,6 +72,10 @@ fn run_inner(args: PubArgs) -> Result<i32, String> {
         input_done: false,
         outstanding: 0,
         next_tag: 1,
+        repeats_left: args.repeat - 1,
+        repeat_delay: args.repeat_delay.unwrap_or_default(),
+        repeat: None,
+        next_repeat: None,
     };
     {
         let commands = publisher.commands.clone();
@@ -79,7 +88,12 @@ fn run_inner(args: PubArgs) -> Result<i32, String> {
             Source::Lines(rx) if publisher.connected && !publisher.input_done => rx,
             _ => &never,
         };
+        let repeat_timer = match publisher.next_repeat {
+            Some(at) if publisher.connected => crossbeam_channel::at(at),
+            _ => crossbeam_channel::never(),
+        };
         select! {
+            recv(repeat_timer) -> _ => publisher.repeat_due(),
             recv(lines) -> line => match line {
                 Ok(payload) => publisher.publish(payload),
                 Err(_) => publisher.input_done = true,
@@ -157,6 +171,14 @@ struct Publisher {
     /// QoS 1/2 messages not yet acknowledged.
     outstanding: u64,
     next_tag: u64,
+    /// `--repeat`: how many more times the message goes.
+    repeats_left: u64,
+    /// `--repeat-delay`.
+    repeat_delay: Duration,
+    /// The message to repeat, while repeats are left.
+    repeat: Option<Bytes>,
+    /// When the next repeat goes, once the last one has.
+    next_repeat: Option<Instant>,
 }
 
 impl Publisher {
@@ -172,6 +194,30 @@ impl Publisher {
             publish,
         });
         self.next_tag += 1;
+    }
+
+    /// Once the last message has gone (acknowledged, at QoS 1 and 2), set
+    /// the time of the next repeat.
+    fn schedule_repeat(&mut self) {
+        if self.repeat.is_some() && self.outstanding == 0 && self.next_repeat.is_none() {
+            self.next_repeat = Some(Instant::now() + self.repeat_delay);
+        }
+    }
+
+    /// The time of the next repeat has come: publish it.
+    fn repeat_due(&mut self) {
+        self.next_repeat = None;
+        let Some(payload) = self.repeat.clone() else {
+            return;
+        };
+        self.publish(payload);
+        self.repeats_left = self.repeats_left.saturating_sub(1);
+        if self.repeats_left == 0 {
+            self.repeat = None;
+            self.input_done = true;
+        } else {
+            self.schedule_repeat();
+        }
     }
 
     /// Disconnect once, exiting with `exit` when it is a failure.
@@ -199,12 +245,18 @@ impl Publisher {
                 self.connected = true;
                 self.ever_connected = true;
                 if let Some(payload) = self.one.take() {
-                    self.publish(payload);
-                    self.input_done = true;
+                    self.publish(payload.clone());
+                    if self.repeats_left > 0 {
+                        self.repeat = Some(payload);
+                        self.schedule_repeat();
+                    } else {
+                        self.input_done = true;
+                    }
                 }
             }
             Event::PublishCompleted { reason, .. } => {
                 self.outstanding = self.outstanding.saturating_sub(1);
+                self.schedule_repeat();
                 if reason.reason_code.is_error() {
                     eprintln!(
                         "mqscope: the broker did not accept the message: {}",

@@ -6,6 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 use crossbeam_channel::RecvTimeoutError;
 
 use super::args::{OutputFormat, SubArgs};
+use super::sub_format::{FormatNote, Formatter};
 use super::{
     EXIT_FAILURE, EXIT_TIMEOUT, ends_the_run, output, parse_qos, prepare, print_packet,
     send_disconnect,
@@ -100,7 +101,23 @@ impl Subscriber {
             2 => RetainHandling::DoNotSend,
             other => return Err(format!("--retain-handling {other}: use 0, 1 or 2")),
         };
-        super::validate_filters(args.topics.iter().chain(&args.filter_out))?;
+        super::validate_filters(
+            args.topics
+                .iter()
+                .chain(&args.filter_out)
+                .chain(&args.unsubscribe),
+        )?;
+        if args.print_format.is_some() && (args.verbose || args.format == OutputFormat::Text) {
+            return Err("-F prints its own format; leave out -v and --format text".to_owned());
+        }
+        if let Some(format) = &args.print_format {
+            super::sub_format::check(format)?;
+        }
+        if args.print_format.is_some() && args.decode.is_some() {
+            return Err(
+                "-F prints its own format; --decode adds to the JSON lines only".to_owned(),
+            );
+        }
         let reader = super::decoding::reader(&args)?;
         let options = SubscriptionOptions {
             maximum_qos,
@@ -151,13 +168,24 @@ impl Subscriber {
                 return EXIT_FAILURE;
             }
         };
+        let mut formatter = self.args.print_format.as_deref().map(Formatter::new);
+        if let Some(formatter) = &mut formatter {
+            formatter.pretty = self.args.pretty;
+            formatter.end_of_line = !self.args.no_newline;
+        }
         let mut run = Run {
             commands: handle.command_sender(),
             text: self.args.verbose || self.args.format == OutputFormat::Text,
+            formatter,
+            line: Vec::new(),
             exit: 0,
             ever_connected: false,
             subscribed: false,
+            acknowledged: Acknowledged::default(),
             finishing: false,
+            stop_when_cleared: None,
+            removals: 0,
+            next_tag: 100,
             received: 0,
         };
         {
@@ -208,10 +236,15 @@ impl Subscriber {
         run.exit
     }
 
-    /// Disconnect once, exiting with `exit` when it is not 0.
+    /// Disconnect once, exiting with `exit` when it is not 0; after the
+    /// retained messages being cleared are, when there are some.
     fn stop(&self, run: &mut Run, exit: i32) {
         if exit != 0 {
             run.exit = exit;
+        }
+        if run.removals > 0 && !run.finishing {
+            run.stop_when_cleared = Some(exit);
+            return;
         }
         if !run.finishing {
             run.finishing = true;
@@ -229,18 +262,58 @@ impl Subscriber {
                 run.ever_connected = true;
                 if !run.subscribed {
                     run.subscribed = true;
-                    run.commands.send(Command::Subscribe {
-                        tag: 1,
-                        filters: self.filters.clone(),
-                        properties: self.prepared.properties.subscribe.clone(),
-                    });
+                    if !self.filters.is_empty() {
+                        run.commands.send(Command::Subscribe {
+                            tag: 1,
+                            filters: self.filters.clone(),
+                            properties: self.prepared.properties.subscribe.clone(),
+                        });
+                    }
+                    if !self.args.unsubscribe.is_empty() {
+                        run.commands.send(Command::Unsubscribe {
+                            tag: 2,
+                            filters: self
+                                .args
+                                .unsubscribe
+                                .iter()
+                                .map(|f| f.as_str().into())
+                                .collect(),
+                            properties: self.prepared.properties.unsubscribe.clone(),
+                        });
+                    }
                 }
             }
             Event::Subscribed {
                 results,
                 reason_string,
                 ..
-            } => self.on_subscribed(run, &results, reason_string.as_deref()),
+            } => {
+                self.on_subscribed(run, &results, reason_string.as_deref());
+                run.acknowledged.subscribe = true;
+                self.exit_when_acknowledged(run);
+            }
+            Event::Unsubscribed { results, .. } => {
+                for result in results.iter().filter(|r| r.reason_code.is_error()) {
+                    eprintln!(
+                        "mqscope: the broker did not unsubscribe \"{}\": {} ({})",
+                        result.filter,
+                        result.reason_code.meaning(),
+                        result.reason_code
+                    );
+                }
+                run.acknowledged.unsubscribe = true;
+                self.exit_when_acknowledged(run);
+            }
+            Event::PublishCompleted { tag, .. } | Event::PublishFailed { tag, .. }
+                if tag >= 100 =>
+            {
+                run.removals = run.removals.saturating_sub(1);
+                if run.removals == 0
+                    && let Some(exit) = run.stop_when_cleared.take()
+                {
+                    self.stop(run, exit);
+                }
+            }
             Event::RequestFailed { error, .. } => {
                 eprintln!("mqscope: {}", words::session_error(&error));
                 self.stop(run, EXIT_FAILURE);
@@ -275,16 +348,24 @@ impl Subscriber {
             Event::Connecting { .. }
             | Event::PublishCompleted { .. }
             | Event::PublishFailed { .. }
-            | Event::Unsubscribed { .. }
             | Event::Rewound => {}
         }
         true
     }
 
-    /// Print a message (unless filtered out); stop after `-C` messages or
-    /// when the reader has gone.
+    /// Print a message (unless -R, --retained-only or -T leaves it out),
+    /// clear it with --remove-retained; stop after `-C` messages, at the
+    /// first message not retained with --retained-only, or when the reader
+    /// has gone. The order of the checks is mosquitto_sub's.
     fn on_message(&mut self, run: &mut Run, out: &mut impl Write, publish: &Publish) {
-        if run.finishing
+        if run.finishing || run.stop_when_cleared.is_some() {
+            return;
+        }
+        if self.args.retained_only && !publish.retain {
+            self.stop(run, 0);
+            return;
+        }
+        if (publish.retain && self.args.no_retained)
             || self
                 .args
                 .filter_out
@@ -293,18 +374,77 @@ impl Subscriber {
         {
             return;
         }
-        let written = if run.text {
-            output::write_text(out, publish)
-        } else {
-            output::write_json(out, publish, SystemTime::now(), self.reader.as_mut())
-        };
-        if written.is_err() {
+        if self.args.remove_retained && publish.retain {
+            let mut clear = Publish::new(publish.topic.clone(), bytes::Bytes::new());
+            clear.retain = true;
+            clear.qos = crate::proto::QoS::AtLeastOnce;
+            run.removals += 1;
+            run.next_tag += 1;
+            run.commands.send(Command::Publish {
+                tag: run.next_tag,
+                publish: clear,
+            });
+        }
+        if self.print(run, out, publish).is_err() {
             // The reader went away (e.g. `| head`): stop quietly.
             self.stop(run, 0);
             return;
         }
         run.received += 1;
         if self.args.count.is_some_and(|count| run.received >= count) {
+            self.stop(run, 0);
+        }
+    }
+
+    /// Write `publish` in the output asked for.
+    fn print(&mut self, run: &mut Run, out: &mut impl Write, publish: &Publish) -> io::Result<()> {
+        if let Some(formatter) = &run.formatter {
+            run.line.clear();
+            let notes = formatter.write(&mut run.line, publish, chrono::Local::now());
+            for FormatNote::NotJson { topic } in notes {
+                eprintln!(
+                    "mqscope: the payload on {topic} is not valid JSON, so %J prints nothing"
+                );
+            }
+            return out.write_all(&run.line);
+        }
+        if !self.args.pretty && !self.args.no_newline {
+            return if run.text {
+                output::write_text(out, publish)
+            } else {
+                output::write_json(out, publish, SystemTime::now(), self.reader.as_mut())
+            };
+        }
+        run.line.clear();
+        if run.text {
+            output::write_text(&mut run.line, publish)?;
+        } else {
+            output::write_json(
+                &mut run.line,
+                publish,
+                SystemTime::now(),
+                self.reader.as_mut(),
+            )?;
+            if self.args.pretty {
+                let value: serde_json::Value =
+                    serde_json::from_slice(&run.line).map_err(io::Error::other)?;
+                run.line = serde_json::to_vec_pretty(&value).map_err(io::Error::other)?;
+                run.line.push(b'\n');
+            }
+        }
+        if self.args.no_newline && run.line.last() == Some(&b'\n') {
+            run.line.pop();
+        }
+        out.write_all(&run.line)
+    }
+
+    /// With -E, stop once every request sent is acknowledged; with only
+    /// -U filters, there is nothing more to wait for either.
+    fn exit_when_acknowledged(&self, run: &mut Run) {
+        let subscribed = self.filters.is_empty() || run.acknowledged.subscribe;
+        let unsubscribed = self.args.unsubscribe.is_empty() || run.acknowledged.unsubscribe;
+        if subscribed && unsubscribed && (self.args.exit_after_subscribe || self.filters.is_empty())
+        {
             self.stop(run, 0);
         }
     }
@@ -337,11 +477,28 @@ struct Run {
     commands: CommandSender,
     /// Text output (otherwise JSON lines).
     text: bool,
+    /// `-F`'s format, when given.
+    formatter: Option<Formatter>,
+    /// A message's output being made.
+    line: Vec<u8>,
     exit: i32,
     ever_connected: bool,
     subscribed: bool,
+    acknowledged: Acknowledged,
     finishing: bool,
+    /// Stop (with this status) once the retained messages being cleared are.
+    stop_when_cleared: Option<i32>,
+    /// Retained messages being cleared, not yet acknowledged.
+    removals: usize,
+    next_tag: u64,
     received: u64,
+}
+
+/// Which requests the broker has answered.
+#[derive(Default)]
+struct Acknowledged {
+    subscribe: bool,
+    unsubscribe: bool,
 }
 
 #[cfg(test)]
