@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use clap::Parser;
+use clap::Parser as _;
 use mqscope::app::instance::{self, InstanceRequest};
 use mqscope::app::{Launch, MqscopeApp};
 use mqscope::cli::{Cli, CliCommand, run_pub, run_sub};
@@ -17,7 +17,13 @@ fn main() {
     // The CLI's messages follow the system's language; the window may
     // choose another in its settings.
     mqscope::language::set(mqscope::language::Language::from_system());
-    let cli = Cli::parse();
+    // Help prints and exits 0; a wrong option exits 1, as mosquitto's
+    // clients do (clap alone would exit 2).
+    let cli = Cli::try_parse().unwrap_or_else(|error| {
+        let code = if error.use_stderr() { 1 } else { 0 };
+        let _ = error.print();
+        std::process::exit(code);
+    });
     let code = match cli.command {
         Some(CliCommand::Sub(args)) => run_sub(args),
         Some(CliCommand::Pub(args)) => run_pub(args),

@@ -601,3 +601,58 @@ fn pub_repeat_sends_n_messages_with_the_delay_between() {
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("does not go with -l"));
 }
+
+#[test]
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
+fn exit_statuses_are_mosquittos() {
+    let test = "exit_statuses";
+    let Some(broker) = start_with_clients(test) else {
+        return;
+    };
+    let port = broker.port.to_string();
+    let closed = support::free_port().to_string();
+    let cases: &[(&str, &[&str])] = &[
+        ("mosquitto_pub", &["-p", &closed, "-t", "x", "-m", "y"]),
+        ("mosquitto_pub", &["-p", &port, "-t", "x"]),
+        ("mosquitto_pub", &["-p", &port, "-t", "a/#", "-m", "x"]),
+        (
+            "mosquitto_pub",
+            &["-p", &port, "-t", "x", "-m", "y", "--repeat", "0"],
+        ),
+        (
+            "mosquitto_pub",
+            &["-p", &port, "-t", "x", "-m", "y", "--repeat", "2"],
+        ),
+        ("mosquitto_sub", &["-p", &closed, "-t", "x"]),
+        ("mosquitto_sub", &["-p", &port, "-t", "x", "-W", "1"]),
+        ("mosquitto_sub", &["-p", &port, "-t", "x", "-E"]),
+        ("mosquitto_sub", &["-p", &port, "-t", "x", "-F", "%k"]),
+    ];
+    for (tool, args) in cases {
+        let theirs = Command::new(tool)
+            .args(["-h", "127.0.0.1"])
+            .args(*args)
+            .output()
+            .unwrap();
+        let mut ours_args = strings(&[
+            if *tool == "mosquitto_pub" {
+                "pub"
+            } else {
+                "sub"
+            },
+            "-h",
+            "127.0.0.1",
+        ]);
+        ours_args.extend(strings(args));
+        let ours = mqscope(&ours_args);
+        assert_eq!(
+            ours.status.code(),
+            theirs.status.code(),
+            "{tool} {args:?}: mqscope said {}",
+            String::from_utf8_lossy(&ours.stderr)
+        );
+    }
+}
