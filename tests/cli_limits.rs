@@ -11,8 +11,8 @@ use support::{free_port, mqscope_bin};
 
 /// Exit status of a Rust panic.
 const PANIC: i32 = 101;
-/// Exit status of clap for a usage error.
-const USAGE: i32 = 2;
+/// Exit status of a usage error (1, as mosquitto's clients exit).
+const USAGE: i32 = 1;
 /// Exit status of a failed connection.
 const FAILURE: i32 = 1;
 

@@ -17,7 +17,7 @@ use support::mqscope_bin;
 /// Every `%` code, every flag, the escapes and `@@` / `%%`, in strings
 /// whose output holds no time (compared byte for byte).
 const EXACT_FORMATS: &[&str] = &[
-    r"%t\t%p\t%q%r%l %m\\|\e[0m|\0|@@|%%|\a\v\r",
+    r"%t\t%p\t%q%r%l %m\\|\e[0m|\0|@@|%%|\a\v\r\n|",
     "%x|%X|%C|%F|%E|%R|%D|%P|%S|%A",
     "[%-20t][%20t][%.4t][%-8.3t][%05l][%-5m][%5q][%10x][%-12p][%6p][%-p][%04S][%6C][%03F][%-4E][%3A]",
     "%j",

@@ -21,9 +21,23 @@ pub fn wait_until(
         if done(harness) {
             return;
         }
-        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        assert!(
+            Instant::now() < deadline,
+            "timed out waiting for {what}; the window shows: {}",
+            shown(harness)
+        );
         std::thread::sleep(Duration::from_millis(20));
     }
+}
+
+/// Every label of the window, for a failure's message.
+fn shown(harness: &Harness<'_, MqscopeApp>) -> String {
+    use egui_kittest::kittest::NodeT;
+    harness
+        .query_all_by_label_contains("")
+        .filter_map(|node| node.accesskit_node().label())
+        .collect::<Vec<_>>()
+        .join(" | ")
 }
 
 /// Whether some label contains `text`.

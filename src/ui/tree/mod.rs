@@ -64,6 +64,8 @@ struct Row {
 /// A level shows at most this many children when sorted by messages or
 /// recency (name order comes from the tree's index and shows them all).
 const WIDE_LEVEL: usize = 10_000;
+/// At most this many top levels are opened when the first topics come.
+const FEW_ROOTS: usize = 3;
 
 /// The state of the tree view.
 pub struct TreeView {
@@ -81,7 +83,9 @@ pub struct TreeView {
     pending: Option<Pending>,
     built_at: Option<Instant>,
     expansion_generation: u64,
-    opened_lone_root: bool,
+    /// How many top levels (in the order they came) have been opened by
+    /// themselves; `usize::MAX` once there are too many for that.
+    roots_opened: usize,
     /// The rows on screen last frame (to bring a row chosen by keyboard
     /// into view).
     visible_rows: std::ops::Range<usize>,
@@ -100,7 +104,7 @@ impl Default for TreeView {
             pending: None,
             built_at: None,
             expansion_generation: 0,
-            opened_lone_root: false,
+            roots_opened: 0,
             visible_rows: 0..0,
         }
     }
@@ -241,7 +245,7 @@ impl TreeView {
                 if !self.wants_rebuild(&key, now) {
                     return;
                 }
-                self.open_a_lone_root(tree);
+                self.open_the_first_roots(tree);
                 if self.filter.is_empty() {
                     Pending::Layout(rows::Build::new(key.clone()))
                 } else {
@@ -291,18 +295,25 @@ impl TreeView {
                 .is_some_and(|at| now.duration_since(at) < REBUILD_EVERY))
     }
 
-    /// The first time the tree has exactly one top level (`lab`, say), open
-    /// it, so that a new user sees topics rather than one closed row.
-    fn open_a_lone_root(&mut self, tree: &TopicTree) {
-        if self.opened_lone_root {
+    /// While the tree has only a few top levels (`lab`, or the demo's `lab`
+    /// and `spBv1.0`, whichever comes first), open each as it comes, so that
+    /// a new user sees topics rather than closed rows. One the user closes
+    /// stays closed.
+    fn open_the_first_roots(&mut self, tree: &TopicTree) {
+        let roots = &tree.node(TopicTree::ROOT).children;
+        if self.roots_opened >= roots.len() {
             return;
         }
-        if let [only] = tree.node(TopicTree::ROOT).children[..] {
-            self.opened_lone_root = true;
-            if self.expanded.insert(only) {
+        if roots.len() > FEW_ROOTS {
+            self.roots_opened = usize::MAX;
+            return;
+        }
+        for &root in &roots[self.roots_opened..] {
+            if self.expanded.insert(root) {
                 self.expansion_generation += 1;
             }
         }
+        self.roots_opened = roots.len();
     }
 
     /// The children of `node` in sort order, and how many were left out (a

@@ -6,19 +6,31 @@ use proptest::prelude::*;
 fn model(topics: &[&str]) -> ConnectionModel {
     let mut model = ConnectionModel::default();
     for topic in topics {
-        model.ingest(
-            &Publish::new(*topic, Bytes::from_static(b"1")),
-            Instant::now(),
-            std::time::SystemTime::now(),
-        );
+        ingest(&mut model, topic);
     }
     model
+}
+
+/// A view whose top levels open only when toggled.
+fn closed_view() -> TreeView {
+    TreeView {
+        roots_opened: usize::MAX,
+        ..TreeView::default()
+    }
+}
+
+fn ingest(model: &mut ConnectionModel, topic: &str) {
+    model.ingest(
+        &Publish::new(topic, Bytes::from_static(b"1")),
+        Instant::now(),
+        std::time::SystemTime::now(),
+    );
 }
 
 #[test]
 fn rows_follow_expansion_and_filter() {
     let model = model(&["a/b/c", "a/d", "x/y"]);
-    let mut view = TreeView::default();
+    let mut view = closed_view();
     view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
     assert_eq!(view.row_count(), 2, "a and x");
     let a = model.tree.node(TopicTree::ROOT).children[0];
@@ -78,7 +90,7 @@ fn the_arrow_keys_walk_the_tree() {
             tree.node(child.expect(path)).parent.expect("a parent")
         })
     };
-    let mut view = TreeView::default();
+    let mut view = closed_view();
     view.rebuild_within(tree, Instant::now(), Duration::MAX);
     let go = |view: &TreeView, selected: Option<NodeId>, arrow| {
         step(
@@ -150,7 +162,7 @@ fn a_layout_spread_over_frames_ends_with_the_same_rows() {
     let mut topics: Vec<&str> = names.iter().map(String::as_str).collect();
     topics.push("other/a");
     let model = model(&topics);
-    let mut whole = TreeView::default();
+    let mut whole = closed_view();
     let w = model
         .tree
         .find("w/5/x")
@@ -167,7 +179,7 @@ fn a_layout_spread_over_frames_ends_with_the_same_rows() {
     let mut sliced = TreeView {
         expanded: whole.expanded.clone(),
         expansion_generation: whole.expansion_generation,
-        ..TreeView::default()
+        ..closed_view()
     };
     whole.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
     assert_same_rows_over_frames(&mut sliced, &whole, &model.tree);
@@ -369,4 +381,35 @@ fn sixty_five_thousand_empty_levels_do_not_overflow_the_depth() {
         // Every path below the second level contains "/".
         assert_one_chain(&view, &model.tree, 65_536);
     });
+}
+
+#[test]
+fn the_first_few_top_levels_open_as_they_come_and_a_closed_one_stays_closed() {
+    let mut model = model(&["lab/room/t"]);
+    let mut view = TreeView::default();
+    view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
+    let lab = model.tree.find_node("lab").unwrap();
+    assert!(view.expanded.contains(&lab), "the first top level opened");
+    // A second top level coming later opens too, as the demo's spBv1.0 does.
+    ingest(&mut model, "spBv1.0/lab/NDATA/node");
+    view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
+    let sparkplug = model.tree.find_node("spBv1.0").unwrap();
+    assert!(view.expanded.contains(&sparkplug));
+    // Closed by the user, it stays closed.
+    view.expanded.remove(&lab);
+    ingest(&mut model, "office/t");
+    view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
+    assert!(!view.expanded.contains(&lab));
+    assert!(
+        view.expanded
+            .contains(&model.tree.find_node("office").unwrap())
+    );
+    // Past a few, none opens by itself.
+    ingest(&mut model, "garden/t");
+    view.rebuild_within(&model.tree, Instant::now(), Duration::MAX);
+    assert!(
+        !view
+            .expanded
+            .contains(&model.tree.find_node("garden").unwrap())
+    );
 }
