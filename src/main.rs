@@ -27,6 +27,7 @@ fn main() {
     let code = match cli.command {
         Some(CliCommand::Sub(args)) => run_sub(args),
         Some(CliCommand::Pub(args)) => run_pub(args),
+        Some(CliCommand::Rr(args)) => mqscope::cli::run_rr(args),
         Some(CliCommand::Export(args)) => mqscope::cli::run_export(args),
         Some(CliCommand::Replay(args)) => mqscope::cli::run_replay(args),
         #[cfg(feature = "builtin-broker")]

@@ -93,6 +93,14 @@ impl Running {
     }
 }
 
+impl Drop for Running {
+    /// No client outlives its test.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 fn strings(args: &[&str]) -> Vec<String> {
     args.iter().map(|s| s.to_string()).collect()
 }
@@ -655,4 +663,118 @@ fn exit_statuses_are_mosquittos() {
             String::from_utf8_lossy(&ours.stderr)
         );
     }
+}
+
+/// A responder made of mosquitto's clients: `mosquitto_sub -F '%R %D %p'`
+/// reads the request, and `mosquitto_pub` answers on its Response Topic,
+/// first with another Correlation Data, then with the request's. A request
+/// without a Response Topic only says the responder is listening.
+fn start_responder(broker: &Mosquitto, requests: &str) -> (Running, std::thread::JoinHandle<()>) {
+    let mut args = port_args(broker);
+    args.extend(strings(&["-V", "mqttv5", "-t", requests, "-F", "%R %D %p"]));
+    let listening = Running::start("mosquitto_sub", &args);
+    let out = listening.out.clone();
+    let port = broker.port.to_string();
+    let answering = std::thread::spawn(move || {
+        let mut answered = 0;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            let text = String::from_utf8_lossy(&out.lock().unwrap()).into_owned();
+            let requests: Vec<&str> = text.lines().filter(|l| !l.starts_with(' ')).collect();
+            for request in requests.iter().skip(answered) {
+                let mut parts = request.splitn(3, ' ');
+                let (topic, correlation, payload) = (
+                    parts.next().unwrap_or(""),
+                    parts.next().unwrap_or(""),
+                    parts.next().unwrap_or(""),
+                );
+                for (data, answer) in [("not-yours", "stray"), (correlation, payload)] {
+                    let status = Command::new("mosquitto_pub")
+                        .args(["-h", "127.0.0.1", "-p", &port, "-V", "mqttv5", "-t", topic])
+                        .args(["-m", &format!("answer to {answer}")])
+                        .args(["-D", "publish", "correlation-data", data])
+                        .status()
+                        .unwrap();
+                    assert!(status.success());
+                }
+                answered += 1;
+            }
+            if answered > 0 {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    });
+    (listening, answering)
+}
+
+#[test]
+#[cfg_attr(
+    not(mosquitto_installed),
+    ignore = "needs mosquitto and its clients: apt-get install mosquitto mosquitto-clients"
+)]
+fn rr_pairs_a_request_with_its_response_and_times_out_when_nobody_answers() {
+    let test = "rr";
+    let Some(broker) = start_with_clients(test) else {
+        return;
+    };
+    let (listening, _answering) = start_responder(&broker, "svc/req");
+    // Listening once a ping (no Response Topic: a line starting with a
+    // space) came through.
+    wait_until("the responder to listen", || {
+        mosquitto_pub(&broker, &["-t", "svc/req", "-m", "ping"]);
+        std::thread::sleep(Duration::from_millis(100));
+        listening.printed() > 0
+    });
+    let mut args = strings(&["rr"]);
+    args.extend(port_args(&broker));
+    args.extend(strings(&[
+        "-t",
+        "svc/req",
+        "-e",
+        "svc/resp/1",
+        "-m",
+        "question",
+        "-W",
+        "10",
+        "-q",
+        "1",
+    ]));
+    let asked = mqscope(&args);
+    let stdout = String::from_utf8_lossy(&asked.stdout);
+    let stderr = String::from_utf8_lossy(&asked.stderr);
+    assert_eq!(asked.status.code(), Some(0), "{stdout} {stderr}");
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let line: serde_json::Value = serde_json::from_str(lines[0]).unwrap();
+    assert_eq!(line["topic"], "svc/resp/1");
+    assert_eq!(
+        line["payload"], "answer to question",
+        "the right one, not the stray"
+    );
+    assert!(line["round_trip_ms"].as_f64().unwrap() > 0.0, "{line}");
+    assert!(stderr.contains("answers another request"), "{stderr}");
+
+    // Nobody listens on this topic: out with 27 after -W, saying so.
+    let mut args = strings(&["rr"]);
+    args.extend(port_args(&broker));
+    args.extend(strings(&[
+        "-t",
+        "nobody/listens",
+        "-e",
+        "svc/resp/2",
+        "-m",
+        "hello?",
+        "-W",
+        "1",
+    ]));
+    let unanswered = mqscope(&args);
+    assert_eq!(unanswered.status.code(), Some(27));
+    assert!(
+        String::from_utf8_lossy(&unanswered.stderr)
+            .contains("nothing answered on svc/resp/2 within 1 s"),
+        "{}",
+        String::from_utf8_lossy(&unanswered.stderr)
+    );
+    assert!(unanswered.stdout.is_empty());
 }

@@ -40,6 +40,9 @@ pub enum CliCommand {
     /// Publish messages (like mosquitto_pub).
     #[command(disable_help_flag = true)]
     Pub(PubArgs),
+    /// Publish a request and print its response (like mosquitto_rr).
+    #[command(disable_help_flag = true)]
+    Rr(RrArgs),
     /// Write the messages of a recording as JSON lines or CSV.
     #[command(disable_help_flag = true)]
     Export(ExportArgs),
@@ -402,6 +405,37 @@ fn parse_delay(text: &str) -> Result<std::time::Duration, String> {
         .ok_or_else(|| {
             "the repeat delay is a number of seconds, 0 or more (0.1 for a tenth)".to_owned()
         })
+}
+
+/// `mqscope rr`.
+#[derive(Debug, Args)]
+pub struct RrArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+    /// Topic to publish the request to.
+    #[arg(short = 't', long = "topic", required = true)]
+    pub topic: String,
+    /// Topic the response comes on (sent as the request's Response Topic).
+    #[arg(short = 'e', long = "response-topic", required = true)]
+    pub response_topic: String,
+    /// QoS of the request and of the subscription to the response topic.
+    #[arg(short = 'q', long = "qos", default_value_t = 0)]
+    pub qos: u8,
+    /// The request's payload.
+    #[arg(short = 'm', long = "message", group = "source")]
+    pub message: Option<String>,
+    /// Send the contents of a file as the request.
+    #[arg(short = 'f', long = "file", group = "source")]
+    pub file: Option<PathBuf>,
+    /// Send standard input as the request.
+    #[arg(short = 's', long = "stdin-file", group = "source")]
+    pub stdin_whole: bool,
+    /// Send an empty request.
+    #[arg(short = 'n', long = "null-message", group = "source")]
+    pub empty: bool,
+    /// Give up (exit 27) when no response came after this many seconds.
+    #[arg(short = 'W', long = "timeout", default_value_t = 10, value_parser = parse_timeout)]
+    pub timeout_secs: u64,
 }
 
 /// A whole number in `range`, or a plain-words error naming `what` and the range.

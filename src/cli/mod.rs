@@ -11,6 +11,7 @@ pub mod output;
 pub mod props;
 mod publish;
 pub mod replay;
+mod request;
 mod sub_format;
 mod subscribe;
 
@@ -31,6 +32,7 @@ pub use broker::run as run_broker;
 pub use export::run as run_export;
 pub use publish::run as run_pub;
 pub use replay::run as run_replay;
+pub use request::run as run_rr;
 pub use subscribe::run as run_sub;
 
 /// Exit status when a connection or request fails.
