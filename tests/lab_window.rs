@@ -192,6 +192,68 @@ fn the_tree_is_walked_with_the_arrow_keys() {
         has(&harness, "lab/esp32-01/name"),
         "Down selects the next topic"
     );
+    let selected_path = |h: &Harness<'_, MqscopeApp>| {
+        let app = h.state();
+        let tab = &app.tabs[app.active];
+        tab.tree.selected.map(|n| tab.model.tree.path(n))
+    };
+    let selected =
+        |h: &Harness<'_, MqscopeApp>, path: &str| selected_path(h).as_deref() == Some(path);
+    // End: the last row (whatever has come by now).
+    harness.key_press(egui::Key::End);
+    harness.run_steps(2);
+    let last_row = {
+        let app = harness.state();
+        let tab = &app.tabs[app.active];
+        tab.tree.row_nodes().last().map(|&n| tab.model.tree.path(n))
+    };
+    assert_eq!(
+        selected_path(&harness),
+        last_row,
+        "End goes to the last row"
+    );
+    harness.key_press(egui::Key::Home);
+    harness.run_steps(2);
+    assert!(
+        selected(&harness, "lab"),
+        "Home goes to the first row, not {:?}",
+        selected_path(&harness)
+    );
+    // Typing a name's first letters goes to it.
+    harness.event(egui::Event::Text("gre".into()));
+    harness.run_steps(2);
+    assert!(
+        selected(&harness, "lab/greenhouse"),
+        "typed gre, selected {:?}",
+        selected_path(&harness)
+    );
+}
+
+/// Sorted by "Busiest now", the demo's power meter (several messages a
+/// second) comes first under lab.
+#[test]
+fn busiest_now_puts_the_flooding_topic_first() {
+    let _lab = one_lab_at_a_time();
+    let (_dir, mut harness) = first_run_window();
+    wait_until(&mut harness, "the demo", |h| {
+        has(h, "power") && has(h, "room-101")
+    });
+    harness.get_by_label("Sort").click();
+    harness.run_steps(2);
+    harness.get_by_label("Busiest now").click();
+    harness.run_steps(2);
+    let first_under_lab = |h: &Harness<'_, MqscopeApp>| {
+        let app = h.state();
+        let tab = &app.tabs[app.active];
+        let lab = tab.model.tree.find_node("lab")?;
+        let rows = tab.tree.row_nodes();
+        let at = rows.iter().position(|&n| n == lab)?;
+        rows.get(at + 1)
+            .map(|&n| tab.model.tree.node(n).name.to_string())
+    };
+    wait_until(&mut harness, "power first, by its rate", |h| {
+        first_under_lab(h).as_deref() == Some("power")
+    });
 }
 
 /// The bottom panel folds down to its tabs and comes back with a tab.

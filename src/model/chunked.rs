@@ -53,7 +53,6 @@ impl<T> Chunked<T> {
     }
 
     /// Every item, in order.
-    #[cfg(test)]
     pub fn iter(&self) -> impl Iterator<Item = &T> {
         self.chunks.iter().flatten()
     }

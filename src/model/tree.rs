@@ -201,6 +201,15 @@ impl TopicTree {
         self.nodes.len() - 1 - self.free.len()
     }
 
+    /// Every node's subtree message count, indexed by node id (a free slot
+    /// keeps its last), for the window's rates.
+    pub fn subtree_counts(&self) -> Vec<u64> {
+        self.nodes
+            .iter()
+            .map(|node| node.subtree_messages)
+            .collect()
+    }
+
     /// Changes whenever a node is added or removed (the window re-lays out the rows).
     pub fn structure_generation(&self) -> u64 {
         self.structure_generation

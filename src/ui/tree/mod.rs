@@ -13,6 +13,7 @@ use crate::model::message::micros_since_epoch;
 use crate::model::{ConnectionModel, NodeId, TopicTree};
 
 mod keys;
+mod rates;
 mod row;
 mod rows;
 mod search;
@@ -51,6 +52,8 @@ pub enum TreeSort {
     Messages,
     /// Most recently changed first.
     Recent,
+    /// Most messages per second now first (what floods the broker).
+    Rate,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -64,6 +67,8 @@ struct Row {
 /// A level shows at most this many children when sorted by messages or
 /// recency (name order comes from the tree's index and shows them all).
 const WIDE_LEVEL: usize = 10_000;
+/// Letters typed within this time of each other make one word.
+const TYPED_TOGETHER: Duration = Duration::from_secs(1);
 /// At most this many top levels are opened when the first topics come.
 const FEW_ROOTS: usize = 3;
 
@@ -86,6 +91,11 @@ pub struct TreeView {
     /// How many top levels (in the order they came) have been opened by
     /// themselves; `usize::MAX` once there are too many for that.
     roots_opened: usize,
+    /// Messages per second per topic and subtree.
+    rates: rates::Rates,
+    /// What was typed onto the tree, and when last.
+    typed_word: String,
+    typed_at: Option<Instant>,
     /// The rows on screen last frame (to bring a row chosen by keyboard
     /// into view).
     visible_rows: std::ops::Range<usize>,
@@ -105,6 +115,9 @@ impl Default for TreeView {
             built_at: None,
             expansion_generation: 0,
             roots_opened: 0,
+            rates: rates::Rates::default(),
+            typed_word: String::new(),
+            typed_at: None,
             visible_rows: 0..0,
         }
     }
@@ -330,6 +343,8 @@ impl TreeView {
             let n = tree.node(*c);
             std::cmp::Reverse(match self.sort {
                 TreeSort::Messages => n.subtree_messages,
+                // Thousandths of a message per second, as a whole number.
+                TreeSort::Rate => (self.rates.of(*c) * 1000.0) as u64,
                 _ => n.changed_at_micros,
             })
         };
@@ -341,7 +356,7 @@ impl TreeView {
         }
         match self.sort {
             TreeSort::Name => children.sort_by(|a, b| tree.node(*a).name.cmp(&tree.node(*b).name)),
-            TreeSort::Messages | TreeSort::Recent => children.sort_by_key(key),
+            TreeSort::Messages | TreeSort::Recent | TreeSort::Rate => children.sort_by_key(key),
         }
         (children, left_out)
     }
@@ -396,6 +411,14 @@ impl TreeView {
         colors: &[(String, [u8; 3])],
     ) -> Option<NodeId> {
         self.filter_bar(ui);
+        if self.rates.sample(&model.tree, Instant::now()) && self.sort == TreeSort::Rate {
+            // The order follows the rates.
+            self.built_at = None;
+        }
+        if model.tree.node_count() > 0 {
+            // The rates fall to zero by themselves when messages stop.
+            ui.ctx().request_repaint_after(Duration::from_secs(1));
+        }
         self.rebuild_within(&model.tree, Instant::now(), REBUILD_SLICE);
         if self.pending.is_some() {
             ui.ctx().request_repaint();
@@ -438,6 +461,7 @@ impl TreeView {
                     selected: self.selected == Some(row.node),
                     open: filtering || self.expanded.contains(&row.node),
                     filtering,
+                    rate: self.rates.of(row.node),
                 };
                 let drawn = row::draw(ui, &look, row.node, row.depth);
                 fading |= drawn.fading;
@@ -462,11 +486,15 @@ impl TreeView {
         clicked
     }
 
-    /// The arrow keys, when no text field takes them: returns the node
-    /// they selected.
+    /// The arrow keys, Home, End and typing, when no text field takes
+    /// them: returns the node they selected.
     fn keyboard(&mut self, ui: &egui::Ui, tree: &TopicTree) -> Option<NodeId> {
         if ui.ctx().egui_wants_keyboard_input() {
             return None;
+        }
+        if let Some(node) = self.typed(ui, tree) {
+            self.selected = Some(node);
+            return Some(node);
         }
         let arrow = ui.input_mut(|input| {
             [
@@ -474,6 +502,8 @@ impl TreeView {
                 (egui::Key::ArrowDown, keys::Arrow::Down),
                 (egui::Key::ArrowLeft, keys::Arrow::Left),
                 (egui::Key::ArrowRight, keys::Arrow::Right),
+                (egui::Key::Home, keys::Arrow::Home),
+                (egui::Key::End, keys::Arrow::End),
             ]
             .into_iter()
             .find(|(key, _)| input.consume_key(egui::Modifiers::NONE, *key))
@@ -491,6 +521,52 @@ impl TreeView {
                 None
             }
         }
+    }
+
+    /// The nodes of the rows laid out, in order (for tests and tools).
+    pub fn row_nodes(&self) -> Vec<NodeId> {
+        self.rows
+            .iter()
+            .filter(|row| row.more == 0)
+            .map(|row| row.node)
+            .collect()
+    }
+
+    /// Letters typed onto the tree: the row whose name begins with them
+    /// (what was typed within a second counts as one word).
+    fn typed(&mut self, ui: &egui::Ui, tree: &TopicTree) -> Option<NodeId> {
+        let text: String = ui.input(|input| {
+            input
+                .events
+                .iter()
+                .filter_map(|event| match event {
+                    egui::Event::Text(text) => Some(text.as_str()),
+                    _ => None,
+                })
+                .collect()
+        });
+        let text = text.trim();
+        if text.is_empty() || self.rows.is_empty() {
+            return None;
+        }
+        let now = Instant::now();
+        let continuing = self
+            .typed_at
+            .is_some_and(|at| now.duration_since(at) < TYPED_TOGETHER);
+        if !continuing {
+            self.typed_word.clear();
+        }
+        self.typed_at = Some(now);
+        self.typed_word.push_str(text);
+        // A new word looks from the next row; more letters of the same
+        // word keep to the row found, if it still matches.
+        keys::typed_to(
+            &self.rows,
+            tree,
+            self.selected,
+            &self.typed_word,
+            !continuing,
+        )
     }
 
     /// The scroll offset that brings `node`'s row into view, if it is not.
@@ -538,11 +614,14 @@ impl TreeView {
                 TreeSort::Name => t!("Name"),
                 TreeSort::Messages => t!("Messages"),
                 TreeSort::Recent => t!("Recent"),
+                TreeSort::Rate => t!("Busiest now"),
             })
             .show_ui(ui, |ui| {
                 ui.selectable_value(&mut self.sort, TreeSort::Name, t!("Name"));
                 ui.selectable_value(&mut self.sort, TreeSort::Messages, t!("Messages"));
                 ui.selectable_value(&mut self.sort, TreeSort::Recent, t!("Recent"));
+                ui.selectable_value(&mut self.sort, TreeSort::Rate, t!("Busiest now"))
+                    .on_hover_text(t!("Most messages per second over the last few seconds first: what floods the broker."));
             });
         let label = ui.label(label_text);
         combo.response.labelled_by(label.id);

@@ -24,6 +24,8 @@ pub(super) struct RowLook<'a> {
     pub open: bool,
     /// Whether a filter is typed (the tree is then shown open and fixed).
     pub filtering: bool,
+    /// Messages per second on the row's topic and below, lately.
+    pub rate: f32,
 }
 
 /// The state of the Sparkplug B edge node or device whose topic `id` is,
@@ -111,7 +113,7 @@ pub(super) fn draw(ui: &mut egui::Ui, look: &RowLook, id: NodeId, depth: u16) ->
         after_name = tag.right() + 8.0;
     }
     let last = look.model.last_message(id);
-    value_and_count(ui, &painter, node, last, rect, after_name);
+    value_and_count(ui, &painter, node, last, rect, after_name, look.rate);
     Drawn {
         fading,
         ..clicks(&response, look, node, rect, indent)
@@ -199,8 +201,8 @@ fn subscription_color(look: &RowLook, node: &Node, id: NodeId) -> Option<[u8; 3]
         .map(|(_, c)| *c)
 }
 
-/// The message count on the right; the retained badge and the last value
-/// from `x`, clipped before the count.
+/// The message count on the right, the rate before it; the retained badge
+/// and the last value from `x`, clipped before them.
 fn value_and_count(
     ui: &egui::Ui,
     painter: &egui::Painter,
@@ -208,16 +210,27 @@ fn value_and_count(
     last: Option<&crate::model::StoredMessage>,
     rect: egui::Rect,
     mut x: f32,
+    rate: f32,
 ) {
     let y = rect.center().y;
     let weak = ui.visuals().weak_text_color();
-    let count_rect = painter.text(
+    let mut count_rect = painter.text(
         egui::pos2(rect.right() - 6.0, y),
         egui::Align2::RIGHT_CENTER,
         node.subtree_messages.to_string(),
         egui::FontId::monospace(12.0),
         weak,
     );
+    if let Some(rate) = super::rates::words(rate) {
+        let rate_rect = painter.text(
+            egui::pos2(count_rect.left() - 8.0, y),
+            egui::Align2::RIGHT_CENTER,
+            rate,
+            egui::FontId::monospace(11.0),
+            ui.visuals().hyperlink_color,
+        );
+        count_rect = count_rect.union(rate_rect);
+    }
     let Some(last) = last else {
         return;
     };
