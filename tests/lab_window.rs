@@ -227,6 +227,23 @@ fn the_tree_is_walked_with_the_arrow_keys() {
         "typed gre, selected {:?}",
         selected_path(&harness)
     );
+    // Ctrl+F, then Down: from the filter into the tree's first row.
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::F);
+    harness.run_steps(2);
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run_steps(2);
+    assert!(
+        selected(&harness, "lab"),
+        "Down from the filter, selected {:?}",
+        selected_path(&harness)
+    );
+    harness.key_press(egui::Key::ArrowDown);
+    harness.run_steps(2);
+    assert!(
+        selected(&harness, "lab/esp32-01"),
+        "the arrows work in the tree again, selected {:?}",
+        selected_path(&harness)
+    );
 }
 
 /// Sorted by "Busiest now", the demo's power meter (several messages a

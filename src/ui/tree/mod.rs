@@ -93,6 +93,8 @@ pub struct TreeView {
     roots_opened: usize,
     /// Messages per second per topic and subtree.
     rates: rates::Rates,
+    /// Down was pressed in the filter: select the first row.
+    leave_filter_down: bool,
     /// What was typed onto the tree, and when last.
     typed_word: String,
     typed_at: Option<Instant>,
@@ -116,6 +118,7 @@ impl Default for TreeView {
             expansion_generation: 0,
             roots_opened: 0,
             rates: rates::Rates::default(),
+            leave_filter_down: false,
             typed_word: String::new(),
             typed_at: None,
             visible_rows: 0..0,
@@ -492,6 +495,17 @@ impl TreeView {
         if ui.ctx().egui_wants_keyboard_input() {
             return None;
         }
+        if std::mem::take(&mut self.leave_filter_down) {
+            let first = self
+                .rows
+                .iter()
+                .find(|row| row.more == 0)
+                .map(|row| row.node);
+            if first.is_some() {
+                self.selected = first;
+                return first;
+            }
+        }
         if let Some(node) = self.typed(ui, tree) {
             self.selected = Some(node);
             return Some(node);
@@ -601,6 +615,13 @@ impl TreeView {
             if self.focus_filter {
                 filter.request_focus();
                 self.focus_filter = false;
+            }
+            // Down from the filter goes into the tree.
+            if filter.has_focus()
+                && ui.input_mut(|i| i.consume_key(egui::Modifiers::NONE, egui::Key::ArrowDown))
+            {
+                filter.surrender_focus();
+                self.leave_filter_down = true;
             }
         });
     }
