@@ -341,3 +341,41 @@ fn the_window_records_the_lab_into_a_file_that_reads_back() {
         );
     }
 }
+
+/// "Clear…" forgets the tree and the history after a confirmation that
+/// counts them; the subscription stays, so the demo fills the tree again.
+#[test]
+fn clear_forgets_the_tree_and_history_after_a_confirmation() {
+    let _lab = one_lab_at_a_time();
+    let (_dir, mut harness) = first_run_window();
+    wait_until(&mut harness, "the demo", |h| {
+        has(h, "room-101") && has(h, "greenhouse")
+    });
+    let kept = |h: &Harness<'_, MqscopeApp>| {
+        let app = h.state();
+        app.tabs[app.active].model.history.len()
+    };
+    harness.get_by_label("Clear…").click();
+    harness.run_steps(4);
+    assert!(has(&harness, "Clear what this connection received?"));
+    assert!(has(&harness, "Topics: "), "the confirmation counts them");
+    // Cancel changes nothing.
+    harness.get_by_label("Cancel").click();
+    harness.run_steps(4);
+    assert!(!has(&harness, "Clear what this connection received?"));
+    assert!(has(&harness, "room-101"));
+    let before = kept(&harness);
+    harness.get_by_label("Clear…").click();
+    harness.run_steps(4);
+    harness.get_by_label("Clear").click();
+    harness.run_steps(2);
+    assert!(
+        kept(&harness) < before.min(5),
+        "{} of {before} kept",
+        kept(&harness)
+    );
+    assert!(has(&harness, "granted QoS 0"), "the subscription stays");
+    wait_until(&mut harness, "the demo filling the tree again", |h| {
+        has(h, "room-101")
+    });
+}

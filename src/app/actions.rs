@@ -161,6 +161,7 @@ impl MqscopeApp {
                 tab.tree.reveal(&tab.model.tree, node);
                 tab.details.history_selected = None;
             }
+            Action::ClearReceived => self.tabs[self.active].clear_received(),
             Action::TopicSelected => {
                 let tab = &mut self.tabs[self.active];
                 tab.details.history_selected = None;

@@ -558,7 +558,13 @@ fn tree_panel(ui: &mut egui::Ui, tab: &mut Tab, actions: &mut Vec<Action>) {
         .default_size(420f32.min(width * 0.45))
         .max_size(width * 0.55)
         .show(ui, |ui| {
-            ui.label(RichText::new(t!("Topics")).strong());
+            ui.horizontal(|ui| {
+                ui.label(RichText::new(t!("Topics")).strong());
+                ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+                    let asking = &mut tab.tree.confirm_clear;
+                    actions.extend(crate::ui::tree::clear::show(ui, asking, &tab.model));
+                });
+            });
             if tab.tree.show(ui, &tab.model, &colors).is_some() {
                 actions.push(Action::TopicSelected);
             }

@@ -322,6 +322,17 @@ impl Tab {
         stopped
     }
 
+    /// Forget what the connection received (the tree, the history, what
+    /// Sparkplug nodes said); the connection, its subscriptions, the
+    /// messages published and the packet log stay.
+    pub fn clear_received(&mut self) {
+        self.model.clear_received();
+        self.tree.start_over();
+        self.details = DetailsView::default();
+        self.messages.start_over();
+        self.restore = None;
+    }
+
     /// The recording played starts again: a new model, the views emptied,
     /// and what the person had open and selected found again as it comes.
     fn rewound(&mut self) {

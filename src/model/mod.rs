@@ -231,6 +231,19 @@ impl Default for ConnectionModel {
 }
 
 impl ConnectionModel {
+    /// Forget the messages received: the tree, the history and what
+    /// Sparkplug B nodes said. The connection, the subscriptions, the
+    /// messages published and the packet log stay; the views holding topic
+    /// ids must start over too.
+    pub fn clear_received(&mut self) {
+        self.tree = TopicTree::default();
+        self.history = History::new(self.history.limits());
+        self.payloads.sparkplug = Default::default();
+        self.sparkplug_findings.clear();
+        self.topics_evicted = 0;
+        self.kept_topics_evicted = 0;
+    }
+
     /// An empty model.
     pub fn new(limits: HistoryLimits) -> ConnectionModel {
         ConnectionModel {

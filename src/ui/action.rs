@@ -23,6 +23,9 @@ pub enum ExportWhat {
 pub enum Action {
     /// Connect the tab.
     Connect,
+    /// Forget what the tab's connection received: its tree and history
+    /// (after the person confirmed it).
+    ClearReceived,
     /// Disconnect the tab.
     Disconnect,
     /// Trust the broker certificate with this fingerprint in the tab's

@@ -12,6 +12,7 @@ use row::RowLook;
 use crate::model::message::micros_since_epoch;
 use crate::model::{ConnectionModel, NodeId, TopicTree};
 
+pub mod clear;
 mod keys;
 mod rates;
 mod row;
@@ -93,6 +94,8 @@ pub struct TreeView {
     roots_opened: usize,
     /// Messages per second per topic and subtree.
     rates: rates::Rates,
+    /// "Clear…" was clicked: the confirmation is shown.
+    pub confirm_clear: bool,
     /// Down was pressed in the filter: select the first row.
     leave_filter_down: bool,
     /// What was typed onto the tree, and when last.
@@ -118,6 +121,7 @@ impl Default for TreeView {
             expansion_generation: 0,
             roots_opened: 0,
             rates: rates::Rates::default(),
+            confirm_clear: false,
             leave_filter_down: false,
             typed_word: String::new(),
             typed_at: None,
