@@ -74,6 +74,11 @@ impl MqscopeApp {
             Action::SendFromLibrary(id) => self.use_library_message(&id, true),
             Action::DeleteFromLibrary(id) => self.delete_from_library(id),
             Action::DeleteRetained(topic) => self.delete_retained(topic),
+            Action::ClearRetained(topics) => {
+                for topic in topics {
+                    self.delete_retained(topic);
+                }
+            }
             Action::RequestRebirth { group, edge_node } => {
                 let topic = format!("spBv1.0/{group}/NCMD/{edge_node}");
                 let now_ms = std::time::SystemTime::now()

@@ -346,8 +346,11 @@ fn bottom_tab_row(ui: &mut egui::Ui, tab: &mut Tab, lab: &LabSummary) {
         // A recording has nothing to subscribe or publish to.
         if tab.playback.is_some() {
             tabs.drain(..2);
-        } else if lab.available {
-            tabs.push((BottomTab::BuiltinBroker, t!("Built-in broker")));
+        } else {
+            tabs.push((BottomTab::Retained, t!("Retained")));
+            if lab.available {
+                tabs.push((BottomTab::BuiltinBroker, t!("Built-in broker")));
+            }
         }
         for (which, label) in tabs {
             let shown = tab.bottom == which && !tab.bottom_folded;
@@ -409,6 +412,10 @@ fn bottom_panel(
         BottomTab::BuiltinBroker => {
             actions.extend(crate::ui::lab::show(ui, lab));
             None
+        }
+        BottomTab::Retained => {
+            let now = crate::record::writer::micros_since_epoch(std::time::SystemTime::now());
+            tab.retained.show(ui, &tab.model, now)
         }
     };
     actions.extend(action);

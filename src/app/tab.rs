@@ -39,6 +39,8 @@ pub enum BottomTab {
     Packets,
     /// The built-in broker: ports, clients, rates, demo switches.
     BuiltinBroker,
+    /// The retained messages seen, to clear.
+    Retained,
 }
 
 /// One connection tab.
@@ -73,6 +75,8 @@ pub struct Tab {
     pub subscribe: SubscribeForm,
     /// The packet inspector.
     pub packets: PacketsView,
+    /// The Retained view.
+    pub retained: crate::ui::retained::RetainedView,
     /// The bottom panel shown.
     pub bottom: BottomTab,
     /// The bottom panel folded down to its row of tabs.
@@ -117,6 +121,7 @@ impl Tab {
             library: Default::default(),
             subscribe: SubscribeForm::default(),
             packets: PacketsView::default(),
+            retained: Default::default(),
             bottom: BottomTab::Subscriptions,
             bottom_folded: false,
             show_editor: true,

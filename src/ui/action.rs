@@ -82,6 +82,8 @@ pub enum Action {
     DeleteFromLibrary(String),
     /// Delete the retained message of a topic (publish an empty retained message).
     DeleteRetained(String),
+    /// Clear the retained messages of these topics (confirmed).
+    ClearRetained(Vec<String>),
     /// Ask a Sparkplug B edge node for a rebirth (publish its NCMD).
     RequestRebirth {
         /// The group id.

@@ -16,6 +16,7 @@ pub mod packet_summary;
 pub mod packets;
 pub mod publish;
 pub mod recording;
+pub mod retained;
 pub mod status;
 pub mod subscriptions;
 pub mod timers;
