@@ -230,10 +230,16 @@ impl RetainedView {
                 } else {
                     t!("under %{topic}", topic = self.under.trim()).into_owned()
                 };
-                ui.label(t!(
-                    "mqscope will publish an empty retained message to each, %{place}. The broker then forgets them, and clients that subscribe later no longer receive them.",
-                    place = place
-                ));
+                ui.label(if topics.len() == 1 {
+                    t!(
+                        "mqscope will publish an empty retained message to this topic. The broker then forgets its retained message, and clients that subscribe later no longer receive it."
+                    )
+                } else {
+                    t!(
+                        "mqscope will publish an empty retained message to each, %{place}. The broker then forgets them, and clients that subscribe later no longer receive them.",
+                        place = place
+                    )
+                });
                 for topic in topics.iter().take(8) {
                     ui.label(RichText::new(topic).monospace());
                 }
