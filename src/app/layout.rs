@@ -68,6 +68,9 @@ impl MqscopeApp {
                         });
                 });
         }
+        // The Broker view's $SYS subscription lives while the view is shown.
+        let broker_view_open = tab.bottom == BottomTab::BrokerStats && !tab.bottom_folded;
+        tab.sync_sys_subscription(broker_view_open && tab.playback.is_none());
         if tab.bottom_folded {
             // Only the row of tabs: the tree and the details get the rest.
             egui::Panel::bottom("bottom-tabs-folded")
@@ -348,6 +351,7 @@ fn bottom_tab_row(ui: &mut egui::Ui, tab: &mut Tab, lab: &LabSummary) {
             tabs.drain(..2);
         } else {
             tabs.push((BottomTab::Retained, t!("Retained")));
+            tabs.push((BottomTab::BrokerStats, t!("Broker ($SYS)")));
             if lab.available {
                 tabs.push((BottomTab::BuiltinBroker, t!("Built-in broker")));
             }
@@ -411,6 +415,10 @@ fn bottom_panel(
             .show(ui, &tab.model, tab.packet_log, tab.version),
         BottomTab::BuiltinBroker => {
             actions.extend(crate::ui::lab::show(ui, lab));
+            None
+        }
+        BottomTab::BrokerStats => {
+            tab.broker_stats.show(ui, &tab.model);
             None
         }
         BottomTab::Retained => {

@@ -41,6 +41,8 @@ pub enum BottomTab {
     BuiltinBroker,
     /// The retained messages seen, to clear.
     Retained,
+    /// The broker's own numbers, from `$SYS`.
+    BrokerStats,
 }
 
 /// One connection tab.
@@ -77,6 +79,8 @@ pub struct Tab {
     pub packets: PacketsView,
     /// The Retained view.
     pub retained: crate::ui::retained::RetainedView,
+    /// The Broker view (`$SYS`).
+    pub broker_stats: crate::ui::broker_stats::BrokerStatsView,
     /// The bottom panel shown.
     pub bottom: BottomTab,
     /// The bottom panel folded down to its row of tabs.
@@ -122,6 +126,7 @@ impl Tab {
             subscribe: SubscribeForm::default(),
             packets: PacketsView::default(),
             retained: Default::default(),
+            broker_stats: Default::default(),
             bottom: BottomTab::Subscriptions,
             bottom_folded: false,
             show_editor: true,
@@ -317,6 +322,32 @@ impl Tab {
                 self.rewound();
                 return false;
             }
+            Event::Subscribed {
+                tag,
+                results,
+                reason_string,
+            } if matches!(self.broker_stats.subscription,
+                crate::ui::broker_stats::SysSubscription::Asked(asked, _) if asked == *tag) =>
+            {
+                use crate::ui::broker_stats::SysSubscription;
+                self.broker_stats.subscription = match results.first() {
+                    Some(result) if !result.reason_code.is_error() => {
+                        SysSubscription::Granted(*tag, Instant::now())
+                    }
+                    first => SysSubscription::Refused(crate::ui::words::broker_reason(
+                        &crate::proto::session::BrokerReason {
+                            reason_code: first
+                                .map_or(crate::proto::ReasonCode::UnspecifiedError, |r| {
+                                    r.reason_code
+                                }),
+                            reason_string: reason_string.clone(),
+                            server_reference: None,
+                            user_properties: Vec::new(),
+                        },
+                    )),
+                };
+                return false;
+            }
             // A connection that never came up: show its settings again, so
             // the port or host can be fixed at once.
             Event::ConnectFailed(_) if !self.model.ever_connected() => self.show_editor = true,
@@ -325,6 +356,55 @@ impl Tab {
         let stopped = matches!(event, Event::Stopped);
         self.model.apply(event, now);
         stopped
+    }
+
+    /// Subscribe to `$SYS/#` while the Broker view is open (`wanted`) and
+    /// connected; unsubscribe once it is not.
+    pub fn sync_sys_subscription(&mut self, wanted: bool) {
+        use crate::ui::broker_stats::{SYS_FILTER, SysSubscription};
+        let connected = self.model.is_connected();
+        // The person's own $SYS/# subscription is theirs: never unsubscribed here.
+        if self
+            .model
+            .subscriptions
+            .iter()
+            .any(|s| s.filter == SYS_FILTER)
+        {
+            if connected && !matches!(self.broker_stats.subscription, SysSubscription::Granted(..))
+            {
+                self.broker_stats.subscription = SysSubscription::Granted(0, Instant::now());
+            }
+            return;
+        }
+        let subscribed = matches!(
+            self.broker_stats.subscription,
+            SysSubscription::Asked(..) | SysSubscription::Granted(..)
+        );
+        if wanted && connected && self.broker_stats.subscription == SysSubscription::None {
+            let tag = self.model.next_tag();
+            self.broker_stats.subscription = SysSubscription::Asked(tag, Instant::now());
+            self.send(Command::Subscribe {
+                tag,
+                filters: vec![SubscribeFilter::new(
+                    SYS_FILTER,
+                    crate::proto::QoS::AtMostOnce,
+                )],
+                properties: Properties::new(),
+            });
+        } else if !connected {
+            self.broker_stats.subscription = SysSubscription::None;
+        } else if !wanted && subscribed {
+            let tag = self.model.next_tag();
+            self.send(Command::Unsubscribe {
+                tag,
+                filters: vec![SYS_FILTER.into()],
+                properties: Properties::new(),
+            });
+            self.broker_stats.subscription = SysSubscription::None;
+        } else if !wanted {
+            // A refusal is said once; the next opening asks again.
+            self.broker_stats.subscription = SysSubscription::None;
+        }
     }
 
     /// Forget what the connection received (the tree, the history, what

@@ -4,6 +4,7 @@
 //! person reads goes through the translation layer (`t!` / [`tr`]).
 
 pub mod action;
+pub mod broker_stats;
 pub mod connection;
 pub mod details;
 pub mod export;
