@@ -379,3 +379,43 @@ fn clear_forgets_the_tree_and_history_after_a_confirmation() {
         has(h, "room-101")
     });
 }
+
+/// "Expect a response" sends a request to the demo's pump with a Response
+/// Topic and a fresh Correlation Data; Requests pairs the pump's answer
+/// with it and its round-trip time.
+#[test]
+fn a_request_to_the_pump_is_paired_with_its_answer() {
+    let _lab = one_lab_at_a_time();
+    let (_dir, mut harness) = first_run_window();
+    wait_until(&mut harness, "the default subscription granted", |h| {
+        has(h, "granted QoS 0")
+    });
+    harness
+        .get_all_by_label("Publish")
+        .find(|n| n.accesskit_node().role() != Role::Label)
+        .expect("the Publish tab")
+        .click();
+    harness.run_steps(2);
+    {
+        let app = harness.state_mut();
+        let tab = &mut app.tabs[app.active];
+        tab.publish.topic = "lab/pump/command".into();
+        tab.publish.payload = "status".into();
+    }
+    harness.run_steps(2);
+    harness.get_by_label("Expect a response").click();
+    harness.run_steps(2);
+    harness.key_press_modifiers(egui::Modifiers::COMMAND, egui::Key::Enter);
+    harness.run_steps(2);
+    {
+        let app = harness.state();
+        let form = &app.tabs[app.active].publish;
+        assert_eq!(form.correlation.len(), 32, "a fresh Correlation Data");
+        assert!(form.response_topic.starts_with("mqscope/reply/"));
+    }
+    harness.get_by_label("Requests").click();
+    wait_until(&mut harness, "the pump's answer, paired", |h| {
+        has(h, "answered in") && has(h, "Requests: 1, answered: 1")
+    });
+    assert!(has(&harness, r#"{"pump":"#), "the answer's payload");
+}

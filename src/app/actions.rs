@@ -47,6 +47,23 @@ impl MqscopeApp {
                 self.subscribe(vec![filter], properties);
             }
             Action::Publish(publish) => self.publish(publish),
+            Action::PublishRequest(publish) => {
+                let reply = publish.properties.response_topic().map(str::to_owned);
+                let tab = &self.tabs[self.active];
+                if let Some(reply) = reply
+                    && !tab
+                        .model
+                        .subscriptions
+                        .iter()
+                        .any(|s| crate::proto::topic::topic_matches(&s.filter, &reply))
+                {
+                    self.subscribe(
+                        vec![SubscribeFilter::new(reply.as_str(), QoS::AtLeastOnce)],
+                        Properties::new(),
+                    );
+                }
+                self.publish(publish);
+            }
             Action::StartTimer {
                 publish,
                 interval,

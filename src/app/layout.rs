@@ -350,6 +350,7 @@ fn bottom_tab_row(ui: &mut egui::Ui, tab: &mut Tab, lab: &LabSummary) {
         if tab.playback.is_some() {
             tabs.drain(..2);
         } else {
+            tabs.push((BottomTab::Requests, t!("Requests")));
             tabs.push((BottomTab::Retained, t!("Retained")));
             tabs.push((BottomTab::BrokerStats, t!("Broker ($SYS)")));
             if lab.available {
@@ -415,6 +416,10 @@ fn bottom_panel(
             .show(ui, &tab.model, tab.packet_log, tab.version),
         BottomTab::BuiltinBroker => {
             actions.extend(crate::ui::lab::show(ui, lab));
+            None
+        }
+        BottomTab::Requests => {
+            crate::ui::requests::show(ui, &tab.model);
             None
         }
         BottomTab::BrokerStats => {

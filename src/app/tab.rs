@@ -43,6 +43,8 @@ pub enum BottomTab {
     Retained,
     /// The broker's own numbers, from `$SYS`.
     BrokerStats,
+    /// Requests and their responses.
+    Requests,
 }
 
 /// One connection tab.

@@ -82,6 +82,9 @@ pub enum Action {
     DeleteFromLibrary(String),
     /// Delete the retained message of a topic (publish an empty retained message).
     DeleteRetained(String),
+    /// Publish a request: subscribe to its Response Topic first, when no
+    /// subscription covers it.
+    PublishRequest(Publish),
     /// Clear the retained messages of these topics (confirmed).
     ClearRetained(Vec<String>),
     /// Ask a Sparkplug B edge node for a rebirth (publish its NCMD).

@@ -17,6 +17,7 @@ pub mod packet_summary;
 pub mod packets;
 pub mod publish;
 pub mod recording;
+pub mod requests;
 pub mod retained;
 pub mod status;
 pub mod subscriptions;

@@ -44,6 +44,9 @@ pub struct PublishForm {
     pub correlation: String,
     /// User Properties.
     pub user_properties: Vec<UserProperty>,
+    /// Publish as a request: a fresh Correlation Data each time, a
+    /// Response Topic (one is made up when none is typed), subscribed to.
+    pub expect_response: bool,
     file: Option<PickedFile>,
     /// A file dialog is open for this form.
     pub picking: bool,
@@ -66,6 +69,7 @@ impl Default for PublishForm {
             response_topic: String::new(),
             correlation: String::new(),
             user_properties: Vec::new(),
+            expect_response: false,
             file: None,
             picking: false,
             timer: Default::default(),
@@ -458,6 +462,20 @@ impl PublishForm {
         });
     }
 
+    /// The form as a request: a fresh Correlation Data, and a Response
+    /// Topic made up when none is typed (both shown in the form).
+    fn as_request(&mut self, plain: &Publish) -> Action {
+        self.correlation = crate::ui::requests::fresh_correlation();
+        if self.response_topic.trim().is_empty() {
+            self.response_topic = format!("mqscope/reply/{}", &self.correlation[..8]);
+        }
+        match self.build() {
+            Ok(publish) => Action::PublishRequest(publish),
+            // The form was valid a moment ago; what changed is ours.
+            Err(_) => Action::Publish(plain.clone()),
+        }
+    }
+
     /// What is wrong with the form, and Publish (Ctrl+Enter).
     fn publish_button(
         &mut self,
@@ -481,8 +499,16 @@ impl PublishForm {
             if (button.clicked() || (shortcut && can))
                 && let Ok(publish) = built
             {
-                action = Some(Action::Publish(publish.clone()));
+                action = Some(if self.expect_response {
+                    self.as_request(publish)
+                } else {
+                    Action::Publish(publish.clone())
+                });
             }
+            ui.checkbox(&mut self.expect_response, t!("Expect a response"))
+                .on_hover_text(t!(
+                    "Send it with a Response Topic and a fresh Correlation Data, subscribe to the Response Topic, and pair the answer with it in Requests"
+                ));
             if let Ok(publish) = built {
                 Self::copy_as_command(ui, profile, publish);
             }
