@@ -70,7 +70,7 @@ click() { xdotool mousemove "$1" "$2" click 1; sleep 0.4; }
 
 # In each language, a first run (an empty home): the demo, a topic, the broker.
 # x of the "Built-in broker" tab under the tree, per language (label widths).
-declare -A broker_tab=([en]=550 [ro]=519 [it]=554 [pt-BR]=544)
+declare -A broker_tab=([en]=627 [ro]=578 [it]=630 [pt-BR]=636)
 declare -A locale=([en]=en_US.UTF-8 [ro]=ro_RO.UTF-8 [it]=it_IT.UTF-8 [pt-BR]=pt_BR.UTF-8)
 for lang in en ro it pt-BR; do
     home=$work/home-$lang
@@ -139,9 +139,9 @@ click 286 593                                  # bottom tab: Packets
 click 100 660                                  # a PUBLISH packet
 xdotool mousemove 740 771                      # hover a field: it lights up in the hex view too
 shot 05-packet-inspector
-click 336 593                                  # bottom tab: Retained
+click 435 593                                  # bottom tab: Retained
 shot 07-retained
-click 441 593                                  # bottom tab: Broker ($SYS)
+click 518 593                                  # bottom tab: Broker ($SYS)
 shot 08-broker-sys 4
 kill $app_pid; wait $app_pid 2>/dev/null || true
 echo "Now look at every picture in $out."
