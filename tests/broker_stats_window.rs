@@ -83,6 +83,16 @@ fn the_broker_view_shows_sys_numbers_while_open_and_unsubscribes_when_closed() {
     assert!(has(&harness, "Up for"));
     // Messages in per second need two readings a second apart.
     wait_until(&mut harness, "a rate of messages", |h| has(h, "/s"));
+    // And its live chart: a point a second.
+    wait_until(&mut harness, "the chart's points", |h| {
+        let app = h.state();
+        app.tabs[app.active].broker_stats.chart_points() >= 2
+    });
+    harness.run_steps(2);
+    assert!(
+        has(&harness, "Clients connected"),
+        "the figures beside the chart"
+    );
 
     // Closed (another tab shown): the subscription goes, and so do the messages.
     harness

@@ -14,6 +14,9 @@ use crate::ui::widgets::format_bytes;
 /// The filter the view subscribes to.
 pub const SYS_FILTER: &str = "$SYS/#";
 
+/// How many rate readings the chart keeps.
+const CHART_POINTS: usize = 300;
+
 /// How long to wait for a first `$SYS` message before saying none came.
 const QUIET_AFTER: Duration = Duration::from_secs(15);
 
@@ -61,6 +64,10 @@ pub struct BrokerStatsView {
     sent: Counter,
     bytes_received: Counter,
     bytes_sent: Counter,
+    /// Messages in and out per second over time: (seconds since the view
+    /// opened, in, out).
+    chart: std::collections::VecDeque<(f64, f64, f64)>,
+    chart_since: Option<Instant>,
 }
 
 /// A `$SYS` topic's last payload as text, trimmed.
@@ -82,6 +89,11 @@ fn first(model: &ConnectionModel, topics: &[&str]) -> Option<(String, u64)> {
 }
 
 impl BrokerStatsView {
+    /// How many readings the chart shows.
+    pub fn chart_points(&self) -> usize {
+        self.chart.len()
+    }
+
     /// Whether any `$SYS` message has come.
     pub fn has_numbers(model: &ConnectionModel) -> bool {
         model.tree.find_node("$SYS").is_some()
@@ -145,6 +157,18 @@ impl BrokerStatsView {
                 "$SYS/broker/publish/messages/sent",
             ],
         );
+        // A point a second (a counter the broker does not republish keeps
+        // its last rate).
+        if let (Some(r), Some(s)) = (received, sent) {
+            let since = *self.chart_since.get_or_insert_with(Instant::now);
+            let now = since.elapsed().as_secs_f64();
+            if self.chart.back().is_none_or(|last| now - last.0 >= 1.0) {
+                self.chart.push_back((now, r, s));
+                if self.chart.len() > CHART_POINTS {
+                    self.chart.pop_front();
+                }
+            }
+        }
         let bytes_in = read(&mut self.bytes_received, &["$SYS/broker/bytes/received"]);
         let bytes_out = read(&mut self.bytes_sent, &["$SYS/broker/bytes/sent"]);
         let text_of = |topics: &[&str]| first(model, topics).map(|(text, _)| text);
@@ -189,20 +213,47 @@ impl BrokerStatsView {
                 text_of(&["$SYS/broker/subscriptions/count"]),
             ),
         ];
-        egui::Grid::new("broker-numbers")
-            .num_columns(2)
-            .spacing([16.0, 4.0])
-            .show(ui, |ui| {
-                for (name, shown) in rows {
-                    ui.label(name);
-                    match shown {
-                        Some(text) => ui.label(RichText::new(text).monospace()),
-                        None => ui.label(RichText::new("–").weak()),
-                    };
-                    ui.end_row();
-                }
-            });
+        ui.horizontal_top(|ui| {
+            egui::Grid::new("broker-numbers")
+                .num_columns(2)
+                .spacing([16.0, 4.0])
+                .show(ui, |ui| {
+                    for (name, shown) in rows {
+                        ui.label(name);
+                        match shown {
+                            Some(text) => ui.label(RichText::new(text).monospace()),
+                            None => ui.label(RichText::new("–").weak()),
+                        };
+                        ui.end_row();
+                    }
+                });
+            if self.chart.len() >= 2 {
+                ui.add_space(24.0);
+                ui.vertical(|ui| {
+                    ui.set_width(ui.available_width().min(520.0));
+                    self.draw_chart(ui);
+                });
+            }
+        });
         ui.ctx().request_repaint_after(Duration::from_secs(1));
+    }
+
+    /// Messages in and out per second, live.
+    fn draw_chart(&self, ui: &mut egui::Ui) {
+        use egui_plot::{Legend, Line, Plot, PlotPoints};
+        let series = |pick: fn(&(f64, f64, f64)) -> f64| -> PlotPoints<'static> {
+            self.chart.iter().map(|p| [p.0, pick(p)]).collect()
+        };
+        Plot::new("broker-rates")
+            .height(150.0)
+            .legend(Legend::default())
+            .allow_scroll(false)
+            .x_axis_label(t!("seconds since this view opened"))
+            .y_axis_label(t!("messages per second"))
+            .show(ui, |plot| {
+                plot.line(Line::new(t!("Messages in").into_owned(), series(|p| p.1)));
+                plot.line(Line::new(t!("Messages out").into_owned(), series(|p| p.2)));
+            });
     }
 }
 
