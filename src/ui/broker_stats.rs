@@ -39,18 +39,29 @@ pub enum SysSubscription {
 struct Counter {
     last: Option<(f64, u64)>,
     rate: Option<f64>,
+    /// Readings taken in. The first is the broker's retained copy, made
+    /// up to an interval before it came, so the first difference is not
+    /// a rate.
+    readings: u32,
 }
 
 impl Counter {
-    /// Take in `value` read at `at_micros`; a new reading gives a rate.
+    /// Take in `value` read at `at_micros`; from the third reading on,
+    /// each gives a rate.
     fn read(&mut self, value: f64, at_micros: u64) {
         match self.last {
             Some((_, at)) if at == at_micros => {}
             Some((before, at)) if at_micros > at && value >= before => {
-                self.rate = Some((value - before) / ((at_micros - at) as f64 / 1e6));
+                self.readings += 1;
+                if self.readings >= 3 {
+                    self.rate = Some((value - before) / ((at_micros - at) as f64 / 1e6));
+                }
                 self.last = Some((value, at_micros));
             }
-            _ => self.last = Some((value, at_micros)),
+            _ => {
+                self.readings = 1;
+                self.last = Some((value, at_micros));
+            }
         }
     }
 }
@@ -159,7 +170,8 @@ impl BrokerStatsView {
         );
         // A point a second (a counter the broker does not republish keeps
         // its last rate).
-        if let (Some(r), Some(s)) = (received, sent) {
+        if received.is_some() || sent.is_some() {
+            let (r, s) = (received.unwrap_or(0.0), sent.unwrap_or(0.0));
             let since = *self.chart_since.get_or_insert_with(Instant::now);
             let now = since.elapsed().as_secs_f64();
             if self.chart.back().is_none_or(|last| now - last.0 >= 1.0) {
@@ -267,10 +279,13 @@ mod tests {
         counter.read(100.0, 1_000_000);
         assert_eq!(counter.rate, None);
         counter.read(100.0, 1_000_000);
-        counter.read(160.0, 4_000_000);
+        // The first difference is against the retained copy: not a rate yet.
+        counter.read(130.0, 2_000_000);
+        assert_eq!(counter.rate, None);
+        counter.read(190.0, 5_000_000);
         assert_eq!(counter.rate, Some(20.0));
         // A restarted broker counts from zero again: no negative rate.
-        counter.read(5.0, 5_000_000);
+        counter.read(5.0, 6_000_000);
         assert_eq!(counter.rate, Some(20.0));
         assert_eq!(number("1234 seconds"), Some(1234.0));
         assert_eq!(number("mosquitto version 2.0.11"), None);
