@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use egui::accesskit::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
-use mqscope::app::{MqscopeApp, Settings};
-use mqscope::profiles::{MemorySecretStore, Profile, ProfileStore, SavedSubscription};
+use mqscope::app::MqscopeApp;
+use mqscope::profiles::{Profile, SavedSubscription};
 use support::mosquitto::Mosquitto;
-use support::window::{has_label_containing as has, wait_until};
+use support::window::{connected_window, has_label_containing as has, wait_until};
 
 /// Messages taken in on `$SYS/broker/uptime` so far.
 fn uptime_messages(h: &Harness<'_, MqscopeApp>) -> u64 {
@@ -34,37 +34,13 @@ fn the_broker_view_shows_sys_numbers_while_open_and_unsubscribes_when_closed() {
     let Some(broker) = Mosquitto::start(test, "allow_anonymous true", "sys_interval 1") else {
         return;
     };
-    let dir = tempfile::tempdir().unwrap();
-    let profile = Profile {
+    let (_dir, mut harness) = connected_window(Profile {
         id: "class".into(),
         name: "Class broker".into(),
         host: "127.0.0.1".into(),
         port: broker.port,
         subscriptions: vec![SavedSubscription::new("lab/#")],
         ..Profile::default()
-    };
-    let store = ProfileStore::new(dir.path(), vec![profile]);
-    let settings = Settings {
-        last_profile: Some("class".into()),
-        ..Settings::default()
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |_cc| {
-            MqscopeApp::with_store(
-                Ok((store, None)),
-                Box::new(MemorySecretStore::new()),
-                settings,
-            )
-        });
-    harness.run_steps(2);
-    harness
-        .get_all_by_label("Connect")
-        .next()
-        .expect("Connect")
-        .click_accesskit();
-    wait_until(&mut harness, "connected and subscribed", |h| {
-        has(h, "granted QoS")
     });
     assert_eq!(
         uptime_messages(&harness),

@@ -12,14 +12,14 @@ use std::time::Duration;
 use egui::Role;
 use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use mqscope::app::{MqscopeApp, Settings};
+use mqscope::app::MqscopeApp;
 use mqscope::net::{Command, Event, TransportKind};
-use mqscope::profiles::{MemorySecretStore, Profile, ProfileStore, SavedSubscription};
+use mqscope::profiles::{Profile, SavedSubscription};
 use mqscope::proto::{Properties, Property, Publish, QoS, SubscribeFilter};
 use support::broker::start_plain;
 use support::client::{Client, config};
 use support::decoders::{case, reading_rule, telemetry_rule};
-use support::window::{has_label_containing, wait_until};
+use support::window::{connected_window, has_label_containing, wait_until};
 
 fn select(harness: &mut Harness<'_, MqscopeApp>, topic: &str) {
     wait_until(harness, topic, |h| {
@@ -35,8 +35,6 @@ fn select(harness: &mut Harness<'_, MqscopeApp>, topic: &str) {
 #[test]
 fn decoded_payloads_say_why_sparkplug_names_its_aliases_and_a_rebirth_is_asked_for() {
     let (_broker, port) = start_plain();
-    let dir = tempfile::tempdir().unwrap();
-    let rule = telemetry_rule();
     let mut profile = Profile {
         id: "plant".into(),
         name: "Plant".into(),
@@ -45,31 +43,9 @@ fn decoded_payloads_say_why_sparkplug_names_its_aliases_and_a_rebirth_is_asked_f
         subscriptions: vec![SavedSubscription::new("#")],
         ..Profile::default()
     };
-    profile.decoders.rules.push(rule);
+    profile.decoders.rules.push(telemetry_rule());
     profile.decoders.rules.push(reading_rule());
-    let store = ProfileStore::new(dir.path(), vec![profile]);
-    let settings = Settings {
-        last_profile: Some("plant".into()),
-        ..Settings::default()
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |_cc| {
-            MqscopeApp::with_store(
-                Ok((store, None)),
-                Box::new(MemorySecretStore::new()),
-                settings,
-            )
-        });
-    harness.run_steps(2);
-    harness
-        .get_all_by_label("Connect")
-        .next()
-        .expect("Connect")
-        .click_accesskit();
-    wait_until(&mut harness, "connected and subscribed", |h| {
-        has_label_containing(h, "Connected ·") && has_label_containing(h, "granted QoS")
-    });
+    let (_dir, mut harness) = connected_window(profile);
 
     // A SCADA-like client hears NCMDs.
     let host = Client::start(config(TransportKind::Tcp, port, "decoding-window-host"));

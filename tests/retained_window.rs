@@ -8,12 +8,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use egui::accesskit::Role;
-use egui_kittest::Harness;
 use egui_kittest::kittest::Queryable;
-use mqscope::app::{MqscopeApp, Settings};
-use mqscope::profiles::{MemorySecretStore, Profile, ProfileStore, SavedSubscription};
+use mqscope::profiles::{Profile, SavedSubscription};
 use support::mosquitto::start_with_clients;
-use support::window::{has_label_containing as has, wait_until};
+use support::window::{connected_window, has_label_containing as has, wait_until};
 
 fn pub_retained(port: u16, topic: &str) {
     let status = Command::new("mosquitto_pub")
@@ -47,37 +45,13 @@ fn a_subtree_of_retained_messages_is_cleared_after_a_confirmation() {
         pub_retained(broker.port, &format!("lab/old/{n}"));
     }
     pub_retained(broker.port, "lab/keep");
-    let dir = tempfile::tempdir().unwrap();
-    let profile = Profile {
+    let (_dir, mut harness) = connected_window(Profile {
         id: "class".into(),
         name: "Class broker".into(),
         host: "127.0.0.1".into(),
         port: broker.port,
         subscriptions: vec![SavedSubscription::new("#")],
         ..Profile::default()
-    };
-    let store = ProfileStore::new(dir.path(), vec![profile]);
-    let settings = Settings {
-        last_profile: Some("class".into()),
-        ..Settings::default()
-    };
-    let mut harness = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
-        .build_eframe(move |_cc| {
-            MqscopeApp::with_store(
-                Ok((store, None)),
-                Box::new(MemorySecretStore::new()),
-                settings,
-            )
-        });
-    harness.run_steps(2);
-    harness
-        .get_all_by_label("Connect")
-        .next()
-        .expect("Connect")
-        .click_accesskit();
-    wait_until(&mut harness, "connected and subscribed", |h| {
-        has(h, "granted QoS")
     });
 
     harness.get_by_label("Retained").click();

@@ -44,3 +44,38 @@ fn shown(harness: &Harness<'_, MqscopeApp>) -> String {
 pub fn has_label_containing(harness: &Harness<'_, MqscopeApp>, text: &str) -> bool {
     harness.query_all_by_label_contains(text).next().is_some()
 }
+
+/// The window opened on `profile` (saved, and the last one used, in a
+/// folder that lives as long as the directory returned), connected through
+/// its Connect button, its subscriptions granted.
+pub fn connected_window(
+    profile: mqscope::profiles::Profile,
+) -> (tempfile::TempDir, Harness<'static, MqscopeApp>) {
+    use mqscope::app::Settings;
+    use mqscope::profiles::{MemorySecretStore, ProfileStore};
+    let dir = tempfile::tempdir().unwrap();
+    let settings = Settings {
+        last_profile: Some(profile.id.clone()),
+        ..Settings::default()
+    };
+    let store = ProfileStore::new(dir.path(), vec![profile]);
+    let mut harness = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .build_eframe(move |_cc| {
+            MqscopeApp::with_store(
+                Ok((store, None)),
+                Box::new(MemorySecretStore::new()),
+                settings,
+            )
+        });
+    harness.run_steps(2);
+    harness
+        .get_all_by_label("Connect")
+        .next()
+        .expect("Connect")
+        .click_accesskit();
+    wait_until(&mut harness, "connected and subscribed", |h| {
+        has_label_containing(h, "Connected ·") && has_label_containing(h, "granted QoS")
+    });
+    (dir, harness)
+}
