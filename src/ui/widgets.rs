@@ -128,3 +128,39 @@ mod tests {
         assert_eq!(state_color(&failed), FAILED_COLOR);
     }
 }
+
+/// What a person answered a confirmation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Answer {
+    /// The yes button.
+    Yes,
+    /// Cancel, or the confirmation closed.
+    No,
+}
+
+/// A confirmation in a modal: `heading`, what `body` draws, then `yes` and
+/// Cancel. `None` while it waits for an answer.
+pub fn confirm(
+    ui: &mut egui::Ui,
+    id_salt: &str,
+    width: f32,
+    heading: &str,
+    yes: &str,
+    body: impl FnOnce(&mut egui::Ui),
+) -> Option<Answer> {
+    let mut answer = None;
+    let modal = egui::Modal::new(ui.make_persistent_id(id_salt)).show(ui.ctx(), |ui| {
+        ui.set_max_width(width);
+        ui.heading(heading);
+        body(ui);
+        ui.horizontal(|ui| {
+            if ui.button(yes).clicked() {
+                answer = Some(Answer::Yes);
+            }
+            if ui.button(rust_i18n::t!("Cancel")).clicked() {
+                answer = Some(Answer::No);
+            }
+        });
+    });
+    answer.or(modal.should_close().then_some(Answer::No))
+}

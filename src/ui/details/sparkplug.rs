@@ -91,33 +91,25 @@ impl NodePanel {
     }
 
     fn confirm_modal(&mut self, ui: &mut egui::Ui) -> Option<Action> {
+        use crate::ui::widgets::{Answer, confirm};
         let (group, edge_node) = self.confirm.clone()?;
-        let mut action = None;
-        let modal = egui::Modal::new(ui.make_persistent_id("confirm-rebirth")).show(ui.ctx(), |ui| {
-            ui.set_max_width(400.0);
-            ui.heading(t!("Ask %{node} for a rebirth?", node = edge_node));
-            ui.label(t!(
+        let heading = t!("Ask %{node} for a rebirth?", node = edge_node);
+        let answer = confirm(
+            ui,
+            "confirm-rebirth",
+            400.0,
+            &heading,
+            &t!("Publish the NCMD"),
+            |ui| {
+                ui.label(t!(
                 "mqscope will publish an NCMD to spBv1.0/%{group}/NCMD/%{node} that sets the metric Node Control/Rebirth to true. The edge node then publishes its NBIRTH and its devices' DBIRTHs again; every application subscribed to them receives them too.",
                 group = group,
                 node = edge_node
             ));
-            ui.horizontal(|ui| {
-                if ui.button(t!("Publish the NCMD")).clicked() {
-                    action = Some(Action::RequestRebirth {
-                        group: group.clone(),
-                        edge_node: edge_node.clone(),
-                    });
-                    self.confirm = None;
-                }
-                if ui.button(t!("Cancel")).clicked() {
-                    self.confirm = None;
-                }
-            });
-        });
-        if modal.should_close() {
-            self.confirm = None;
-        }
-        action
+            },
+        )?;
+        self.confirm = None;
+        (answer == Answer::Yes).then_some(Action::RequestRebirth { group, edge_node })
     }
 }
 

@@ -19,27 +19,21 @@ pub fn show(ui: &mut egui::Ui, asking: &mut bool, model: &ConnectionModel) -> Op
     if !*asking {
         return None;
     }
-    let mut action = None;
-    let modal = egui::Modal::new(ui.make_persistent_id("confirm-clear")).show(ui.ctx(), |ui| {
-        ui.set_max_width(420.0);
-        ui.heading(t!("Clear what this connection received?"));
-        ui.label(t!(
+    let heading = t!("Clear what this connection received?");
+    let answer = crate::ui::widgets::confirm(
+        ui,
+        "confirm-clear",
+        420.0,
+        &heading,
+        &t!("Clear"),
+        |ui| {
+            ui.label(t!(
             "Topics: %{topics}. Messages kept: %{messages}. They are forgotten here (the broker keeps its retained messages); the connection and its subscriptions stay, and new messages fill the tree again.",
             topics = topics,
             messages = model.history.len()
         ));
-        ui.horizontal(|ui| {
-            if ui.button(t!("Clear")).clicked() {
-                action = Some(Action::ClearReceived);
-                *asking = false;
-            }
-            if ui.button(t!("Cancel")).clicked() {
-                *asking = false;
-            }
-        });
-    });
-    if modal.should_close() {
-        *asking = false;
-    }
-    action
+        },
+    )?;
+    *asking = false;
+    (answer == crate::ui::widgets::Answer::Yes).then_some(Action::ClearReceived)
 }
